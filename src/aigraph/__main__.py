@@ -1,0 +1,5 @@
+"""``python -m aigraph``."""
+
+from aigraph.cli import main
+
+main()

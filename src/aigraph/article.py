@@ -1,0 +1,78 @@
+"""An article's text, split into sentences, and verbatim quote lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AigraphError
+
+# A sentence ends at . ! or ? followed by space and a capital or an opening quote.
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])")
+
+
+def normalize(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int  # 1-based position in the article
+    text: str  # verbatim, whitespace normalized
+
+
+class ArticleText:
+    """The text of one article, read as UTF-8, with its sentences."""
+
+    def __init__(self, text: str, path: str | Path | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.sentences = [
+            Sentence(i, normalize(s))
+            for i, s in enumerate(_BOUNDARY.split(text.strip()), 1)
+            if s.strip()
+        ]
+
+    @classmethod
+    def read(cls, path: str | Path) -> ArticleText:
+        path = Path(path)
+        try:
+            return cls(path.read_bytes().decode("utf-8"), path)
+        except FileNotFoundError:
+            raise AigraphError("article not found", path=path) from None
+        except IsADirectoryError:
+            raise AigraphError("article is a directory", path=path) from None
+        except UnicodeDecodeError:
+            raise AigraphError("article is not valid UTF-8", path=path) from None
+        except OSError as exc:
+            raise AigraphError(f"cannot read article: {exc.strerror}", path=path) from None
+
+    def find(self, quote: str) -> list[Sentence]:
+        """Return the sentence(s) a quote comes from; empty if it is not verbatim.
+
+        A quote may span sentences; whitespace differences are ignored.
+
+        >>> ArticleText("One two. Three four.").find("two. Three")
+        [Sentence(index=1, text='One two.'), Sentence(index=2, text='Three four.')]
+        """
+        q = normalize(quote)
+        if not q:
+            return []
+        joined = ""
+        starts: list[int] = []
+        for s in self.sentences:
+            if joined:
+                joined += " "
+            starts.append(len(joined))
+            joined += s.text
+        at = joined.find(q)
+        if at < 0:
+            return []
+        end = at + len(q)
+        return [
+            s
+            for s, start in zip(self.sentences, starts, strict=True)
+            if start < end and start + len(s.text) > at
+        ]

@@ -1,0 +1,228 @@
+"""Build the knowledge graph from a facts file, its article and the ontology.
+
+Every triple about an entity is reified as an ``aig:Fact`` that quotes the
+article and points at the sentence(s) the quote comes from; a quote that is
+not in the article, a term the ontology lacks or an undeclared entity stops
+the build with the facts file's name and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .article import ArticleText, Sentence
+from .errors import AigraphError
+from .facts import FactsFile, read_facts
+from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .ontology import Ontology, load_ontology
+from .rdfio import serialize, write_bytes
+
+DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
+
+_N = ox.NamedNode
+_TYPE = _N(RDF + "type")
+
+
+def _lit(value: str | int | float | bool, datatype: str | None = None) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_N(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_N(datatype or XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=_N(datatype or XSD + "double"))
+    return ox.Literal(value, datatype=_N(datatype) if datatype else None)
+
+
+class _Builder:
+    def __init__(self, facts: FactsFile, article: ArticleText, onto: Ontology) -> None:
+        self.facts = facts
+        self.article = article
+        self.onto = onto
+        self.triples: list[ox.Triple] = []
+        self.art = _N(KG + facts.article.id)
+
+    def add(self, s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        self.triples.append(ox.Triple(s, _N(p), o))
+
+    def sentence_iri(self, s: Sentence) -> ox.NamedNode:
+        return _N(f"{KG}{self.facts.article.id}-s{s.index:02d}")
+
+    def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
+        found: dict[int, Sentence] = {}
+        for quote in quotes:
+            sentences = self.article.find(quote)
+            if not sentences:
+                short = quote if len(quote) <= 80 else quote[:77] + "..."
+                raise AigraphError(
+                    f"quote is not in the article {self.article.path}: {short!r}",
+                    path=self.facts.path,
+                    line=line,
+                )
+            found.update((s.index, s) for s in sentences)
+        return [found[i] for i in sorted(found)]
+
+    def reify(
+        self,
+        fact_id: str,
+        s: ox.NamedNode,
+        p: str,
+        o: ox.NamedNode | ox.Literal,
+        quotes: tuple[str, ...],
+        line: int,
+    ) -> None:
+        sentences = self.evidence(quotes, line)
+        self.add(s, p, o)
+        f = _N(KG + "fact-" + fact_id)
+        self.add(f, RDF + "type", _N(AIG + "Fact"))
+        self.add(f, RDF + "subject", s)
+        self.add(f, RDF + "predicate", _N(p))
+        self.add(f, RDF + "object", o)
+        for q in quotes:
+            self.add(f, AIG + "quote", ox.Literal(" ".join(q.split())))
+        for sent in sentences:
+            self.add(f, AIG + "evidence", self.sentence_iri(sent))
+
+    def run(self) -> list[ox.Triple]:
+        a = self.facts.article
+        self.add(self.art, RDF + "type", _N(AIG + "Article"))
+        self.add(self.art, RDFS + "label", ox.Literal(a.title))
+        self.add(self.art, DCTERMS + "title", ox.Literal(a.title))
+        if a.url:
+            self.add(self.art, SCHEMA + "url", ox.Literal(a.url, datatype=_N(XSD + "anyURI")))
+        if a.published:
+            self.add(
+                self.art, SCHEMA + "datePublished", _lit(a.published.isoformat(), XSD + "date")
+            )
+        if a.language:
+            self.add(self.art, DCTERMS + "language", ox.Literal(a.language))
+        for sent in self.article.sentences:
+            iri = self.sentence_iri(sent)
+            self.add(iri, RDF + "type", _N(AIG + "Sentence"))
+            self.add(iri, RDFS + "label", ox.Literal(f"Sentence {sent.index}"))
+            self.add(iri, AIG + "sentenceIndex", _lit(sent.index, XSD + "positiveInteger"))
+            self.add(iri, PROV + "value", ox.Literal(sent.text))
+            self.add(iri, PROV + "wasQuotedFrom", self.art)
+
+        for ent in self.facts.entities.values():
+            cls = self.onto.local(ent.cls, "class")
+            if cls is None:
+                raise AigraphError(
+                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology"
+                    f" (classes: {', '.join(sorted(t.iri[len(AIG) :] for t in self.onto.classes if t.iri.startswith(AIG)))})",
+                    path=self.facts.path,
+                    line=ent.line,
+                )
+            iri = _N(KG + ent.id)
+            self.add(iri, RDFS + "label", ox.Literal(ent.label))
+            for alias in ent.aliases:
+                self.add(iri, SKOS + "altLabel", ox.Literal(alias))
+            if AIG + "Topic" in self.onto.ancestors(cls.iri):
+                self.add(iri, SKOS + "prefLabel", ox.Literal(ent.label))
+            self.reify(f"type-{ent.id}", iri, RDF + "type", _N(cls.iri), ent.evidence, ent.line)
+
+        for fact in self.facts.facts:
+            prop = self.onto.local(fact.predicate)
+            if prop is None or prop.kind == "class":
+                raise AigraphError(
+                    f"fact {fact.id!r}: predicate {fact.predicate!r} is not a property of the ontology",
+                    path=self.facts.path,
+                    line=fact.line,
+                )
+            subject = self.entity(fact.subject, fact.id, fact.line)
+            obj: ox.NamedNode | ox.Literal
+            if prop.kind == "object":
+                if fact.object is None:
+                    raise AigraphError(
+                        f"fact {fact.id!r}: {fact.predicate!r} links two entities; give 'object', not 'value'",
+                        path=self.facts.path,
+                        line=fact.line,
+                    )
+                obj = self.entity(fact.object, fact.id, fact.line)
+            else:
+                if fact.value is None:
+                    raise AigraphError(
+                        f"fact {fact.id!r}: {fact.predicate!r} takes a literal; give 'value', not 'object'",
+                        path=self.facts.path,
+                        line=fact.line,
+                    )
+                datatype = prop.range if prop.range and prop.range.startswith(XSD) else None
+                obj = _lit(fact.value, datatype)
+            self.reify(fact.id, subject, prop.iri, obj, fact.evidence, fact.line)
+        return self.triples
+
+    def entity(self, ident: str, fact_id: str, line: int) -> ox.NamedNode:
+        if ident not in self.facts.entities:
+            raise AigraphError(
+                f"fact {fact_id!r}: entity {ident!r} is not declared as an [[entity]]",
+                path=self.facts.path,
+                line=line,
+            )
+        return _N(KG + ident)
+
+
+def _order(t: ox.Triple) -> tuple:
+    p = t.predicate.value
+    rank = 0 if p == RDF + "type" else 1 if p == RDFS + "label" else 2
+    return (t.subject.value, rank, p, str(t.object))
+
+
+def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> list[ox.Triple]:
+    """Build the graph's triples from a facts file (default: the shipped one).
+
+    The article path is read from the facts file's ``[article]`` table. With
+    ``validate`` the result must conform to the SHACL shapes.
+    """
+    if facts is None:
+        with resources.as_path(resources.facts()) as path:
+            return build_graph(path, validate=validate)
+    facts_file = read_facts(facts)
+    article = ArticleText.read(facts_file.article.path)
+    onto = load_ontology()
+    triples = sorted(set(_Builder(facts_file, article, onto).run()), key=_order)
+    if validate:
+        from .validate import validate_graph
+
+        report = validate_graph(triples)
+        if not report.conforms:
+            first = report.results[0]
+            line = _line_of(facts_file, first.node)
+            raise AigraphError(
+                f"SHACL validation failed ({len(report.results)} result(s)); first: {first}",
+                path=facts_file.path,
+                line=line,
+            )
+    return triples
+
+
+def _line_of(facts: FactsFile, focus: str) -> int | None:
+    """The facts-file line that produced a node, for error messages."""
+    if focus.startswith(KG + "fact-type-"):
+        ent = facts.entities.get(focus[len(KG + "fact-type-") :])
+        return ent.line if ent else None
+    if focus.startswith(KG + "fact-"):
+        fid = focus[len(KG + "fact-") :]
+        return next((f.line for f in facts.facts if f.id == fid), None)
+    ent = facts.entities.get(focus[len(KG) :])
+    return ent.line if ent else None
+
+
+def to_turtle(triples: list[ox.Triple]) -> bytes:
+    """Readable, deterministic Turtle: aigraph prefixes, one blank line between subjects."""
+    raw = serialize(triples, "turtle").decode("utf-8")
+    out: list[str] = []
+    for line in raw.splitlines():
+        if out and line and not line[0].isspace() and not line.startswith("@prefix"):
+            out.append("")
+        out.append(line)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def build(facts: str | Path | None = None, output: str | Path = DEFAULT_OUTPUT) -> list[ox.Triple]:
+    """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout)."""
+    triples = build_graph(facts)
+    write_bytes(output, to_turtle(triples))
+    return triples

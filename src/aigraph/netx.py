@@ -1,0 +1,234 @@
+"""RDF -> NetworkX: one node per resource, one edge per relation, provenance folded in.
+
+``rdf:type``, labels and literal values become node attributes; reified
+statements (``rdf:Statement`` / ``aig:Fact``) and the sentences they cite
+become each edge's ``evidence`` and ``quotes``; nothing is drawn twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from .namespaces import AIG, OWL, PREFIXES, PROV, RDF, RDFS, SKOS
+from .ontology import Ontology, from_quads, load_ontology
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+_LABELS = (RDFS + "label", SKOS + "prefLabel")
+_FOLDED_PREDICATES = {
+    RDF + "subject",
+    RDF + "predicate",
+    RDF + "object",
+    AIG + "evidence",
+    AIG + "quote",
+    PROV + "wasQuotedFrom",
+}
+_PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
+
+
+def node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    """The NetworkX node key of an RDF resource: its IRI, or ``_:id`` for a blank node."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+def short(iri: str) -> str:
+    """``aig:memberOf`` for a known namespace, else the IRI's last segment."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri[len(ns) :] and "/" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def local_name(iri: str) -> str:
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/", ":"):
+        tail = tail.rsplit(sep, 1)[-1]
+    return tail or iri
+
+
+def _literal_text(lit: ox.Literal) -> str:
+    return lit.value
+
+
+def to_networkx(
+    items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
+) -> nx.MultiDiGraph:
+    """Turn RDF triples (or quads, graph names ignored) into a ``networkx.MultiDiGraph``.
+
+    Nodes carry ``label``, ``class`` (most specific type IRI), ``class_label``,
+    ``types`` and one attribute per literal property (prefixed name -> list of
+    values). Edges are keyed by predicate IRI and carry ``predicate``, ``label``,
+    ``evidence`` (sentences), ``quotes`` and ``source``. The input is not changed.
+    """
+    import networkx as nx
+
+    triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
+    onto = ontology or load_ontology()
+    # Terms the data itself declares (for user ontologies) add to the shipped ones.
+    local = from_quads([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+    terms = {**onto.terms, **local.terms}
+    merged = Ontology(quads=[], terms=terms)
+
+    types: dict[str, list[str]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    statements: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
+    sentence_text: dict[str, str] = {}
+    quoted_from: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    seen_edges: set[tuple[str, str, str]] = set()
+    nodes: dict[str, None] = {}
+
+    for t in triples:
+        s, p, o = node_id(t.subject), t.predicate.value, t.object
+        if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
+            statements[s][p.rsplit("#", 1)[1]] = o
+            continue
+        if p == AIG + "evidence" and not isinstance(o, ox.Literal):
+            statements[s]["evidence"].append(node_id(o))
+            continue
+        if p == AIG + "quote" and isinstance(o, ox.Literal):
+            statements[s]["quotes"].append(o.value)
+            continue
+        if p == PROV + "value" and isinstance(o, ox.Literal):
+            sentence_text[s] = o.value
+        if p == PROV + "wasQuotedFrom" and not isinstance(o, ox.Literal):
+            quoted_from[s] = node_id(o)
+            continue
+        if p == RDF + "type" and isinstance(o, ox.NamedNode):
+            types[s].append(o.value)
+            nodes.setdefault(s)
+            continue
+        if isinstance(o, ox.Literal):
+            if p in _LABELS and s not in labels:
+                labels[s] = o.value
+            else:
+                literals[s][short(p)].append(_literal_text(o))
+            nodes.setdefault(s)
+            continue
+        key = (s, p, node_id(o))
+        if key not in seen_edges:
+            seen_edges.add(key)
+            edges.append(key)
+        nodes.setdefault(s)
+        nodes.setdefault(node_id(o))
+
+    hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
+    hidden |= set(statements)
+
+    # Evidence for each (s, p, o) from the statements that reify it.
+    evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    for st, parts in statements.items():
+        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
+        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
+            continue
+        key = (
+            node_id(subj),
+            pred.value,
+            obj.value if isinstance(obj, ox.Literal) else node_id(obj),
+        )
+        entry = evidence.setdefault(key, {"evidence": [], "quotes": [], "source": [], "facts": []})
+        entry["facts"].append(st)
+        for sent in parts.get("evidence", []):
+            text = sentence_text.get(sent)
+            if text and text not in entry["evidence"]:
+                entry["evidence"].append(text)
+            src = quoted_from.get(sent)
+            if src:
+                src_label = labels.get(src, src)
+                if src_label not in entry["source"]:
+                    entry["source"].append(src_label)
+        for q in parts.get("quotes", []):
+            if q not in entry["quotes"]:
+                entry["quotes"].append(q)
+
+    g = nx.MultiDiGraph()
+    for n in nodes:
+        if n in hidden:
+            continue
+        node_types = types.get(n, [])
+        cls = _most_specific(node_types, merged)
+        attrs: dict[str, Any] = {
+            "label": labels.get(n) or local_name(n),
+            "class": cls or "",
+            "class_label": _label_of(cls, merged) if cls else "",
+            "types": list(node_types),
+        }
+        for prop, values in literals.get(n, {}).items():
+            attrs[prop] = list(values)
+        # Evidence for the node's class and literal values, when reified.
+        type_ev = evidence.get((n, RDF + "type", cls)) if cls else None
+        if type_ev:
+            attrs["evidence"] = list(type_ev["evidence"])
+        g.add_node(n, **attrs)
+    for s, p, o in edges:
+        if s in hidden or o in hidden:
+            continue
+        ev = evidence.get((s, p, o), {})
+        g.add_edge(
+            s,
+            o,
+            key=p,
+            predicate=p,
+            label=_label_of(p, merged),
+            evidence=list(ev.get("evidence", [])),
+            quotes=list(ev.get("quotes", [])),
+            source="; ".join(ev.get("source", [])),
+        )
+    # Literal-valued facts keep their evidence on the node.
+    for (s, p, o), ev in evidence.items():
+        if s in g and p != RDF + "type" and not g.has_edge(s, o, key=p) and ev["evidence"]:
+            g.nodes[s].setdefault("value_evidence", {})[short(p)] = list(ev["evidence"])
+    return g
+
+
+def _label_of(iri: str, onto: Ontology) -> str:
+    term = onto.terms.get(iri)
+    if term and term.label and term.label != iri.rsplit("#", 1)[-1]:
+        return term.label
+    return local_name(iri)
+
+
+def _most_specific(types: list[str], onto: Ontology) -> str | None:
+    """The type that no other of the node's types is a subclass of."""
+    if not types:
+        return None
+    candidates = [t for t in types if not t.startswith(OWL)] or types
+    best = None
+    best_depth = -1
+    for t in sorted(candidates):
+        depth = len(onto.ancestors(t))
+        if depth > best_depth:
+            best, best_depth = t, depth
+    return best
+
+
+def stringify(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attribute values are all strings (lists joined by newlines), for GraphML/GEXF."""
+    import networkx as nx
+
+    def flat(d: dict[str, Any]) -> dict[str, str]:
+        out = {}
+        for k, v in d.items():
+            if isinstance(v, dict):
+                v = "\n".join(f"{kk}: {' | '.join(vv)}" for kk, vv in v.items())
+            elif isinstance(v, list | tuple):
+                v = "\n".join(str(x) for x in v)
+            out[k] = str(v)
+        return out
+
+    h = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        h.add_node(n, **flat(d))
+    for _i, (s, o, k, d) in enumerate(g.edges(keys=True, data=True)):
+        h.add_edge(s, o, key=k, **flat(d))
+    return h

@@ -1,0 +1,132 @@
+"""SHACL validation (pyshacl) of a graph against aigraph's shapes and ontology."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+
+    def __str__(self) -> str:
+        if self.focus == GRAPH_NODE:  # whole-graph rules name the triple in the message
+            return f"{self.severity}: {self.message}"
+        where = _short(self.focus) + (f" {_short(self.path)}" if self.path else "")
+        value = f" = {_short(self.value)}" if self.value and self.value != self.focus else ""
+        return f"{self.severity}: {where}{value}: {self.message}"
+
+    @property
+    def node(self) -> str:
+        """The node the result is about (the offending subject for whole-graph rules)."""
+        return (self.value or self.focus) if self.focus == GRAPH_NODE else self.focus
+
+
+@dataclass
+class Report:
+    conforms: bool
+    results: list[Result] = field(default_factory=list)
+    triples: int = 0
+
+    def text(self) -> str:
+        if self.conforms:
+            return f"Conforms: {self.triples} triples checked against the aigraph shapes."
+        lines = [f"Does not conform: {len(self.results)} result(s)."]
+        lines += [f"  {r}" for r in self.results]
+        return "\n".join(lines)
+
+
+GRAPH_NODE = "https://w3id.org/aigraph/shapes#graph"
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def _shorten_all(text: str) -> str:
+    return re.sub(r"https?://[^\s<>\"]+", lambda m: _short(m.group(0)), text)
+
+
+def to_rdflib(items: Iterable[ox.Triple] | Iterable[ox.Quad]):  # type: ignore[no-untyped-def]
+    """Copy pyoxigraph triples (or the default graph of quads) into an rdflib Graph."""
+    import rdflib
+
+    def term(t):  # type: ignore[no-untyped-def]
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return rdflib.Literal(t.value, lang=t.language)
+            return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+        raise TypeError(f"unsupported term {t!r}")
+
+    g = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    for item in items:
+        g.add((term(item.subject), term(item.predicate), term(item.object)))
+    return g
+
+
+def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
+    """Check triples against shapes.ttl, reading the ontology's axioms alongside."""
+    import warnings
+
+    import pyshacl
+    import rdflib
+
+    data = list(items)
+    data_graph = to_rdflib(data)
+    shapes = rdflib.Graph().parse(data=resources.shapes().read_bytes(), format="turtle")
+    onto = rdflib.Graph().parse(data=resources.ontology().read_bytes(), format="turtle")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyshacl warns about unrelated deprecations
+        conforms, results_graph, _ = pyshacl.validate(
+            data_graph, shacl_graph=shapes, ont_graph=onto, inference="none", allow_warnings=True
+        )
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    results = []
+    for node in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+
+        def get(p):  # type: ignore[no-untyped-def]
+            v = results_graph.value(node, p)
+            return None if v is None else str(v)
+
+        results.append(
+            Result(
+                focus=get(sh.focusNode) or "",
+                path=get(sh.resultPath),
+                value=get(sh.value),
+                message=_shorten_all(get(sh.resultMessage) or "constraint violated"),
+                severity=(get(sh.resultSeverity) or "Violation").rsplit("#", 1)[-1],
+            )
+        )
+    results.sort(key=lambda r: (r.focus, r.path or "", r.value or "", r.message))
+    return Report(conforms=bool(conforms), results=results, triples=len(data))
+
+
+def validate_files(paths: Iterable[str | Path]) -> Report:
+    """Parse RDF files strictly and validate their union."""
+    from .rdfio import read_rdf
+
+    quads: list[ox.Quad] = []
+    for p in paths:
+        quads.extend(read_rdf(p))
+    return validate_graph(quads)
