@@ -189,7 +189,7 @@ def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> li
         report = validate_graph(triples)
         if not report.conforms:
             first = report.results[0]
-            line = _line_of(facts_file, first.node)
+            line = _line_of(facts_file, first.node, first.path)
             raise AigraphError(
                 f"SHACL validation failed ({len(report.results)} result(s)); first: {first}",
                 path=facts_file.path,
@@ -198,8 +198,13 @@ def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> li
     return triples
 
 
-def _line_of(facts: FactsFile, focus: str) -> int | None:
-    """The facts-file line that produced a node, for error messages."""
+def _line_of(facts: FactsFile, focus: str, path: str | None = None) -> int | None:
+    """The facts-file line that produced a node (or its ``path`` triple), for error messages."""
+    if path and focus.startswith(KG) and path.startswith(AIG):
+        subject, predicate = focus[len(KG) :], path[len(AIG) :]
+        for fact in facts.facts:
+            if fact.subject == subject and fact.predicate == predicate:
+                return fact.line
     if focus.startswith(KG + "fact-type-"):
         ent = facts.entities.get(focus[len(KG + "fact-type-") :])
         return ent.line if ent else None

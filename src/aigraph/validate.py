@@ -48,6 +48,7 @@ class Report:
         return "\n".join(lines)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 GRAPH_NODE = "https://w3id.org/aigraph/shapes#graph"
 
 
@@ -59,7 +60,7 @@ def _short(iri: str) -> str:
 
 
 def _shorten_all(text: str) -> str:
-    return re.sub(r"https?://[^\s<>\"]+", lambda m: _short(m.group(0)), text)
+    return re.sub(r"https?://[^\s<>\"]*[^\s<>\".,;:)]", lambda m: _short(m.group(0)), text)
 
 
 def to_rdflib(items: Iterable[ox.Triple] | Iterable[ox.Quad]):  # type: ignore[no-untyped-def]
@@ -74,6 +75,8 @@ def to_rdflib(items: Iterable[ox.Triple] | Iterable[ox.Quad]):  # type: ignore[n
         if isinstance(t, ox.Literal):
             if t.language:
                 return rdflib.Literal(t.value, lang=t.language)
+            if t.datatype.value == _XSD_STRING:  # rdflib spells xsd:string as no datatype
+                return rdflib.Literal(t.value)
             return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
         raise TypeError(f"unsupported term {t!r}")
 

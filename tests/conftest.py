@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, the built graph, a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+FACTS = SOURCES / "ai-alliance.facts.toml"
+ARTICLE = SOURCES / "ai-alliance-article.txt"
+GOLDEN_TTL = ROOT / "graphs" / "ai-alliance.ttl"
+ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def built_triples() -> list[ox.Triple]:
+    from aigraph.builder import build_graph
+
+    return build_graph(FACTS)
+
+
+@pytest.fixture
+def facts_copy(tmp_path: Path) -> Path:
+    """A writable copy of the facts file with the article beside it."""
+    (tmp_path / ARTICLE.name).write_bytes(ARTICLE.read_bytes())
+    target = tmp_path / FACTS.name
+    target.write_bytes(FACTS.read_bytes())
+    return target

@@ -1,0 +1,125 @@
+"""aigraph build: facts + article + ontology -> Turtle, with every failure caught."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from aigraph.builder import build_graph, to_turtle
+from aigraph.cli import cli
+from aigraph.validate import to_rdflib
+
+from .conftest import GOLDEN_TTL
+
+
+def test_build_matches_the_committed_graph(built_triples) -> None:
+    golden = rdflib.Graph().parse(GOLDEN_TTL, format="turtle")
+    assert isomorphic(to_rdflib(built_triples), golden)
+
+
+def test_build_is_byte_stable(built_triples, facts_copy: Path) -> None:
+    again = build_graph(facts_copy)
+    assert to_turtle(again) == to_turtle(built_triples)
+
+
+def test_turtle_is_readable_with_prefixes(built_triples) -> None:
+    text = to_turtle(built_triples).decode()
+    assert text.startswith("@prefix ")
+    assert "@prefix aig: <https://w3id.org/aigraph/ontology#> ." in text
+    assert re.search(r"\nkg:Google a aig:Company ;\n\trdfs:label \"Google\" ;\n\taig:criticizes kg:Meta \.\n", text)
+    assert "\n\nkg:AIAlliance a aig:IndustryAlliance ;\n" in text
+
+
+def test_cli_build_writes_the_graph(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "g" / "out.ttl"
+    result = runner.invoke(cli, ["build", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stderr
+    assert out.read_bytes() == GOLDEN_TTL.read_bytes()
+    assert [p.name for p in out.parent.iterdir()] == ["out.ttl"]  # no temp file left
+
+
+def test_cli_build_to_stdout(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["build", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout.encode() == GOLDEN_TTL.read_bytes()
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> int:
+    """Replace text in the facts file; return the 1-based line of the first change."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def _table_line(path: Path, marker: str) -> int:
+    """Line of the [[fact]]/[[entity]] header above the line containing ``marker``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if marker in line)
+    while not lines[at].startswith("[["):
+        at -= 1
+    return at + 1
+
+
+BAD_FACTS = {
+    "quote not in the article": (
+        'evidence = "Meta’s open source AI approach has faced criticism from companies like Google'
+        ', OpenAI, and Microsoft"',
+        'evidence = "Meta’s open source AI approach was praised by Google"',
+        "quote is not in the article",
+    ),
+    "unknown predicate": ('predicate = "released"', 'predicate = "launched"', "'launched' is not a property"),
+    "unknown class": ('class = "AIModel"', 'class = "LanguageModel"', "class 'LanguageModel' is not in the ontology"),
+    "undeclared entity": ('object = "Llama"', 'object = "Llama2"', "entity 'Llama2' is not declared"),
+    "entity without label": ('label = "Llama"\n', "", "entity is missing label"),
+    "entity without class": ('class = "AIModel"\n', "", "entity is missing class"),
+    "wrong domain (SHACL)": ('subject = "Meta"\npredicate = "released"', 'subject = "Llama"\npredicate = "released"',
+                             "not in the domain aig:Organization"),
+    "wrong range (SHACL)": ('predicate = "released"\nobject = "Llama"', 'predicate = "released"\nobject = "Google"',
+                            "not in the range aig:AIModel"),
+    "literal for an object property": ('predicate = "released"\nobject = "Llama"', 'predicate = "released"\nvalue = 1',
+                                       "give 'object', not 'value'"),
+    "fact without evidence": ('evidence = "releasing models like Llama"', 'evidence = []', "'evidence' must be"),
+    "duplicate fact id": ('id = "meta-released-llama"', 'id = "meta-advocates-open-source-ai"', "duplicate fact id"),
+    "bad TOML": ('subject = "Meta"\npredicate = "released"', 'subject = Meta\npredicate = "released"', "invalid TOML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FACTS))
+def test_build_refuses_bad_facts(case: str, runner: CliRunner, facts_copy: Path, tmp_path: Path) -> None:
+    old, new, message = BAD_FACTS[case]
+    changed = _edit(facts_copy, old, new)
+    out = tmp_path / "out.ttl"
+    out.write_bytes(b"previous")
+    result = runner.invoke(cli, ["build", "--facts", str(facts_copy), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    err = result.stderr.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert message in err
+    m = re.match(rf"aigraph: error: {re.escape(str(facts_copy))}:(\d+): ", err)
+    assert m, err
+    # The line named is the table (or key) that holds the mistake.
+    assert int(m.group(1)) in {changed, _table_line(facts_copy, new.splitlines()[0] or old.splitlines()[0]) if new
+                               else _table_line(facts_copy, "id = ")} or abs(int(m.group(1)) - changed) <= 6
+    assert out.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([facts_copy.name, "ai-alliance-article.txt", "out.ttl"])
+
+
+def test_every_quote_and_sentence_is_verbatim(built_triples) -> None:
+    from aigraph.article import ArticleText, normalize
+
+    from .conftest import ARTICLE
+
+    article = normalize(ArticleText.read(ARTICLE).text)
+    aig = "https://w3id.org/aigraph/ontology#"
+    quotes = [t.object.value for t in built_triples if t.predicate.value == aig + "quote"]
+    sentences = [t.object.value for t in built_triples if t.predicate.value == "http://www.w3.org/ns/prov#value"]
+    assert len(sentences) == 12
+    assert quotes and all(q in article for q in quotes + sentences)

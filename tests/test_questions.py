@@ -1,0 +1,95 @@
+"""A reader's questions, answered by SPARQL over the exported Turtle with rdflib.
+
+rdflib here is an independent engine: aigraph's own query path uses Oxigraph.
+"""
+
+from __future__ import annotations
+
+import rdflib
+
+from .conftest import GOLDEN_TTL
+
+PREFIXES = """
+PREFIX aig: <https://w3id.org/aigraph/ontology#>
+PREFIX kg: <https://w3id.org/aigraph/id/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def ask(query: str) -> set[tuple[str, ...]]:
+    g = rdflib.Graph().parse(GOLDEN_TTL, format="turtle")
+    return {tuple(str(v) for v in row) for row in g.query(PREFIXES + query)}
+
+
+def labels(query: str) -> set[str]:
+    return {row[0] for row in ask(query)}
+
+
+def test_who_founded_it() -> None:
+    assert labels("SELECT ?n { ?o aig:foundingMemberOf kg:AIAlliance ; rdfs:label ?n }") == {"Meta", "IBM"}
+
+
+def test_who_is_a_member() -> None:
+    assert labels("SELECT ?n { ?o aig:memberOf kg:AIAlliance ; rdfs:label ?n }") == {"Meta", "IBM", "Partnership on AI"}
+
+
+def test_who_criticized_whom() -> None:
+    rows = ask("SELECT ?a ?b { ?x aig:criticizes ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }")
+    assert rows == {("Google", "Meta"), ("OpenAI", "Meta"), ("Microsoft", "Meta")}
+
+
+def test_whom_ibm_competes_with() -> None:
+    assert labels("SELECT ?n { kg:IBM aig:competesWith ?c . ?c rdfs:label ?n }") == {"Microsoft", "OpenAI", "Google"}
+
+
+def test_what_it_focuses_on() -> None:
+    assert labels("SELECT ?n { kg:AIAlliance aig:focusArea ?f . ?f rdfs:label ?n }") == {
+        "open innovation",
+        "open science",
+        "AI trust and validation metrics",
+        "AI training infrastructure",
+        "open source AI models and frameworks",
+    }
+
+
+def test_how_big_it_is() -> None:
+    assert ask("SELECT ?n { kg:AIAlliance aig:approximateMemberCount ?n }") == {("45",)}
+
+
+def test_what_meta_released_and_governance() -> None:
+    assert labels("SELECT ?n { kg:Meta aig:released ?m . ?m rdfs:label ?n }") == {"Llama"}
+    assert len(ask("SELECT ?b { kg:AIAlliance aig:willEstablish ?b }")) == 3
+
+
+def test_which_sentence_says_google_criticizes_meta() -> None:
+    rows = ask(
+        """SELECT ?text ?i { ?f rdf:subject kg:Google ; rdf:predicate aig:criticizes ; rdf:object kg:Meta ;
+                                aig:evidence ?s . ?s prov:value ?text ; aig:sentenceIndex ?i }"""
+    )
+    assert rows == {
+        (
+            "Meta’s open source AI approach has faced criticism from companies like Google, OpenAI, and Microsoft,"
+            " but it continues to take calculated risks, releasing models like Llama despite potential misuse.",
+            "7",
+        )
+    }
+
+
+def test_no_fact_without_its_sentence() -> None:
+    # Every triple about an entity is reified with evidence (SHACL checks it too).
+    missing = ask(
+        """SELECT ?s ?p ?o {
+             ?s ?p ?o .
+             FILTER (STRSTARTS(STR(?p), STR(aig:)) && ?p NOT IN (aig:quote, aig:evidence, aig:sentenceIndex))
+             FILTER NOT EXISTS { ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aig:evidence ?e }
+           }"""
+    )
+    assert missing == set()
+
+
+def test_nothing_the_article_does_not_say() -> None:
+    # The article does not name the organizations missing from the membership,
+    # nor does it call Meta or IBM companies.
+    assert ask("SELECT ?x { ?x aig:memberOf ?y FILTER (?y != kg:AIAlliance) }") == set()
+    assert ask("SELECT ?x { VALUES ?x { kg:Meta kg:IBM } ?x a aig:Company }") == set()
