@@ -59,8 +59,9 @@ CASES = {
         "kg:Llama rdfs:label: An entity that facts are about has no rdfs:label",
     ),
     "entity without class": (
-        "kg:Mystery rdfs:label \"Mystery\" . kg:fact-x a aig:Fact ; rdf:subject kg:Mystery ;"
-        " rdf:predicate aig:criticizes ; rdf:object kg:Meta ; aig:quote \"q\" ; aig:evidence kg:ai-alliance-article-s07 .",
+        'kg:Mystery rdfs:label "Mystery" . kg:fact-x a aig:Fact ; rdf:subject kg:Mystery ;'
+        ' rdf:predicate aig:criticizes ; rdf:object kg:Meta ; aig:quote "q" ;'
+        " aig:evidence kg:ai-alliance-article-s07 .",
         None,
         "kg:Mystery rdf:type: An entity that facts are about has no rdf:type",
     ),

@@ -110,9 +110,9 @@ class _Builder:
         for ent in self.facts.entities.values():
             cls = self.onto.local(ent.cls, "class")
             if cls is None:
+                known = sorted(t.iri[len(AIG) :] for t in self.onto.classes if t.iri.startswith(AIG))
                 raise AigraphError(
-                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology"
-                    f" (classes: {', '.join(sorted(t.iri[len(AIG) :] for t in self.onto.classes if t.iri.startswith(AIG)))})",
+                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology (classes: {', '.join(known)})",
                     path=self.facts.path,
                     line=ent.line,
                 )
@@ -167,7 +167,7 @@ class _Builder:
 def _order(t: ox.Triple) -> tuple:
     p = t.predicate.value
     rank = 0 if p == RDF + "type" else 1 if p == RDFS + "label" else 2
-    return (t.subject.value, rank, p, str(t.object))
+    return (getattr(t.subject, "value", str(t.subject)), rank, p, str(t.object))
 
 
 def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> list[ox.Triple]:

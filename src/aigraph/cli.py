@@ -108,7 +108,7 @@ def build(output: str, facts: Path | None) -> None:
 
     triples = run_build(facts, output)
     if output != "-":
-        facts_n = sum(1 for t in triples if t.object.value.endswith("#Fact"))
+        facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
         click.echo(
             f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
         )

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+MAX_MESSAGE = 400
+"""Longest message (without the file and line) the CLI prints."""
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 127]}
+
 
 class AigraphError(Exception):
     """Bad input, a refused request, or work that cannot be done faithfully.
@@ -25,9 +30,13 @@ class AigraphError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        # One line, always: data can carry newlines into a message.
-        return where + " ".join(self.message.split())
+            path = self.path.translate(_CONTROLS)  # a file name may hold a newline
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
+        # One line, always, and short: data can carry newlines (or megabytes) into a message.
+        text = " ".join(self.message[: 4 * MAX_MESSAGE].split()).translate(_CONTROLS)
+        if len(text) > MAX_MESSAGE:
+            text = text[: MAX_MESSAGE - 1] + "…"
+        return where + text
 
 
 class NetworkRefused(AigraphError):

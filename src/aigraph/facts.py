@@ -99,29 +99,29 @@ def read_facts(path: str | Path) -> FactsFile:
 
     ent_lines = _table_lines(text, "entity")
     for i, table in enumerate(_tables(doc, "entity", path)):
-        line = ent_lines[i] if i < len(ent_lines) else None
-        ent = _entity(table, path, line)
+        ent_line = ent_lines[i] if i < len(ent_lines) else None
+        ent = _entity(table, path, ent_line)
         if ent.id in out.entities:
             first = out.entities[ent.id].line
             raise AigraphError(
                 f"duplicate entity id {ent.id!r} (first declared on line {first})",
                 path=path,
-                line=line,
+                line=ent_line,
             )
         out.entities[ent.id] = ent
 
     fact_lines = _table_lines(text, "fact")
     seen: dict[str, int | None] = {}
     for i, table in enumerate(_tables(doc, "fact", path)):
-        line = fact_lines[i] if i < len(fact_lines) else None
-        fact = _fact(table, path, line)
+        fact_line = fact_lines[i] if i < len(fact_lines) else None
+        fact = _fact(table, path, fact_line)
         if fact.id in seen:
             raise AigraphError(
                 f"duplicate fact id {fact.id!r} (first used on line {seen[fact.id]})",
                 path=path,
-                line=line,
+                line=fact_line,
             )
-        seen[fact.id] = line
+        seen[fact.id] = fact_line
         out.facts.append(fact)
     return out
 

@@ -59,6 +59,16 @@ def _literal_text(lit: ox.Literal) -> str:
     return lit.value
 
 
+def vocabulary(
+    items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
+) -> Ontology:
+    """The shipped ontology (or ``ontology``) plus the OWL terms the data itself declares."""
+    triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
+    onto = ontology or load_ontology()
+    local = from_quads([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+    return Ontology(quads=[], terms={**onto.terms, **local.terms})
+
+
 def to_networkx(
     items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
 ) -> nx.MultiDiGraph:
@@ -72,11 +82,7 @@ def to_networkx(
     import networkx as nx
 
     triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
-    onto = ontology or load_ontology()
-    # Terms the data itself declares (for user ontologies) add to the shipped ones.
-    local = from_quads([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
-    terms = {**onto.terms, **local.terms}
-    merged = Ontology(quads=[], terms=terms)
+    merged = vocabulary(triples, ontology)
 
     types: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -203,6 +209,9 @@ def _most_specific(types: list[str], onto: Ontology) -> str | None:
     if not types:
         return None
     candidates = [t for t in types if not t.startswith(OWL)] or types
+    # Drop every type that is a superclass of another of the node's types.
+    supers = {a for t in candidates for a in onto.ancestors(t)[1:]}
+    candidates = [t for t in candidates if t not in supers] or candidates
     best = None
     best_depth = -1
     for t in sorted(candidates):

@@ -63,7 +63,7 @@ def _shorten_all(text: str) -> str:
     return re.sub(r"https?://[^\s<>\"]*[^\s<>\".,;:)]", lambda m: _short(m.group(0)), text)
 
 
-def to_rdflib(items: Iterable[ox.Triple] | Iterable[ox.Quad]):  # type: ignore[no-untyped-def]
+def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-def]
     """Copy pyoxigraph triples (or the default graph of quads) into an rdflib Graph."""
     import rdflib
 
@@ -95,7 +95,7 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
     import pyshacl
     import rdflib
 
-    data = list(items)
+    data: list[ox.Triple | ox.Quad] = list(items)
     data_graph = to_rdflib(data)
     shapes = rdflib.Graph().parse(data=resources.shapes().read_bytes(), format="turtle")
     onto = rdflib.Graph().parse(data=resources.ontology().read_bytes(), format="turtle")
@@ -108,7 +108,7 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
     results = []
     for node in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
 
-        def get(p):  # type: ignore[no-untyped-def]
+        def get(p, node=node):  # type: ignore[no-untyped-def]
             v = results_graph.value(node, p)
             return None if v is None else str(v)
 
