@@ -19,10 +19,12 @@ __all__ = [
     "export",
     "load",
     "load_ontology",
+    "query",
     "to_networkx",
     "to_rdflib",
     "validate_files",
     "validate_graph",
+    "write_view",
 ]
 
 from typing import TYPE_CHECKING, Any
@@ -36,10 +38,12 @@ _LAZY = {
     "export": "exporter",
     "load": "dataset",
     "load_ontology": "ontology",
+    "query": "sparql",
     "to_networkx": "netx",
     "to_rdflib": "validate",
     "validate_files": "validate",
     "validate_graph": "validate",
+    "write_view": "view",
 }
 
 if TYPE_CHECKING:
@@ -48,7 +52,9 @@ if TYPE_CHECKING:
     from .exporter import export
     from .netx import to_networkx
     from .ontology import load_ontology
+    from .sparql import query
     from .validate import to_rdflib, validate_files, validate_graph
+    from .view import write_view
 
 
 def __getattr__(name: str) -> Any:

@@ -39,13 +39,15 @@ class ArticleText:
     def read(cls, path: str | Path) -> ArticleText:
         path = Path(path)
         try:
-            return cls(path.read_bytes().decode("utf-8"), path)
+            raw = path.read_bytes()
+            return cls(raw.decode("utf-8"), path)
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise AigraphError("article is not valid UTF-8", path=path, line=line) from None
         except FileNotFoundError:
             raise AigraphError("article not found", path=path) from None
         except IsADirectoryError:
             raise AigraphError("article is a directory", path=path) from None
-        except UnicodeDecodeError:
-            raise AigraphError("article is not valid UTF-8", path=path) from None
         except OSError as exc:
             raise AigraphError(f"cannot read article: {exc.strerror}", path=path) from None
 

@@ -8,7 +8,9 @@ the build with the facts file's name and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +21,7 @@ from .errors import AigraphError
 from .facts import FactsFile, read_facts
 from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, load_ontology
+from .progress import progress
 from .rdfio import serialize, write_bytes
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
@@ -33,8 +36,78 @@ def _lit(value: str | int | float | bool, datatype: str | None = None) -> ox.Lit
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=_N(datatype or XSD + "integer"))
     if isinstance(value, float):
+        if datatype == XSD + "decimal":  # no exponent in a decimal
+            return ox.Literal(format(Decimal(repr(value)), "f"), datatype=_N(datatype))
         return ox.Literal(repr(value), datatype=_N(datatype or XSD + "double"))
     return ox.Literal(value, datatype=_N(datatype) if datatype else None)
+
+
+_INTEGER = r"[+-]?[0-9]+"
+# datatype -> (what to ask for, lexical pattern, lowest, highest)
+_DATATYPES: dict[str, tuple[str, str, int | None, int | None]] = {
+    "integer": ("an integer", _INTEGER, None, None),
+    "long": ("an integer", _INTEGER, -(2**63), 2**63 - 1),
+    "int": ("an integer", _INTEGER, -(2**31), 2**31 - 1),
+    "short": ("an integer", _INTEGER, -(2**15), 2**15 - 1),
+    "byte": ("an integer", _INTEGER, -128, 127),
+    "nonNegativeInteger": ("an integer >= 0", _INTEGER, 0, None),
+    "positiveInteger": ("an integer >= 1", _INTEGER, 1, None),
+    "nonPositiveInteger": ("an integer <= 0", _INTEGER, None, 0),
+    "negativeInteger": ("an integer <= -1", _INTEGER, None, -1),
+    "unsignedLong": ("an integer >= 0", _INTEGER, 0, 2**64 - 1),
+    "unsignedInt": ("an integer >= 0", _INTEGER, 0, 2**32 - 1),
+    "unsignedShort": ("an integer >= 0", _INTEGER, 0, 2**16 - 1),
+    "unsignedByte": ("an integer >= 0", _INTEGER, 0, 255),
+    "decimal": ("a decimal number", r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", None, None),
+    "double": ("a number", r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|INF)|NaN", None, None),
+    "float": ("a number", r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|INF)|NaN", None, None),
+    "boolean": ("true or false", r"true|false|1|0", None, None),
+    "string": ("a string", r"(?s).*", None, None),
+    "date": ("a date such as \"2023-12-05\"", r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?", None, None),
+    "dateTime": (
+        "a date and time such as \"2023-12-05T10:00:00Z\"",
+        r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+        None,
+        None,
+    ),
+}
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _toml(value: object) -> str:
+    """A value as the facts file spells it."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _value_problem(value: str | int | float | bool | None, datatype: str | None) -> str | None:
+    """What a datatype property wants, if ``value`` would make an ill-typed literal."""
+    if value is None or datatype is None or not datatype.startswith(XSD):
+        return None
+    rule = _DATATYPES.get(datatype[len(XSD) :])
+    if rule is None:
+        return None
+    want, pattern, low, high = rule
+    numeric = pattern != _DATATYPES["string"][1] and "date" not in datatype and not datatype.endswith("boolean")
+    if isinstance(value, bool) != datatype.endswith("#boolean") and not isinstance(value, str):
+        return want
+    if isinstance(value, int | float) and not numeric:
+        return want
+    if isinstance(value, float) and pattern == _INTEGER:
+        return want
+    lexical = _lit(value, datatype).value
+    if not re.fullmatch(pattern, lexical):
+        return want
+    if pattern == _INTEGER and (
+        (low is not None and int(lexical) < low) or (high is not None and int(lexical) > high)
+    ):
+        return want + (f" from {low} to {high}" if low is not None and high is not None else "")
+    return None
 
 
 class _Builder:
@@ -103,7 +176,7 @@ class _Builder:
             iri = self.sentence_iri(sent)
             self.add(iri, RDF + "type", _N(AIG + "Sentence"))
             self.add(iri, RDFS + "label", ox.Literal(f"Sentence {sent.index}"))
-            self.add(iri, AIG + "sentenceIndex", _lit(sent.index, XSD + "positiveInteger"))
+            self.add(iri, AIG + "sentenceIndex", _lit(sent.index, XSD + "integer"))
             self.add(iri, PROV + "value", ox.Literal(sent.text))
             self.add(iri, PROV + "wasQuotedFrom", self.art)
 
@@ -112,9 +185,10 @@ class _Builder:
             if cls is None:
                 known = sorted(t.iri[len(AIG) :] for t in self.onto.classes if t.iri.startswith(AIG))
                 raise AigraphError(
-                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology (classes: {', '.join(known)})",
+                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology{_did_you_mean(ent.cls, known)}"
+                    f" (classes: {', '.join(known)})",
                     path=self.facts.path,
-                    line=ent.line,
+                    line=ent.at("class"),
                 )
             iri = _N(KG + ent.id)
             self.add(iri, RDFS + "label", ox.Literal(ent.label))
@@ -122,42 +196,51 @@ class _Builder:
                 self.add(iri, SKOS + "altLabel", ox.Literal(alias))
             if AIG + "Topic" in self.onto.ancestors(cls.iri):
                 self.add(iri, SKOS + "prefLabel", ox.Literal(ent.label))
-            self.reify(f"type-{ent.id}", iri, RDF + "type", _N(cls.iri), ent.evidence, ent.line)
+            self.reify(f"type-{ent.id}", iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
 
         for fact in self.facts.facts:
             prop = self.onto.local(fact.predicate)
             if prop is None or prop.kind == "class":
                 raise AigraphError(
-                    f"fact {fact.id!r}: predicate {fact.predicate!r} is not a property of the ontology",
+                    f"fact {fact.id!r}: predicate {fact.predicate!r} is not a property of the ontology"
+                    + _did_you_mean(fact.predicate, [t.iri[len(AIG) :] for t in self.onto.properties]),
                     path=self.facts.path,
-                    line=fact.line,
+                    line=fact.at("predicate"),
                 )
-            subject = self.entity(fact.subject, fact.id, fact.line)
+            subject = self.entity(fact.subject, fact.id, fact.at("subject"))
             obj: ox.NamedNode | ox.Literal
             if prop.kind == "object":
                 if fact.object is None:
                     raise AigraphError(
                         f"fact {fact.id!r}: {fact.predicate!r} links two entities; give 'object', not 'value'",
                         path=self.facts.path,
-                        line=fact.line,
+                        line=fact.at("value"),
                     )
-                obj = self.entity(fact.object, fact.id, fact.line)
+                obj = self.entity(fact.object, fact.id, fact.at("object"))
             else:
                 if fact.value is None:
                     raise AigraphError(
                         f"fact {fact.id!r}: {fact.predicate!r} takes a literal; give 'value', not 'object'",
                         path=self.facts.path,
-                        line=fact.line,
+                        line=fact.at("object"),
                     )
                 datatype = prop.range if prop.range and prop.range.startswith(XSD) else None
+                problem = _value_problem(fact.value, datatype)
+                if problem:
+                    raise AigraphError(
+                        f"fact {fact.id!r}: {fact.predicate!r} takes {problem}, not {_toml(fact.value)}",
+                        path=self.facts.path,
+                        line=fact.at("value"),
+                    )
                 obj = _lit(fact.value, datatype)
-            self.reify(fact.id, subject, prop.iri, obj, fact.evidence, fact.line)
+            self.reify(fact.id, subject, prop.iri, obj, fact.evidence, fact.at("evidence"))
         return self.triples
 
     def entity(self, ident: str, fact_id: str, line: int) -> ox.NamedNode:
         if ident not in self.facts.entities:
             raise AigraphError(
-                f"fact {fact_id!r}: entity {ident!r} is not declared as an [[entity]]",
+                f"fact {fact_id!r}: entity {ident!r} is not declared as an [[entity]]"
+                + _did_you_mean(ident, list(self.facts.entities)),
                 path=self.facts.path,
                 line=line,
             )
@@ -180,21 +263,31 @@ def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> li
         with resources.as_path(resources.facts()) as path:
             return build_graph(path, validate=validate)
     facts_file = read_facts(facts)
-    article = ArticleText.read(facts_file.article.path)
+    art = facts_file.article
+    if not art.path.exists():
+        raise AigraphError(f"the article {art.path} does not exist", path=facts_file.path, line=art.at("path"))
+    if art.path.is_dir():
+        raise AigraphError(
+            f"the article {art.path} is a directory, not a text file", path=facts_file.path, line=art.at("path")
+        )
+    article = ArticleText.read(art.path)
     onto = load_ontology()
-    triples = sorted(set(_Builder(facts_file, article, onto).run()), key=_order)
-    if validate:
-        from .validate import validate_graph
+    with progress(f"Building the graph from {Path(facts_file.path).name}") as shown:
+        triples = sorted(set(_Builder(facts_file, article, onto).run()), key=_order)
+        report = None
+        if validate:
+            from .validate import validate_graph
 
-        report = validate_graph(triples)
-        if not report.conforms:
-            first = report.results[0]
-            line = _line_of(facts_file, first.node, first.path)
-            raise AigraphError(
-                f"SHACL validation failed ({len(report.results)} result(s)); first: {first}",
-                path=facts_file.path,
-                line=line,
-            )
+            shown.update(f"checking {len(triples)} triples against the SHACL shapes")
+            report = validate_graph(triples)
+    if report is not None and not report.conforms:
+        first = report.results[0]
+        line = _line_of(facts_file, first.node, first.path)
+        raise AigraphError(
+            f"SHACL validation failed ({len(report.results)} result(s)); first: {first}",
+            path=facts_file.path,
+            line=line,
+        )
     return triples
 
 

@@ -178,5 +178,175 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
 
+@cli.command()
+@click.argument("query_arg", metavar="QUERY")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(
+        ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "nquads", "trig", "jsonld", "n3"],
+        case_sensitive=False,
+    ),
+    help="SELECT/ASK: table, csv, tsv, json, xml (W3C results formats). CONSTRUCT/DESCRIBE:"
+    " turtle (default), ntriples, jsonld, xml (RDF/XML), ...  Default: from the -o extension;"
+    " else table on a terminal and tsv in a pipe.",
+)
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file; - for stdout.")
+@_data_option
+@click.option("--with-ontology", is_flag=True, help="With --data, add the aigraph ontology to the data.")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Give ?NAME a value: kg:IBM, <https://...>, '\"text\"', 45 (repeatable).",
+)
+@click.option("--infer", is_flag=True, help="Answer over the RDFS / OWL 2 RL closure (owlrl).")
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Allow SERVICE, and FROM / FROM NAMED (fetches each IRI: http, https or file).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this long (0: no limit).",
+)
+def query(
+    query_arg: str,
+    fmt: str | None,
+    output: str,
+    data: tuple[Path, ...],
+    with_ontology: bool,
+    binds: tuple[str, ...],
+    infer: bool,
+    allow_network: bool,
+    timeout: float,
+) -> None:
+    """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
+
+    Runs over the built graph plus the ontology, or the --data files. The
+    default graph is the union of all graphs, so TriG and N-Quads data answer
+    plain queries; GRAPH still reaches each named graph. Prefixes aig: kg:
+    rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
+    PREFIX lines in the query win. SELECT and ASK give a table on a terminal
+    (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
+    Turtle. The query never reaches the network (SERVICE, FROM, LOAD are
+    refused) unless --allow-network is given; SPARQL Update is refused.
+
+    \b
+    Examples:
+      aigraph queries                               # the saved queries
+      aigraph query members
+      aigraph query competitors --bind company=kg:Google
+      aigraph query evidence --bind s=kg:Google --bind o=kg:Meta
+      aigraph query 'SELECT ?o WHERE { kg:IBM aig:competesWith ?o }'
+      aigraph query 'ASK { kg:Microsoft aig:competesWith kg:IBM }' --infer
+      aigraph query my.rq --format json -o answers.srj
+      aigraph query 'CONSTRUCT WHERE { kg:Meta ?p ?o }' -o meta.ttl
+    """
+    from .sparql import load_store, prepare, render_query, resolve_query
+
+    bind: dict[str, str] = {}
+    for item in binds:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
+        bind[name.strip()] = value
+    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
+    prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
+    if fmt is None and output != "-":
+        from .results import format_for_path
+
+        fmt = format_for_path(output)
+    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology)
+    default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
+    rendered = render_query(
+        prepared, store, fmt and fmt.lower(), default_results_format=default, timeout=timeout or None
+    )
+    from .rdfio import write_bytes
+
+    write_bytes(output, rendered.data)
+    count = rendered.count
+    noun = "triple" if rendered.kind == "graph" else "row"
+    if output != "-":
+        size = f"{count} {noun}{'' if count == 1 else 's'}, " if count is not None else ""
+        click.echo(f"Wrote {output} ({size}{rendered.fmt}).", err=True)
+    elif rendered.fmt == "table" and rendered.kind == "select":
+        click.echo("No results." if not count else f"{count} row{'' if count == 1 else 's'}.", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+def queries(name: str | None) -> None:
+    """List the saved queries, or print one's SPARQL.
+
+    Run one with `aigraph query NAME`.
+
+    \b
+    Examples:
+      aigraph queries
+      aigraph queries evidence
+    """
+    from .sparql import saved_queries, saved_query
+
+    if name:
+        click.echo(saved_query(name).text, nl=False)
+        return
+    saved = saved_queries()
+    width = max(len(n) for n in saved)
+    for q in saved.values():
+        click.echo(f"{q.name.ljust(width)}  {q.description}")
+
+
+@cli.command()
+@_data_option
+@click.option(
+    "-o",
+    "--output",
+    default="graphs/ai-alliance.html",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write the HTML page; - for stdout.",
+)
+@click.option("--title", metavar="TEXT", help="Page heading (default: the title of the article in the data).")
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=False,
+    show_default=True,
+    help="Open the page in the default web browser.",
+)
+def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: bool) -> None:
+    """Write the graph as one self-contained, offline HTML page to explore.
+
+    Nodes are coloured and shaped by class, relations styled by kind; hover a
+    relation for the sentence it comes from, click anything for all its facts,
+    filter by class or relation, search for a node. The page loads nothing
+    from the network.
+
+    \b
+    Examples:
+      aigraph view
+      aigraph view --open
+      aigraph view --data other.ttl -o other.html
+    """
+    from .view import write_view
+
+    result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser)
+    if output != "-":
+        where = Path(output).resolve()
+        click.echo(
+            f"Wrote {output} ({result.nodes} nodes, {result.edges} relations) in {result.seconds:.1f} s.",
+            err=True,
+        )
+        if not open_browser:
+            click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
+
+
 def main() -> None:
     cli(prog_name="aigraph")

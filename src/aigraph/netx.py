@@ -176,24 +176,24 @@ def to_networkx(
         if type_ev:
             attrs["evidence"] = list(type_ev["evidence"])
         g.add_node(n, **attrs)
-    for s, p, o in edges:
-        if s in hidden or o in hidden:
+    for subj, pred, obj in edges:
+        if subj in hidden or obj in hidden:
             continue
-        ev = evidence.get((s, p, o), {})
+        ev = evidence.get((subj, pred, obj), {})
         g.add_edge(
-            s,
-            o,
-            key=p,
-            predicate=p,
-            label=_label_of(p, merged),
+            subj,
+            obj,
+            key=pred,
+            predicate=pred,
+            label=_label_of(pred, merged),
             evidence=list(ev.get("evidence", [])),
             quotes=list(ev.get("quotes", [])),
             source="; ".join(ev.get("source", [])),
         )
     # Literal-valued facts keep their evidence on the node.
-    for (s, p, o), ev in evidence.items():
-        if s in g and p != RDF + "type" and not g.has_edge(s, o, key=p) and ev["evidence"]:
-            g.nodes[s].setdefault("value_evidence", {})[short(p)] = list(ev["evidence"])
+    for (subj, pred, obj), ev in evidence.items():
+        if subj in g and pred != RDF + "type" and not g.has_edge(subj, obj, key=pred) and ev["evidence"]:
+            g.nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
     return g
 
 

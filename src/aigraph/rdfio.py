@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -60,8 +60,80 @@ _POSITION = re.compile(
     r"|between line (\d+) column (\d+) and line \d+ column \d+)\s*:\s*"
 )
 
+# pyoxigraph's Turtle, N-Triples, N-Quads, TriG, N3 and JSON-LD readers buffer one
+# token at a time and stop at this size; its RDF/XML reader has no such limit.
+TOKEN_LIMIT = 16 * 1024 * 1024
 
-def _syntax_error(exc: Exception, path: Path | str, fmt: str) -> AigraphError:
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, max(offset, 0)) + 1
+
+
+def _locate(data: bytes, message: str) -> int | None:
+    """The line of the longest quoted fragment of an error message, for errors without one."""
+    fragments = [a or b for a, b in re.findall(r"'([^']{3,})'|`([^`]{3,})`", message)]
+    fragments.sort(key=len, reverse=True)
+    # Names the message gives without quotes: an XML prefix, a JSON-LD keyword.
+    fragments += [f"<{p}" for p in re.findall(r"[Uu]nknown prefix (\S+:)", message)]
+    fragments += [f'"{k}"' for k in re.findall(r"(@[a-z]+)", message)]
+    for frag in fragments:
+        at = data.find(frag.encode("utf-8"))
+        if at >= 0:
+            return _line_at(data, at)
+    return None
+
+
+def _long_line(data: bytes) -> int | None:
+    """The first line longer than TOKEN_LIMIT bytes (where a too-long term must be)."""
+    start, number = 0, 1
+    while start <= len(data):
+        end = data.find(b"\n", start)
+        stop = len(data) if end < 0 else end
+        if stop - start > TOKEN_LIMIT:
+            return number
+        if end < 0:
+            return None
+        start, number = end + 1, number + 1
+    return None
+
+
+_MAGIC = {
+    b"\x89PNG": "the file looks like a PNG image, not RDF",
+    b"\xff\xd8\xff": "the file looks like a JPEG image, not RDF",
+    b"GIF8": "the file looks like a GIF image, not RDF",
+    b"%PDF": "the file looks like a PDF document, not RDF",
+    b"PK\x03\x04": "the file looks like a ZIP archive, not RDF",
+    b"\x1f\x8b": "the file looks gzip-compressed: decompress it first",
+    b"\x7fELF": "the file looks like a program, not RDF",
+    b"\xff\xfe": "the file looks like UTF-16 text: save it as UTF-8",
+    b"\xfe\xff": "the file looks like UTF-16 text: save it as UTF-8",
+}
+
+
+def _sniff(data: bytes, fmt: str) -> str | None:
+    """A hint at what the file really is, when its content does not match its format."""
+    head = data[:512]
+    for magic, hint in _MAGIC.items():
+        if head.startswith(magic):
+            return hint
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    guess = None
+    if text.startswith((b"<?xml", b"<rdf:RDF", b"<RDF")):
+        guess = "xml"
+    elif re.match(rb'(\{\s*"|\[\s*(\{|\]))', text) and fmt not in {"trig", "n3"}:
+        guess = "jsonld"
+    elif re.match(rb"(?i)(@prefix|@base|prefix\s|base\s)", text):
+        guess = "turtle"
+    elif re.match(rb"(<[^>\s]*>|_:\S+)\s+<[^>\s]*>", text):
+        guess = "ntriples"
+    elif text.lower().startswith((b"<!doctype html", b"<html")):
+        return "the file looks like HTML, not RDF"
+    if guess is None or guess == fmt or (guess == "ntriples" and fmt in {"turtle", "trig", "nquads", "n3"}):
+        return None
+    return f"the content looks like {RDF_FORMATS[guess][2]}: is the file extension right?"
+
+
+def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
     """Turn a pyoxigraph parse error into one line with the file and 1-based line."""
     text = str(exc)
     line = getattr(exc, "lineno", None)
@@ -72,9 +144,93 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str) -> AigraphError:
         column = m.group(2) or m.group(3) or m.group(5)
         text = text[m.end() :]
     text = re.sub(r"\s*\(line \d+\)\s*$", "", text)
+    if not line and data:
+        line = _locate(data, text)
     where = f" (column {column})" if column else ""
+    hint = _sniff(data, fmt)
     return AigraphError(
-        f"not valid {RDF_FORMATS[fmt][2]}: {text}{where}", path=path, line=line or None
+        f"not valid {RDF_FORMATS[fmt][2]}: {text}{where}" + (f"; {hint}" if hint else ""),
+        path=path,
+        line=line or None,
+    )
+
+
+_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)\s+(?:SYSTEM|PUBLIC)\s*(?:\"[^\"]*\"\s*)?[\"']([^\"']*)")
+
+
+def _check_xml(data: bytes, path: Path | str) -> None:
+    """Refuse what XML 1.0 forbids (pyoxigraph's reader is lax) and any external entity.
+
+    expat never fetches anything itself and stops entity expansion bombs.
+    """
+    import xml.parsers.expat as expat
+
+    from .errors import NetworkRefused
+
+    m = _EXTERNAL_ENTITY.search(data)
+    if m:
+        name, ref = (g.decode("utf-8", "replace") for g in m.groups())
+        raise NetworkRefused(
+            f"the external XML entity {name} refers to {ref!r}: aigraph never loads external"
+            " entities (no network, no other files)",
+            path=path,
+            line=_line_at(data, m.start()),
+        )
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        hint = _sniff(data, "xml")
+        raise AigraphError(
+            f"not valid RDF/XML: {expat.ErrorString(exc.code)} (column {(exc.offset or 0) + 1})"
+            + (f"; {hint}" if hint else ""),
+            path=path,
+            line=exc.lineno or None,
+        ) from None
+
+
+def _context_reference(doc: object) -> str | None:
+    """The first @context (or @import) in a JSON-LD document that names another document."""
+    todo = [doc]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ctx = node.get("@context")
+            for c in ctx if isinstance(ctx, list) else [ctx]:
+                if isinstance(c, str):
+                    return c
+                if isinstance(c, dict) and isinstance(c.get("@import"), str):
+                    return str(c["@import"])
+            todo.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            todo.extend(reversed(node))
+    return None
+
+
+def _remote_context(data: bytes, path: Path | str) -> AigraphError:
+    import json
+
+    from .errors import NetworkRefused
+
+    ref = None
+    try:
+        ref = _context_reference(json.loads(data))
+    except (ValueError, RecursionError):
+        pass
+    line = None
+    if ref is not None:
+        for needle in (json.dumps(ref, ensure_ascii=False), json.dumps(ref)):
+            at = data.find(needle.encode("utf-8"))
+            if at >= 0:
+                line = _line_at(data, at)
+                break
+    what = f"@context {ref!r}" if ref is not None else "a @context that"
+    return NetworkRefused(
+        f"JSON-LD {what} is another document: aigraph never fetches contexts (no network,"
+        " no other files); put the context inline",
+        path=path,
+        line=line,
     )
 
 
@@ -84,6 +240,11 @@ def parse_bytes(
     """Parse RDF bytes strictly; raise AigraphError naming ``path`` and line."""
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown RDF format {fmt!r}", path=path)
+    name = RDF_FORMATS[fmt][2]
+    if fmt == "xml":
+        _check_xml(data, path)
+    elif data.startswith(b"\xef\xbb\xbf") and fmt != "jsonld":
+        data = data[3:]  # a UTF-8 byte order mark (Windows editors write one) means nothing
     try:
         quads = list(
             ox.parse(
@@ -95,15 +256,19 @@ def parse_bytes(
         )
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc).lower():
-            from .errors import NetworkRefused
-
-            raise NetworkRefused(
-                "JSON-LD with a remote @context: aigraph does not fetch contexts; inline it",
+            raise _remote_context(data, path) from None
+        raise _syntax_error(exc, path, fmt, data) from None
+    except MemoryError as exc:
+        if "buffer maximal size" in str(exc):
+            raise AigraphError(
+                f"a single term (such as a literal) is longer than {TOKEN_LIMIT >> 20} MiB,"
+                f" more than aigraph's {name} reader accepts (RDF/XML has no such limit)",
                 path=path,
+                line=_long_line(data),
             ) from None
-        raise _syntax_error(exc, path, fmt) from None
-    except (ValueError, OSError, RecursionError, MemoryError) as exc:
-        raise AigraphError(f"cannot parse as {RDF_FORMATS[fmt][2]}: {exc}", path=path) from None
+        raise AigraphError(f"not enough memory to read this {name} file", path=path) from None
+    except (ValueError, OSError, RecursionError) as exc:
+        raise AigraphError(f"cannot parse as {name}: {exc}", path=path) from None
     return quads
 
 
@@ -132,34 +297,91 @@ def has_named_graphs(quads: Iterable[ox.Quad]) -> bool:
     return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
 
 
+# What XML 1.0 can hold (https://www.w3.org/TR/xml/#charsets); everything else is refused.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _terms(item: ox.Quad | ox.Triple) -> Iterator[object]:
+    yield item.subject
+    yield item.predicate
+    yield item.object
+    if isinstance(item, ox.Quad):
+        yield item.graph_name
+
+
+def check_xml_text(text: str, fmt: str, what: str = "a value") -> None:
+    """Refuse text that XML 1.0 cannot hold (NUL and most control characters, U+FFFE/U+FFFF)."""
+    m = _NOT_XML.search(text)
+    if m:
+        short = text if len(text) <= 60 else text[:57] + "..."
+        raise AigraphError(
+            f"cannot write {fmt} faithfully: {what} {short!r} holds U+{ord(m.group()):04X},"
+            " which XML 1.0 cannot represent; choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
+        )
+
+
+def _check_xml_terms(items: list) -> None:
+    for item in items:
+        for term in _terms(item):
+            if isinstance(term, ox.Literal):
+                check_xml_text(term.value, "RDF/XML", "the literal")
+                if term.datatype is not None:
+                    check_xml_text(term.datatype.value, "RDF/XML", "the IRI")
+            elif isinstance(term, ox.NamedNode | ox.BlankNode):
+                check_xml_text(term.value, "RDF/XML", "the IRI")
+            elif isinstance(term, ox.Triple):
+                _check_xml_terms([term])
+
+
+def escape_cr(xml: bytes) -> bytes:
+    """Write carriage returns as character references, since XML readers turn a raw CR into LF.
+
+    Writers put CR only in text and attribute values, where ``&#13;`` means the same.
+    """
+    return xml.replace(b"\r", b"&#13;")
+
+
 def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes:
     """Serialize triples or quads with aigraph's prefixes, refusing lossy output."""
-    items = list(quads)
+    items: list[Any] = list(quads)
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown RDF format {fmt!r}")
     if fmt not in _QUAD_FORMATS:
         if items and isinstance(items[0], ox.Quad):
-            if has_named_graphs(items):  # type: ignore[arg-type]
+            if has_named_graphs(items):
                 raise AigraphError(
                     f"the data has named graphs, which {RDF_FORMATS[fmt][2]} cannot hold;"
                     " use --format trig or nquads"
                 )
-            items = [q.triple for q in items]  # type: ignore[union-attr]
+            items = [q.triple for q in items]
+    if fmt == "xml":
+        _check_xml_terms(items)
     prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "n3"} else None
-    if fmt == "jsonld":
-        return _jsonld(items)
     try:
-        return ox.serialize(items, format=RDF_FORMATS[fmt][0], prefixes=prefixes)
+        if fmt == "jsonld":
+            return _jsonld(items)
+        data = ox.serialize(items, format=RDF_FORMATS[fmt][0], prefixes=prefixes) or b""
     except (ValueError, OSError) as exc:
         raise AigraphError(f"cannot write {RDF_FORMATS[fmt][2]}: {exc}") from None
+    return escape_cr(data) if fmt == "xml" else data
 
 
 def _jsonld(items: list) -> bytes:
     """JSON-LD with an inline @context of aigraph's prefixes (never a remote one)."""
     import json
 
-    body = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD))
-    doc = {"@context": dict(PREFIXES), "@graph": body if isinstance(body, list) else [body]}
+    body = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD) or b"[]")
+    # An absolute IRI such as "schema:x" would read as a compact IRI under a "schema"
+    # prefix: leave such prefixes out so every IRI keeps its meaning.
+    used = {
+        v.split(":", 1)[0]
+        for item in items
+        for t in _terms(item)
+        for v in ([t.value, t.datatype.value] if isinstance(t, ox.Literal) else [getattr(t, "value", "")])
+        if ":" in v
+    }
+    context = {k: v for k, v in PREFIXES.items() if k not in used}
+    doc = {"@context": context, "@graph": body if isinstance(body, list) else [body]}
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
 
 
@@ -174,9 +396,21 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         sys.stdout.buffer.flush()
         return
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise AigraphError("is a directory; give a file name", path=path)
+    if path.exists() and not path.is_file():
+        # A device or pipe such as /dev/stdout: renaming over it would replace it.
+        with open(path, "wb") as fh:
+            yield fh
+        return
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to, not the link
+    folder = path.parent if str(path.parent) else Path(".")
+    for above in (folder, *folder.parents):
+        if above.exists() or above.is_symlink():
+            if not above.is_dir():
+                raise AigraphError(f"cannot write here: {above} is a file, not a folder", path=path)
+            break
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -206,5 +440,7 @@ def write_bytes(path: str | Path, data: bytes | Callable[[IO[bytes]], None]) -> 
                 data(fh)
             else:
                 fh.write(data)
+    except BrokenPipeError:
+        raise  # the reader went away: the CLI ends quietly
     except OSError as exc:
         raise AigraphError(f"cannot write: {exc.strerror or exc}", path=path) from None

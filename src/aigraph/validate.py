@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import resources
+from .errors import AigraphError
 from .namespaces import PREFIXES
 
 
@@ -78,14 +81,33 @@ def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-
             if t.datatype.value == _XSD_STRING:  # rdflib spells xsd:string as no datatype
                 return rdflib.Literal(t.value)
             return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+        if isinstance(t, ox.Triple):
+            raise AigraphError("RDF 1.2 triple terms (<<( ... )>>) cannot be copied to rdflib")
         raise TypeError(f"unsupported term {t!r}")
 
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
-    for item in items:
-        g.add((term(item.subject), term(item.predicate), term(item.object)))
+    with _quiet_rdflib():
+        for item in items:
+            g.add((term(item.subject), term(item.predicate), term(item.object)))
     return g
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's logged tracebacks for literals it cannot convert to Python values.
+
+    An ill-typed or huge literal (``"x"^^xsd:integer``, 5,000 digits) keeps its lexical
+    form and is judged by the shapes; rdflib must not print a traceback about it.
+    """
+    logger = logging.getLogger("rdflib.term")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
 
 
 def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
@@ -99,11 +121,16 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
     data_graph = to_rdflib(data)
     shapes = rdflib.Graph().parse(data=resources.shapes().read_bytes(), format="turtle")
     onto = rdflib.Graph().parse(data=resources.ontology().read_bytes(), format="turtle")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _quiet_rdflib():
         warnings.simplefilter("ignore")  # pyshacl warns about unrelated deprecations
-        conforms, results_graph, _ = pyshacl.validate(
-            data_graph, shacl_graph=shapes, ont_graph=onto, inference="none", allow_warnings=True
-        )
+        try:
+            conforms, results_graph, _ = pyshacl.validate(
+                data_graph, shacl_graph=shapes, ont_graph=onto, inference="none", allow_warnings=True
+            )
+        except RecursionError:
+            raise AigraphError(
+                "the data nests too deeply for the SHACL validator (pyshacl); nothing was checked"
+            ) from None
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     results = []
     for node in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
@@ -131,5 +158,11 @@ def validate_files(paths: Iterable[str | Path]) -> Report:
 
     quads: list[ox.Quad] = []
     for p in paths:
-        quads.extend(read_rdf(p))
+        read = read_rdf(p)
+        if any(isinstance(t, ox.Triple) for q in read for t in (q.subject, q.object)):
+            raise AigraphError(
+                "holds RDF 1.2 triple terms (<<( ... )>>), which the SHACL validator cannot read",
+                path=p,
+            )
+        quads.extend(read)
     return validate_graph(quads)

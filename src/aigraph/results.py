@@ -1,0 +1,196 @@
+"""Query results as text: an aligned table for people, the W3C formats for programs.
+
+CSV, TSV, JSON and XML come from Oxigraph's writers, which follow "SPARQL 1.1
+Query Results CSV and TSV Formats", "SPARQL 1.1 Query Results JSON Format" and
+"SPARQL Query Results XML Format". CONSTRUCT and DESCRIBE results are RDF,
+written by :func:`aigraph.rdfio.serialize`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from .errors import AigraphError
+from .namespaces import PREFIXES
+from .rdfio import RDF_FORMATS, serialize
+
+if TYPE_CHECKING:
+    from .sparql import Kind, Rendered
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+"""Formats of SELECT and ASK results."""
+
+GRAPH_FORMATS = tuple(RDF_FORMATS)
+"""Formats of CONSTRUCT and DESCRIBE results (``json`` is taken as JSON-LD, ``xml`` as RDF/XML)."""
+
+FORMATS = tuple(dict.fromkeys(RESULT_FORMATS + GRAPH_FORMATS))
+
+_W3C = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+_EXTENSIONS = {
+    ".txt": "table",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".xml": "xml",
+    ".srx": "xml",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "ntriples",
+    ".ntriples": "ntriples",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".n3": "n3",
+}
+
+
+def format_for_path(path: str | Path) -> str:
+    """The output format a file name asks for (``.csv``, ``.srj``, ``.ttl``, ...)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in _EXTENSIONS:
+        known = " ".join(_EXTENSIONS)
+        raise AigraphError(
+            f"cannot tell the output format from the extension {suffix or '(none)'!r};"
+            f" give --format, or use one of: {known}",
+            path=path,
+        )
+    return _EXTENSIONS[suffix]
+
+
+def choose_format(kind: Kind, fmt: str | None, default_results_format: str = "tsv") -> str:
+    """The concrete format for a result kind; ``None`` means the kind's default.
+
+    ``transport`` is what :func:`aigraph.query` reads back: JSON results or N-Triples.
+    """
+    if kind == "graph":
+        if fmt is None:
+            return "turtle"
+        if fmt == "transport":
+            return "ntriples"
+        if fmt == "json":
+            return "jsonld"
+        if fmt in RDF_FORMATS:
+            return fmt
+        raise AigraphError(
+            f"CONSTRUCT and DESCRIBE give RDF, which cannot be written as {fmt};"
+            f" choose one of: {', '.join(GRAPH_FORMATS)}"
+        )
+    if fmt is None:
+        return default_results_format
+    if fmt == "transport":
+        return "json"
+    if fmt in RESULT_FORMATS:
+        return fmt
+    what = "SELECT" if kind == "select" else "ASK"
+    raise AigraphError(
+        f"{what} results cannot be written as {fmt}; choose one of: {', '.join(RESULT_FORMATS)}"
+        " (RDF formats are for CONSTRUCT and DESCRIBE)"
+    )
+
+
+def render(
+    result: Any,
+    fmt: str | None,
+    *,
+    default_results_format: str = "tsv",
+    prefixes: Mapping[str, str] | None = None,
+) -> Rendered:
+    """Format what the engine returned: QuerySolutions, QueryBoolean, or triples."""
+    from .sparql import Rendered
+
+    prefixes = PREFIXES if prefixes is None else prefixes
+    if isinstance(result, ox.QueryBoolean):
+        chosen = choose_format("ask", fmt, default_results_format)
+        if chosen == "table":
+            return Rendered(b"true\n" if result else b"false\n", "ask", chosen)
+        return Rendered(_newline(result.serialize(format=_W3C[chosen])), "ask", chosen)
+    if isinstance(result, ox.QuerySolutions):
+        chosen = choose_format("select", fmt, default_results_format)
+        if chosen == "table":
+            variables = [v.value for v in result.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in result]
+            return Rendered(table(variables, rows, prefixes).encode("utf-8"), "select", chosen, len(rows))
+        return Rendered(_newline(result.serialize(format=_W3C[chosen])), "select", chosen)
+    chosen = choose_format("graph", fmt, default_results_format)
+    triples = list(result)
+    return Rendered(_newline(serialize(triples, chosen)), "graph", chosen, len(triples))
+
+
+def _newline(data: bytes | None) -> bytes:
+    # Oxigraph ends JSON, XML, Turtle and booleans without a newline; a terminal
+    # wants one, and every one of these formats allows it.
+    if not data:
+        return b""
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+# ------------------------------------------------------------------ the table
+
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """``prefix:local`` when a prefix covers the IRI and the rest is a plain name, else ``<iri>``."""
+    best: str | None = None
+    for prefix, ns in prefixes.items():
+        if ns and iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns) :]):
+            if best is None or len(ns) > len(prefixes[best]):
+                best = prefix
+    if best is None:
+        return f"<{iri}>"
+    return f"{best}:{iri[len(prefixes[best]) :]}"
+
+
+def cell(term: Any, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """How a term shows in the table: IRIs shortened, literals as their plain text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value, prefixes)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        # One row per line: show control characters instead of breaking the row.
+        return _CONTROL.sub(lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(m.group(), "�"), term.value)
+    if isinstance(term, ox.Triple):
+        parts = (cell(term.subject, prefixes), cell(term.predicate, prefixes), cell(term.object, prefixes))
+        return "<< " + " ".join(parts) + " >>"
+    return str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(
+    variables: Sequence[str], rows: Iterable[Sequence[Any]], prefixes: Mapping[str, str] = PREFIXES
+) -> str:
+    """Aligned columns under a header; empty text when there are no rows."""
+    cells = [[cell(t, prefixes) for t in row] for row in rows]
+    if not cells or not variables:
+        return ""
+    widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(variables)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(variables), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,711 @@
+"""SPARQL over the graph: one engine (Oxigraph), saved queries, and the safety limits.
+
+Oxigraph evaluates; rdflib is imported only for ``infer=True`` (owlrl works on
+rdflib graphs). Every query is read-only and local unless the caller allows the
+network, and a time limit is enforced by evaluating in a forked child process
+that is killed when the limit passes (no thread can interrupt the evaluator).
+
+>>> import aigraph
+>>> [row[1].value for row in aigraph.query("founders")]
+['https://w3id.org/aigraph/id/IBM', 'https://w3id.org/aigraph/id/Meta']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import re
+import select
+import signal
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+import pyoxigraph as ox
+
+from .errors import AigraphError, NetworkRefused, QueryTimeout
+from .namespaces import PREFIXES
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Kind: TypeAlias = Literal["select", "ask", "graph"]
+
+# ------------------------------------------------------------------ saved queries
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query shipped in ``aigraph/queries/NAME.rq``.
+
+    The first line is ``# description``; optional ``# default: var=term`` lines
+    give values for variables that ``bind`` may override.
+    """
+
+    name: str
+    description: str
+    text: str
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+_DEFAULT_LINE = re.compile(r"#\s*default:\s*([A-Za-z_]\w*)\s*=\s*(\S.*?)\s*$")
+
+
+@functools.lru_cache(maxsize=1)
+def saved_queries() -> dict[str, SavedQuery]:
+    """The saved queries by name, read from the package through importlib.resources."""
+    from importlib.resources import files
+
+    out: dict[str, SavedQuery] = {}
+    folder = files("aigraph").joinpath("queries")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+        defaults = {}
+        for line in lines[1:]:
+            m = _DEFAULT_LINE.match(line)
+            if m:
+                defaults[m.group(1)] = m.group(2)
+            elif not line.startswith("#"):
+                break
+        name = entry.name[: -len(".rq")]
+        out[name] = SavedQuery(name, description, text, defaults)
+    return out
+
+
+_NAME = re.compile(r"[A-Za-z][\w-]*")
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """SPARQL text, where it came from (for messages), and default bindings."""
+
+    text: str
+    source: str = "<query>"
+    defaults: Mapping[str, str] = field(default_factory=dict)
+
+
+def saved_query(name: str) -> QueryText:
+    """A saved query by name; an unknown name lists the known ones."""
+    saved = saved_queries()
+    if name not in saved:
+        raise AigraphError(
+            f"unknown saved query {name!r}; saved queries: {', '.join(saved)}"
+            " (or give SPARQL text, a .rq file, or - for stdin)"
+        )
+    q = saved[name]
+    return QueryText(q.text, f"{name}.rq", q.defaults)
+
+
+def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> QueryText:
+    """Turn a QUERY argument into SPARQL text and its source.
+
+    ``arg`` is a saved query name, a path to a ``.rq``/``.sparql`` file, ``-``
+    for standard input (read by ``stdin_text``), or SPARQL text.
+    """
+    if arg == "-":
+        if stdin_text is None:
+            raise AigraphError("no standard input to read the query from")
+        return QueryText(stdin_text(), "<stdin>")
+    if _NAME.fullmatch(arg) and arg in saved_queries():
+        return saved_query(arg)
+    path = Path(arg)
+    looks_like_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
+    if looks_like_path and path.is_file():
+        try:
+            return QueryText(path.read_text(encoding="utf-8"), arg)
+        except UnicodeDecodeError as exc:
+            raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
+        except OSError as exc:
+            raise AigraphError(f"cannot read: {exc.strerror or exc}", path=arg) from None
+    if looks_like_path and (path.suffix.lower() in {".rq", ".sparql", ".txt"} or os.sep in arg):
+        if not re.search(r"\s", arg):
+            raise AigraphError("no such query file", path=arg)
+    if _NAME.fullmatch(arg):
+        return saved_query(arg)
+    return QueryText(arg)
+
+
+# ---------------------------------------------------------------- lexing the query
+
+_TOKENS = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+               |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'
+               |"(?:[^"\\\n\r]|\\.)*")
+    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<word>(?:[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]|\\.)+)
+    | (?P<punct>.)
+    """,
+    re.X | re.S,
+)
+
+_NETWORK = {"SERVICE", "FROM", "LOAD"}
+_UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+@dataclass
+class QueryInfo:
+    """What a light lexer sees in a query, without evaluating it."""
+
+    form: Kind | None = None
+    keywords: list[tuple[str, int]] = field(default_factory=list)  # (KEYWORD, line) of interest
+    dataset_iris: list[tuple[str, bool, int]] = field(default_factory=list)  # (iri, named, line)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+    prefixed_names: list[tuple[str, int]] = field(default_factory=list)  # (prefix, line) used
+
+
+def inspect_query(text: str) -> QueryInfo:
+    """Find the query form, PREFIX declarations, variables and risky keywords.
+
+    Comments, strings (all four quote styles) and ``<IRIs>`` are skipped, so a
+    variable ``?service``, a prefixed name ``ex:from`` or ``"LOAD"`` never count.
+    """
+    info = QueryInfo()
+    words: list[tuple[str, str, int]] = []  # (kind, text, line) of significant tokens
+    line = 1
+    for m in _TOKENS.finditer(text):
+        kind, tok = m.lastgroup or "punct", m.group()
+        if kind in {"iri", "var", "word"}:
+            words.append((kind, tok, line))
+        if kind == "var":
+            info.variables.add(tok[1:])
+        elif kind == "word" and ":" in tok:  # a prefixed name or a blank node label
+            if not tok.startswith("_:") and re.match(r"[^\d.:][^:]*:|:", tok):
+                info.prefixed_names.append((tok.split(":", 1)[0], line))
+        elif kind == "word":
+            for part in re.findall(r"[A-Za-z]+", tok):
+                upper = part.upper()
+                if upper in _FORMS and info.form is None:
+                    info.form = _FORMS[upper]  # type: ignore[assignment]
+                if upper in _NETWORK or upper in _UPDATE:
+                    info.keywords.append((upper, line))
+        line += tok.count("\n")
+    for i, (kind, tok, _) in enumerate(words):
+        upper = tok.upper()
+        if kind == "word" and upper == "PREFIX" and i + 2 < len(words):
+            (k1, name, _), (k2, iri, _) = words[i + 1], words[i + 2]
+            if k1 == "word" and name.endswith(":") and k2 == "iri":
+                info.prefixes[name[:-1]] = iri[1:-1]
+        if kind == "word" and upper == "FROM" and i + 1 < len(words):
+            named = words[i + 1][1].upper() == "NAMED"
+            j = i + 2 if named else i + 1
+            if j < len(words):
+                info.dataset_iris.append((words[j][1], named, words[j][2]))
+    return info
+
+
+def check_safety(info: QueryInfo, *, allow_network: bool, source: str = "<query>") -> None:
+    """Refuse updates, and SERVICE / FROM / LOAD unless the network is allowed."""
+    for keyword, line in info.keywords:
+        if keyword in _NETWORK and not allow_network:
+            what = {
+                "SERVICE": "SERVICE sends the query to a remote endpoint",
+                "FROM": "FROM / FROM NAMED fetch a document from its IRI (web or file)",
+                "LOAD": "LOAD fetches a document from its IRI",
+            }[keyword]
+            raise NetworkRefused(
+                f"the query uses {keyword}: {what}; aigraph does not reach the network"
+                " or other files unless --allow-network is given",
+                path=source,
+                line=line,
+            )
+    for keyword, line in info.keywords:
+        if keyword in _UPDATE:
+            raise AigraphError(
+                f"the query uses {keyword}: aigraph runs read-only SPARQL queries"
+                " (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update",
+                path=source,
+                line=line,
+            )
+
+
+# ------------------------------------------------------------------ bindings
+
+
+def parse_term(value: str | Term, prefixes: Mapping[str, str] | None = None) -> Term:
+    """A term from its Turtle spelling: ``kg:IBM``, ``<http://...>``, ``"text"@en``, ``45``."""
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return value
+    text = value.strip()
+    decl = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in {**PREFIXES, **(prefixes or {})}.items())
+    doc = f"{decl}<urn:aigraph:s> <urn:aigraph:p> {text} .\n"
+    try:
+        triples = [q.triple for q in ox.parse(input=doc.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+    except (SyntaxError, ValueError):
+        triples = []
+    if len(triples) != 1 or "\n" in text:
+        raise AigraphError(
+            f"cannot read {value!r} as an RDF term: write an IRI as kg:IBM or <https://...>,"
+            ' a string as "text" (quoted), a number as 45'
+        )
+    return triples[0].object  # type: ignore[return-value]
+
+
+def _substitutions(
+    bind: Mapping[str, str | Term], info: QueryInfo, source: str
+) -> dict[ox.Variable, Term]:
+    out: dict[ox.Variable, Term] = {}
+    for name, value in bind.items():
+        var = name.lstrip("?$")
+        if var not in info.variables:
+            raise AigraphError(f"cannot bind ?{var}: the query has no such variable", path=source)
+        term = parse_term(value, info.prefixes)
+        out[ox.Variable(var)] = term
+    return out
+
+
+# ------------------------------------------------------------------ the engine
+
+
+@dataclass
+class Prepared:
+    """A checked query, ready for the engine."""
+
+    text: str
+    source: str
+    info: QueryInfo
+    substitutions: dict[ox.Variable, Term]
+    allow_network: bool = False
+    infer: bool = False
+
+
+def prepare(
+    query: QueryText | str,
+    *,
+    bind: Mapping[str, str | Term] | None = None,
+    allow_network: bool = False,
+    infer: bool = False,
+) -> Prepared:
+    """Check a query (safety, bindings) before any evaluation.
+
+    A plain string is SPARQL text, or the name of a saved query.
+    """
+    if isinstance(query, str):
+        query = saved_query(query.strip()) if _NAME.fullmatch(query.strip()) else QueryText(query)
+    info = inspect_query(query.text)
+    check_safety(info, allow_network=allow_network, source=query.source)
+    subs = _substitutions({**query.defaults, **(bind or {})}, info, query.source)
+    return Prepared(query.text, query.source, info, subs, allow_network, infer)
+
+
+_SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+
+
+def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
+    text = str(exc)
+    m = _SYNTAX.match(text)
+    if not m:
+        return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
+    line, column, reason = int(m.group(1)), m.group(2), m.group(3)
+    known = {**PREFIXES, **prepared.info.prefixes}
+    unknown = [(p, n) for p, n in prepared.info.prefixed_names if p not in known]
+    if unknown:  # Oxigraph does not always say so
+        prefix, at = unknown[0]
+        return AigraphError(
+            f"unknown prefix {prefix}: in the query; declare it (PREFIX {prefix}: <...>)"
+            f" or use one of the pre-declared: {', '.join(PREFIXES)}",
+            path=prepared.source,
+            line=at,
+        )
+    expected = reason.split(", ")
+    if len(expected) > 12:  # Oxigraph can list every keyword it would accept
+        reason = ", ".join(expected[:12]) + ", …"
+    if len(reason) > 200:
+        reason = reason[:199] + "…"
+    lines = prepared.text.splitlines()
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    before = lines[line - 1][: max(int(column) - 1, 0)] if 0 < line <= len(lines) else ""
+    if not before.strip(" \t{}()") and line > 1:
+        # Oxigraph points past the whitespace it skipped: show the line before too.
+        previous = next((x.strip() for x in reversed(lines[: line - 1]) if x.strip()), "")
+        shown = f"{previous} ⏎ {shown}".strip(" ⏎")
+    if len(shown) > 120:
+        shown = shown[:119] + "…"
+    return AigraphError(
+        f"SPARQL syntax error at column {column}: {reason}; in: {shown}",
+        path=prepared.source,
+        line=line,
+    )
+
+
+def _store_query(store: ox.Store, prepared: Prepared) -> Any:
+    """The one place a query meets the engine."""
+    try:
+        return store.query(
+            prepared.text,
+            prefixes=PREFIXES,
+            # Named graphs (TriG, N-Quads) answer plain queries; an explicit FROM
+            # must win, and Oxigraph ignores FROM when the union is on.
+            use_default_graph_as_union=not prepared.info.dataset_iris,
+            substitutions=prepared.substitutions or None,
+        )
+    except SyntaxError as exc:
+        raise _syntax_error(exc, prepared) from None
+    except RuntimeError as exc:
+        msg = str(exc)
+        m = re.search(r"does not contains? variable \?(\w+)", msg)
+        if m:
+            raise AigraphError(
+                f"cannot bind ?{m.group(1)}: the query does not select it"
+                " (bind only variables of the SELECT clause, or use SELECT *)",
+                path=prepared.source,
+            ) from None
+        raise AigraphError(f"query failed: {msg}", path=prepared.source) from None
+    except OSError as exc:
+        raise AigraphError(f"query failed: {exc}", path=prepared.source) from None
+
+
+def _fetch_datasets(store: ox.Store, prepared: Prepared) -> None:
+    """Load each FROM / FROM NAMED document into the named graph of its IRI (network allowed)."""
+    from .rdfio import format_for_path, parse_bytes
+
+    for raw, _named, line in prepared.info.dataset_iris:
+        iri = _expand_iri(raw, prepared)
+        if store.contains_named_graph(ox.NamedNode(iri)):
+            continue
+        data, fmt = _fetch(iri, prepared.source, line)
+        fmt = fmt or format_for_path(iri.split("?")[0]) or "turtle"
+        quads = parse_bytes(data, fmt, path=iri, base_iri=iri)
+        graph = ox.NamedNode(iri)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+
+
+def _expand_iri(raw: str, prepared: Prepared) -> str:
+    if raw.startswith("<"):
+        return re.sub(
+            r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+            lambda m: chr(int(m.group(1) or m.group(2), 16)),
+            raw[1:-1],
+        )
+    prefix, _, local = raw.partition(":")
+    namespaces = {**PREFIXES, **prepared.info.prefixes}
+    if prefix in namespaces:
+        return namespaces[prefix] + local
+    raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
+
+
+_MEDIA = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "xml",
+    "text/n3": "n3",
+}
+
+
+def _fetch(iri: str, source: str, line: int) -> tuple[bytes, str | None]:
+    from urllib.parse import unquote, urlparse
+    from urllib.request import Request, urlopen
+
+    url = urlparse(iri)
+    if url.scheme == "file":
+        path = Path(unquote(url.path))
+        try:
+            return path.read_bytes(), None
+        except OSError as exc:
+            raise AigraphError(f"FROM <{iri}>: {exc.strerror or exc}", path=source, line=line) from None
+    if url.scheme not in {"http", "https"}:
+        raise AigraphError(f"FROM <{iri}>: only http, https and file IRIs can be fetched", path=source, line=line)
+    accept = ", ".join(_MEDIA) + ";q=0.9, */*;q=0.1"
+    try:
+        with urlopen(Request(iri, headers={"Accept": accept}), timeout=30) as response:  # noqa: S310
+            media = response.headers.get_content_type()
+            return response.read(), _MEDIA.get(media)
+    except OSError as exc:
+        raise AigraphError(f"FROM <{iri}>: cannot fetch: {exc}", path=source, line=line) from None
+
+
+def infer_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """Quads plus their RDFS / OWL 2 RL closure (owlrl) in the default graph.
+
+    The closure is computed over the union of all graphs. Triples RDF cannot
+    hold (a literal as subject) and trivial ``x owl:sameAs x`` are left out.
+    """
+    import owlrl
+    import rdflib
+
+    def to_rdflib(t: Any) -> Any:
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return rdflib.Literal(t.value, lang=t.language)
+            return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+        raise TypeError("RDF 1.2 triple terms cannot be reasoned over")
+
+    def to_ox(t: Any) -> Any:
+        if isinstance(t, rdflib.URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, rdflib.BNode):
+            return ox.BlankNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        datatype = t.datatype or rdflib.URIRef(PREFIXES["xsd"] + "string")
+        return ox.Literal(str(t), datatype=ox.NamedNode(str(datatype)))
+
+    graph = rdflib.Graph()
+    for q in quads:
+        try:
+            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        except TypeError as exc:
+            raise AigraphError(f"--infer: {exc}") from None
+    before = set(graph)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
+    same_as = rdflib.OWL.sameAs
+    out = list(quads)
+    for s, p, o in graph:
+        if (s, p, o) in before or isinstance(s, rdflib.Literal) or (p == same_as and s == o):
+            continue
+        out.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()))
+    return out
+
+
+def _evaluate(store: ox.Store, prepared: Prepared) -> Any:
+    if prepared.info.dataset_iris and prepared.allow_network:
+        copy = ox.Store()  # never add fetched graphs to the caller's store
+        copy.extend(store)
+        store = copy
+        _fetch_datasets(store, prepared)
+    if prepared.infer:
+        closure = infer_quads(list(store))
+        store = ox.Store()
+        store.extend(closure)
+    return _store_query(store, prepared)
+
+
+# ------------------------------------------------------------------ time limit
+
+
+@dataclass
+class Rendered:
+    """Evaluated and formatted results."""
+
+    data: bytes
+    kind: Kind
+    fmt: str
+    count: int | None = None  # rows (or triples), when known
+
+
+_ERRORS: dict[str, type[AigraphError]] = {
+    "AigraphError": AigraphError,
+    "NetworkRefused": NetworkRefused,
+    "QueryTimeout": QueryTimeout,
+}
+
+
+def run_limited(work: Callable[[], Rendered], timeout: float | None, source: str = "<query>") -> Rendered:
+    """Run ``work`` in a forked child and kill it if it outlives ``timeout`` seconds.
+
+    The child writes its bytes to a temporary file and a small JSON status to a
+    pipe; nothing reaches the caller unless the child finished in time.
+    """
+    if timeout is None or timeout <= 0 or not hasattr(os, "fork"):
+        return work()
+    with tempfile.TemporaryFile() as out:
+        r_fd, w_fd = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about fork() beside threads; the child only evaluates
+            # and writes, and what it imports (urllib for FROM) is imported beforehand.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the child: evaluate, report, and leave without cleanup handlers
+            status: dict[str, Any]
+            try:
+                os.close(r_fd)
+                with contextlib.suppress(ValueError):  # Ctrl-C ends the child quietly
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                result = work()
+                out.write(result.data)
+                out.flush()
+                status = {"ok": True, "kind": result.kind, "fmt": result.fmt, "count": result.count}
+            except AigraphError as exc:
+                status = {"error": type(exc).__name__, "message": exc.message, "path": exc.path, "line": exc.line}
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                status = {"crash": f"{type(exc).__name__}: {exc}"}
+            try:
+                blob = json.dumps(status).encode("utf-8")
+                while blob:
+                    blob = blob[os.write(w_fd, blob) :]
+            finally:
+                os._exit(0)
+        os.close(w_fd)
+        payload: bytes | None = None
+        try:
+            payload = _read_until(r_fd, time.monotonic() + timeout)
+        finally:
+            os.close(r_fd)
+            if payload is None:
+                os.kill(pid, signal.SIGKILL)
+            _reap(pid)
+        if payload is None:
+            raise QueryTimeout(
+                f"the query was stopped after {timeout:g} s (--timeout); no results were written."
+                " A cartesian product or an unbounded property path can run for ever",
+                path=source,
+            )
+        status = json.loads(payload) if payload else {"crash": "the query process died"}
+        if "error" in status:
+            cls = _ERRORS.get(status["error"], AigraphError)
+            raise cls(status["message"], path=status["path"], line=status["line"])
+        if "crash" in status:
+            raise RuntimeError(status["crash"])
+        out.seek(0)
+        return Rendered(out.read(), status["kind"], status["fmt"], status["count"])
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """All bytes from ``fd`` until EOF, or None if the deadline passes first."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+
+
+# ------------------------------------------------------------------ public API
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+
+    Iterating gives the rows (tuples of terms, None where unbound) or the triples.
+    """
+
+    kind: Kind
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    _doc: bytes = field(default=b"", repr=False)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.triples if self.kind == "graph" else self.rows)
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.kind == "ask" else len(self) > 0
+
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """The results as ``table``, ``csv``, ``tsv``, ``json`` or ``xml`` (SPARQL results
+        formats), or for triples ``turtle``, ``ntriples``, ``jsonld``, ``xml``..."""
+        from . import results
+
+        if self.kind == "graph":
+            return results.render(iter(self.triples), fmt, prefixes=prefixes).data
+        parsed = ox.parse_query_results(self._doc, format=ox.QueryResultsFormat.JSON)
+        return results.render(parsed, fmt, prefixes=prefixes).data
+
+
+def load_store(
+    data: Sequence[str | Path] | None = None, *, with_ontology: bool | None = None
+) -> ox.Store:
+    """The store a query runs over: the built graph + ontology, or ``data`` files."""
+    from .dataset import load
+
+    if with_ontology is None:
+        with_ontology = not data
+    return load(data, with_ontology=with_ontology)
+
+
+def render_query(
+    prepared: Prepared,
+    store: ox.Store,
+    fmt: str | None = None,
+    *,
+    default_results_format: str = "tsv",
+    timeout: float | None = None,
+) -> Rendered:
+    """Evaluate a prepared query and format the result (``fmt`` None: the default for its kind)."""
+    from . import results
+
+    if prepared.info.form is not None:  # refuse a mismatched format before evaluating
+        results.choose_format(prepared.info.form, fmt, default_results_format)
+    prefixes = {**PREFIXES, **prepared.info.prefixes}
+    if prepared.allow_network and prepared.info.dataset_iris:
+        import urllib.request  # noqa: F401 - imported before a fork, not in the child
+
+    def work() -> Rendered:
+        return results.render(
+            _evaluate(store, prepared), fmt, default_results_format=default_results_format, prefixes=prefixes
+        )
+
+    return run_limited(work, timeout, prepared.source)
+
+
+def query(
+    sparql: str,
+    data: Sequence[str | Path] | None = None,
+    *,
+    store: ox.Store | None = None,
+    with_ontology: bool | None = None,
+    bind: Mapping[str, str | Term] | None = None,
+    infer: bool = False,
+    allow_network: bool = False,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run SPARQL (or a saved query's name) over the built graph + ontology, or ``data``.
+
+    ``bind`` gives variables values (``{"company": "kg:Google"}``); ``infer``
+    answers over the RDFS / OWL 2 RL closure; ``timeout`` (seconds) stops a
+    runaway query with QueryTimeout. Common prefixes (aig, kg, rdf, rdfs, owl,
+    xsd, skos, prov, org, schema, dcterms) need no PREFIX lines.
+
+    >>> result = query("ASK { kg:IBM aig:competesWith kg:Google }")
+    >>> result.boolean
+    True
+    """
+    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer)
+    if store is None:
+        store = load_store(data, with_ontology=with_ontology)
+    rendered = render_query(prepared, store, "transport", timeout=timeout)
+    if rendered.kind == "graph":
+        triples = [q.triple for q in ox.parse(input=rendered.data, format=ox.RdfFormat.N_TRIPLES)]
+        return QueryResult("graph", triples=triples)
+    parsed = ox.parse_query_results(rendered.data, format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(parsed), _doc=rendered.data)
+    variables = tuple(v.value for v in parsed.variables)
+    rows = [tuple(solution[v] for v in variables) for solution in parsed]
+    return QueryResult("select", variables, rows, _doc=rendered.data)

@@ -1,0 +1,397 @@
+// aigraph view: legend, filters, search and the details panel around a vis-network drawing.
+// Every string from the data reaches the page through textContent (or vis-network's
+// plain-text tooltips), never as HTML.
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("aigraph-data").textContent);
+  var N = DATA.nodes, E = DATA.edges, NI = DATA.nodeInfo, EI = DATA.edgeInfo;
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function svg(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, String(attrs[k]));
+    return e;
+  }
+  function plural(n, one, many) { return n.toLocaleString("en") + " " + (n === 1 ? one : many); }
+
+  // ------------------------------------------------------------------ the drawing
+  var nodes = new vis.DataSet(N);
+  var edges = new vis.DataSet(E);
+  var container = $("graph");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
+
+  var outEdges = N.map(function () { return []; });
+  var inEdges = N.map(function () { return []; });
+  E.forEach(function (e) { outEdges[e.from].push(e.id); inEdges[e.to].push(e.id); });
+
+  var nodeShown = N.map(function () { return true; });
+  var edgeShown = E.map(function () { return true; });
+  var classOff = new Set(), relOff = new Set(), hood = null, selected = null;
+
+  var api = window.aigraph = {
+    nodes: nodes, edges: edges, network: network, ready: false, drawnAt: null, focused: null,
+    counts: function () {
+      var n = 0, m = 0;
+      nodeShown.forEach(function (v) { if (v) n++; });
+      edgeShown.forEach(function (v) { if (v) m++; });
+      return { nodes: n, edges: m, totalNodes: N.length, totalEdges: E.length };
+    },
+    focusNode: focusNode, showEdge: showEdge, showNode: showNode
+  };
+  network.once("afterDrawing", function () {
+    api.ready = true;
+    api.drawnAt = performance.now();
+  });
+
+  // ------------------------------------------------------------------ header
+  $("heading").textContent = DATA.title;
+  $("heading").title = DATA.title;
+  var cited = EI.filter(function (e) { return e.ev.length > 0; }).length;
+  $("summary").textContent = plural(N.length, "node", "nodes") + " · " + plural(E.length, "relation", "relations") +
+    (cited === 0 ? "" : " · " + (cited === E.length ? "every relation cites" : cited.toLocaleString("en") + " cite") +
+      " the sentence it comes from");
+  $("vis-version").textContent = DATA.vis;
+  if (DATA.big) {
+    var notice = $("notice");
+    notice.textContent = "A big graph: " + plural(N.length, "node", "nodes") + " (more than " +
+      DATA.threshold.toLocaleString("en") + "). Labels appear as you zoom in and relation labels are " +
+      "left out; narrow it down with the class and relation filters, or click a node and show its neighbourhood.";
+    notice.hidden = false;
+  }
+
+  // ------------------------------------------------------------------ legend
+  function shapeIcon(shape, colour) {
+    var s = svg("svg", { width: 18, height: 18, viewBox: "0 0 18 18", "aria-hidden": "true" });
+    var a = { fill: colour, stroke: "rgba(0,0,0,.25)", "stroke-width": 1 };
+    var p;
+    switch (shape) {
+      case "box": p = svg("rect", { x: 1.5, y: 4, width: 15, height: 10, rx: 3 }); break;
+      case "square": p = svg("rect", { x: 3, y: 3, width: 12, height: 12 }); break;
+      case "diamond": p = svg("polygon", { points: "9,1.5 16.5,9 9,16.5 1.5,9" }); break;
+      case "triangle": p = svg("polygon", { points: "9,2 16.5,15.5 1.5,15.5" }); break;
+      case "triangleDown": p = svg("polygon", { points: "1.5,2.5 16.5,2.5 9,16" }); break;
+      case "hexagon": p = svg("polygon", { points: "5,2 13,2 17,9 13,16 5,16 1,9" }); break;
+      case "star": p = svg("polygon", { points: "9,1 11.2,6.6 17,6.9 12.5,10.6 14,16.5 9,13.2 4,16.5 5.5,10.6 1,6.9 6.8,6.6" }); break;
+      default: p = svg("circle", { cx: 9, cy: 9, r: 6.5 });
+    }
+    for (var k in a) p.setAttribute(k, a[k]);
+    s.appendChild(p);
+    return s;
+  }
+  function lineIcon(rel) {
+    var s = svg("svg", { width: 34, height: 12, viewBox: "0 0 34 12", "aria-hidden": "true" });
+    var line = svg("line", { x1: rel.symmetric ? 6 : 2, y1: 6, x2: 27, y2: 6, stroke: rel.color, "stroke-width": Math.min(rel.width, 3) });
+    if (rel.dashes) line.setAttribute("stroke-dasharray", (Array.isArray(rel.dashes) ? rel.dashes : [5, 5]).map(function (d) { return d / 2; }).join(" "));
+    s.appendChild(line);
+    s.appendChild(svg("polygon", { points: "26,2 33,6 26,10", fill: rel.color }));
+    if (rel.symmetric) s.appendChild(svg("polygon", { points: "8,2 1,6 8,10", fill: rel.color }));
+    return s;
+  }
+  function keyRow(list, icon, name, count, title, onToggle) {
+    var li = el("li"), label = el("label"), box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.addEventListener("change", function () { li.classList.toggle("off", !box.checked); onToggle(box.checked); });
+    label.appendChild(box);
+    label.appendChild(icon);
+    label.appendChild(el("span", "name", name));
+    label.appendChild(el("span", "count", count.toLocaleString("en")));
+    if (title) label.title = title;
+    li.appendChild(label);
+    list.appendChild(li);
+    return box;
+  }
+  DATA.classes.forEach(function (c, i) {
+    var box = keyRow($("classes"), shapeIcon(c.shape, c.color), c.label, c.count, [c.short, c.comment].filter(Boolean).join(" — "),
+      function (on) { if (on) classOff.delete(i); else classOff.add(i); applyFilters(); });
+    box.dataset.cls = String(i);
+  });
+  var relBoxes = DATA.relations.map(function (r, i) {
+    var box = keyRow($("relations"), lineIcon(r), r.label, r.count,
+      [r.short, r.comment, r.symmetric ? "Mutual: drawn with arrows at both ends." : ""].filter(Boolean).join(" — "),
+      function (on) { if (on) relOff.delete(i); else relOff.add(i); applyFilters(); });
+    box.dataset.rel = r.short;
+    return box;
+  });
+  function setAllRelations(on) {
+    relBoxes.forEach(function (box, i) {
+      box.checked = on;
+      box.closest("li").classList.toggle("off", !on);
+      if (on) relOff.delete(i); else relOff.add(i);
+    });
+    applyFilters();
+  }
+  $("rel-all").addEventListener("click", function () { setAllRelations(true); });
+  $("rel-none").addEventListener("click", function () { setAllRelations(false); });
+
+  // ------------------------------------------------------------------ filters
+  function applyFilters() {
+    var nodeUpdates = [], edgeUpdates = [];
+    N.forEach(function (n, i) {
+      var show = !classOff.has(n.c) && (hood === null || hood.has(i));
+      if (show !== nodeShown[i]) { nodeShown[i] = show; nodeUpdates.push({ id: i, hidden: !show }); }
+    });
+    E.forEach(function (e, j) {
+      var show = !relOff.has(e.r) && nodeShown[e.from] && nodeShown[e.to];
+      if (show !== edgeShown[j]) { edgeShown[j] = show; edgeUpdates.push({ id: j, hidden: !show }); }
+    });
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+    status();
+  }
+  function status() {
+    var c = api.counts();
+    $("status").textContent = "Showing " + c.nodes.toLocaleString("en") + " of " + plural(c.totalNodes, "node", "nodes") +
+      " and " + c.edges.toLocaleString("en") + " of " + plural(c.totalEdges, "relation", "relations") +
+      (hood !== null ? " (neighbourhood)" : "") + ".";
+  }
+  function neighbourhood(start, depth) {
+    var seen = new Set([start]), frontier = [start];
+    for (var d = 0; d < depth; d++) {
+      var next = [];
+      frontier.forEach(function (v) {
+        outEdges[v].concat(inEdges[v]).forEach(function (j) {
+          var e = E[j];
+          if (relOff.has(e.r)) return;
+          var w = e.from === v ? e.to : e.from;
+          if (!seen.has(w)) { seen.add(w); next.push(w); }
+        });
+      });
+      frontier = next;
+    }
+    return seen;
+  }
+  $("hood").addEventListener("click", function () {
+    if (selected === null) return;
+    hood = neighbourhood(selected, Number($("depth").value));
+    applyFilters();
+    network.fit({ nodes: Array.from(hood), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+  });
+  $("reset").addEventListener("click", function () {
+    hood = null;
+    classOff.clear();
+    document.querySelectorAll("#classes input").forEach(function (b) { b.checked = true; b.closest("li").classList.remove("off"); });
+    setAllRelations(true);
+    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+  });
+
+  // ------------------------------------------------------------------ details panel
+  var panel = $("panel"), details = $("details");
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // The drawing gives the panel its room at once, so that a focus lands in the middle.
+  function openPanel() { if (panel.hidden) { panel.hidden = false; network.setSize("100%", "100%"); } }
+  function closePanel() {
+    panel.hidden = true;
+    network.setSize("100%", "100%");
+    clear(details);
+    network.unselectAll();
+    select(null);
+  }
+  $("close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !panel.hidden) closePanel(); });
+
+  function nodeButton(i) {
+    var b = el("button", "linkish", N[i].label);
+    b.type = "button";
+    b.addEventListener("click", function () { focusNode(i); });
+    return b;
+  }
+  function chip(c) {
+    var cls = DATA.classes[c], span = el("span", "chip"), dot = el("span", "dot");
+    dot.style.background = cls.color;
+    span.appendChild(dot);
+    span.appendChild(document.createTextNode(cls.label));
+    return span;
+  }
+  // A sentence with the quoted words marked, built from text nodes only.
+  function sentence(text, quotes) {
+    var q = el("blockquote", "evidence"), at = -1, hit = "";
+    (quotes || []).slice().sort(function (a, b) { return b.length - a.length; }).some(function (quote) {
+      var k = quote ? text.indexOf(quote) : -1;
+      if (k >= 0) { at = k; hit = quote; return true; }
+      return false;
+    });
+    if (at < 0) { q.textContent = "\u201c" + text + "\u201d"; return q; }
+    q.appendChild(document.createTextNode("\u201c" + text.slice(0, at)));
+    q.appendChild(el("mark", null, hit));
+    q.appendChild(document.createTextNode(text.slice(at + hit.length) + "\u201d"));
+    return q;
+  }
+  function evidenceList(parent, ev, quotes) {
+    if (!ev.length) { parent.appendChild(el("p", "none", "No sentence recorded for this fact.")); return; }
+    ev.forEach(function (s) { parent.appendChild(sentence(s, quotes)); });
+  }
+  function relName(j) { return DATA.relations[E[j].r].label; }
+  function factCard(j, from) {
+    var e = E[j], info = EI[j], rel = DATA.relations[e.r];
+    var card = el("div", "fact"), head = el("div", "head");
+    if (from === undefined || from !== e.from) head.appendChild(nodeButton(e.from));
+    else head.appendChild(el("span", null, N[e.from].label));
+    var relSpan = el("span", "rel", (rel.symmetric ? "\u2194 " : "\u2192 ") + rel.label);
+    relSpan.style.color = rel.color;
+    head.appendChild(relSpan);
+    if (from === undefined || from !== e.to) head.appendChild(nodeButton(e.to));
+    else head.appendChild(el("span", null, N[e.to].label));
+    card.appendChild(head);
+    evidenceList(card, info.ev, info.q);
+    card.addEventListener("dblclick", function () { showEdge(j); });
+    return card;
+  }
+  var LIMIT = 150;
+  function showNode(i) {
+    var n = N[i], info = NI[i];
+    clear(details);
+    details.appendChild(el("h2", null, n.label));
+    details.appendChild(chip(n.c));
+    if (info.iri) details.appendChild(el("p", "iri", info.iri));
+    if (info.ev.length) {
+      details.appendChild(el("h3", null, "Why it is a " + DATA.classes[n.c].label.toLowerCase()));
+      evidenceList(details, info.ev, []);
+    }
+    if (info.props.length || info.types.length > 1) {
+      details.appendChild(el("h3", null, "Properties"));
+      var table = el("table", "props");
+      if (info.types.length > 1) {
+        var tr0 = el("tr");
+        tr0.appendChild(el("th", null, "rdf:type"));
+        tr0.appendChild(el("td", null, info.types.join(", ")));
+        table.appendChild(tr0);
+      }
+      info.props.forEach(function (p) {
+        var tr = el("tr");
+        tr.appendChild(el("th", null, p[0]));
+        tr.appendChild(el("td", null, p[1].join("; ")));
+        table.appendChild(tr);
+      });
+      details.appendChild(table);
+      info.vev.forEach(function (v) {
+        var h = el("p", "source", "Sentence for " + v[0] + ":");
+        details.appendChild(h);
+        evidenceList(details, v[1], []);
+      });
+    }
+    var facts = outEdges[i].concat(inEdges[i]);
+    details.appendChild(el("h3", null, plural(facts.length, "relation", "relations")));
+    if (!facts.length) details.appendChild(el("p", "none", "No relations to other nodes."));
+    facts.slice(0, LIMIT).forEach(function (j) { details.appendChild(factCard(j, i)); });
+    if (facts.length > LIMIT) details.appendChild(el("p", "none", "… and " + (facts.length - LIMIT).toLocaleString("en") + " more."));
+    openPanel();
+    select(i);
+  }
+  function showEdge(j) {
+    var e = E[j], info = EI[j], rel = DATA.relations[e.r];
+    clear(details);
+    var h = el("h2");
+    h.appendChild(document.createTextNode(N[e.from].label + " "));
+    var relSpan = el("span", null, (rel.symmetric ? "\u2194 " : "\u2192 ") + rel.label);
+    relSpan.style.color = rel.color;
+    h.appendChild(relSpan);
+    h.appendChild(document.createTextNode(" " + N[e.to].label));
+    details.appendChild(h);
+    details.appendChild(el("p", "iri", info.pl));
+    if (rel.comment) details.appendChild(el("p", "source", rel.comment));
+    details.appendChild(el("h3", null, info.ev.length === 1 ? "Evidence" : "Evidence (" + info.ev.length + ")"));
+    evidenceList(details, info.ev, info.q);
+    if (info.q.length) {
+      details.appendChild(el("h3", null, "Quoted words"));
+      info.q.forEach(function (q) { details.appendChild(el("p", "source", "\u201c" + q + "\u201d")); });
+    }
+    if (info.src) details.appendChild(el("p", "source", "Source: " + info.src));
+    details.appendChild(el("h3", null, "Between"));
+    var between = el("div", "head");
+    between.appendChild(nodeButton(e.from));
+    between.appendChild(el("span", "arrow", rel.symmetric ? "\u2194" : "\u2192"));
+    between.appendChild(nodeButton(e.to));
+    details.appendChild(between);
+    openPanel();
+    select(null);
+  }
+  function select(i) {
+    selected = i;
+    $("hood").disabled = i === null;
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+    else if (!panel.hidden) closePanel();
+  });
+
+  // ------------------------------------------------------------------ search
+  var input = $("search"), matches = $("matches"), found = [], active = -1;
+  var folded = N.map(function (n) { return fold(n.label); });
+  function fold(s) { return String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function search(q) {
+    q = fold(q.trim());
+    if (!q) return [];
+    var hits = [];
+    for (var i = 0; i < folded.length; i++) {
+      var k = folded[i].indexOf(q);
+      if (k < 0) continue;
+      var rank = folded[i] === q ? 0 : k === 0 ? 1 : /[^a-z0-9]/.test(folded[i].charAt(k - 1)) ? 2 : 3;
+      hits.push([rank, folded[i].length, i]);
+    }
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return hits.slice(0, 12).map(function (h) { return h[2]; });
+  }
+  function renderMatches() {
+    clear(matches);
+    found.forEach(function (i, k) {
+      var li = el("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", k === active ? "true" : "false");
+      li.appendChild(el("span", null, N[i].label));
+      li.appendChild(el("span", "cls", DATA.classes[N[i].c].label));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
+      matches.appendChild(li);
+    });
+    if (!found.length && input.value.trim()) matches.appendChild(el("li", "cls", "No node matches."));
+    matches.hidden = !input.value.trim();
+  }
+  function pick(i) {
+    matches.hidden = true;
+    input.value = N[i].label;
+    focusNode(i);
+  }
+  input.addEventListener("input", function () { found = search(input.value); active = found.length ? 0 : -1; renderMatches(); });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!found.length) return;
+      active = (active + (ev.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
+      renderMatches();
+      ev.preventDefault();
+    } else if (ev.key === "Enter") {
+      found = found.length ? found : search(input.value);
+      if (found.length) pick(found[Math.max(active, 0)]);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      matches.hidden = true;
+    }
+  });
+  input.addEventListener("blur", function () { matches.hidden = true; });
+  input.addEventListener("focus", function () { if (input.value.trim()) renderMatches(); });
+
+  function focusNode(i) {
+    if (!nodeShown[i]) {
+      // Whatever hides the node gives way: its class comes back, the neighbourhood goes.
+      hood = null;
+      classOff.delete(N[i].c);
+      var box = document.querySelector('#classes input[data-cls="' + N[i].c + '"]');
+      if (box) { box.checked = true; box.closest("li").classList.remove("off"); }
+      applyFilters();
+    }
+    showNode(i);
+    network.selectNodes([i]);
+    network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
+    api.focused = i;
+  }
+
+  status();
+})();

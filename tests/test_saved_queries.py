@@ -1,0 +1,261 @@
+"""Saved queries: each one's exact answer from the article, and the same answer from rdflib.
+
+rdflib's SPARQL engine over the same Turtle (built graph + ontology) is an
+independent check on Oxigraph, the engine aigraph uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+import aigraph
+from aigraph.cli import cli
+from aigraph.namespaces import PREFIXES
+from aigraph.results import cell
+from aigraph.sparql import parse_term, saved_queries
+
+from .conftest import GOLDEN_TTL, ONTOLOGY
+
+S = {  # the article's sentences, by index
+    1: "Meta is collaborating with IBM to launch the AI Alliance, a new industry body focused on supporting"
+    " “open innovation” and “open science” in AI.",
+    7: "Meta’s open source AI approach has faced criticism from companies like Google, OpenAI, and Microsoft,"
+    " but it continues to take calculated risks, releasing models like Llama despite potential misuse.",
+    8: "The Alliance’s co-founder, IBM, likely seeks more exposure for its generative AI platform amidst"
+    " competition from Microsoft, OpenAI, and Google.",
+    12: "Its success, however, remains uncertain amidst competing interests and skepticism about the sincerity"
+    " of its founding members, Meta and IBM.",
+}
+
+A = "kg:AIAlliance"
+
+# name -> (bindings, rows as shown in the table: IRIs shortened, literals plain), in the query's order
+EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
+    "members": [({}, [
+        (A, "kg:IBM", "IBM", "true"),
+        (A, "kg:Meta", "Meta", "true"),
+        (A, "kg:PartnershipOnAI", "Partnership on AI", "false"),
+    ])],
+    "founders": [({}, [(A, "kg:IBM", "IBM"), (A, "kg:Meta", "Meta")])],
+    "criticisms": [({}, [("kg:Google", "kg:Meta"), ("kg:Microsoft", "kg:Meta"), ("kg:OpenAI", "kg:Meta")])],
+    "competitors": [
+        ({}, [("kg:IBM", "kg:Google", "Google"), ("kg:IBM", "kg:Microsoft", "Microsoft"),
+              ("kg:IBM", "kg:OpenAI", "OpenAI")]),
+        ({"company": "kg:Google"}, [("kg:Google", "kg:IBM", "IBM")]),
+        ({"company": "kg:Meta"}, []),
+    ],
+    "focus-areas": [({}, [
+        (A, "kg:AITrainingInfrastructure", "AI training infrastructure"),
+        (A, "kg:AITrustAndValidationMetrics", "AI trust and validation metrics"),
+        (A, "kg:OpenInnovation", "open innovation"),
+        (A, "kg:OpenScience", "open science"),
+        (A, "kg:OpenSourceAIModelsAndFrameworks", "open source AI models and frameworks"),
+    ])],
+    "organizations-by-kind": [({}, [
+        ("aig:Company", "kg:Google", "Google"),
+        ("aig:Company", "kg:Microsoft", "Microsoft"),
+        ("aig:Company", "kg:OpenAI", "OpenAI"),
+        ("aig:IndustryAlliance", A, "AI Alliance"),
+        ("aig:Organization", "kg:IBM", "IBM"),
+        ("aig:Organization", "kg:Meta", "Meta"),
+        ("aig:Organization", "kg:PartnershipOnAI", "Partnership on AI"),
+    ])],
+    "evidence": [
+        ({"s": "kg:Google", "o": "kg:Meta"}, [("kg:Google", "aig:criticizes", "kg:Meta", S[7])]),
+        ({"s": "kg:IBM", "o": A}, [
+            ("kg:IBM", "aig:foundingMemberOf", A, S[1]),
+            ("kg:IBM", "aig:foundingMemberOf", A, S[8]),
+            ("kg:IBM", "aig:foundingMemberOf", A, S[12]),
+            ("kg:IBM", "aig:memberOf", A, S[12]),
+        ]),
+        ({"s": "kg:Microsoft", "p": "aig:criticizes"}, [("kg:Microsoft", "aig:criticizes", "kg:Meta", S[7])]),
+        ({"o": "kg:IBM"}, [("kg:Meta", "aig:collaboratesWith", "kg:IBM", S[1])]),
+    ],
+    "member-count": [({}, [(A, "45", "3")])],
+    "sectors": [({}, [
+        (A, "kg:Academia", "academia"),
+        (A, "kg:Healthcare", "healthcare"),
+        (A, "kg:Silicon", "silicon"),
+        (A, "kg:SoftwareAsAService", "software-as-a-service"),
+    ])],
+    "governance": [({}, [
+        (A, "kg:AIAllianceGoverningBoard", "aig:GoverningBoard", "AI Alliance governing board"),
+        (A, "kg:AIAllianceTechnicalOversightCommittee", "aig:TechnicalOversightCommittee",
+         "AI Alliance technical oversight committee"),
+        (A, "kg:AIAllianceWorkingGroups", "aig:WorkingGroup", "AI Alliance working groups"),
+    ])],
+    "values": [({}, [
+        (A, "kg:Collaboration", "collaboration"),
+        (A, "kg:Diversity", "diversity"),
+        (A, "kg:EconomicCompetitiveness", "economic competitiveness"),
+        (A, "kg:InformationSharing", "information sharing"),
+        (A, "kg:Safety", "safety"),
+        (A, "kg:Security", "security"),
+    ])],
+    "goals": [({}, [
+        (A, "kg:DevelopOpenAIResources", "develop open AI resources"),
+        (A, "kg:EducatePublicAboutAI", "educate the public about AI issues"),
+        (A, "kg:EnableResponsibleAIInnovation", "enable responsible AI innovation"),
+        (A, "kg:FosterOpenCommunity", "foster an open community"),
+    ])],
+    "stances": [({}, [
+        (A, "aig:advocates", "kg:OpenPlatformForAI", "open platform for AI innovation"),
+        (A, "aig:opposes", "kg:ClosedProprietaryAI", "closed, proprietary vision for AI"),
+        ("kg:Meta", "aig:advocates", "kg:OpenSourceAI", "open source AI"),
+    ])],
+    "challenges": [({}, [
+        (A, "kg:AbsenceOfMajorAIPlayers", "absence of major AI industry players"),
+        (A, "kg:CompetingInterests", "competing interests"),
+        (A, "kg:NoClearPathToSuccess", "no clear path to success"),
+        (A, "kg:SkepticismAboutFoundersSincerity", "skepticism about the sincerity of its founding members"),
+    ])],
+    "products": [({}, [
+        ("kg:IBM", "aig:offers", "kg:IBMGenerativeAIPlatform", "IBM generative AI platform"),
+        ("kg:Meta", "aig:released", "kg:Llama", "Llama"),
+    ])],
+    "collaborations": [({}, [("kg:IBM", "kg:Meta"), ("kg:Meta", "kg:IBM")])],
+}
+
+# Facts each sentence supports (sentences 4 and 9 state nothing the graph records).
+FACTS_PER_SENTENCE = [8, 4, 14, 0, 4, 4, 10, 6, 0, 14, 14, 10]
+
+
+def shown(result: aigraph.sparql.QueryResult) -> list[tuple[str, ...]]:
+    return [tuple(cell(t) for t in row) for row in result]
+
+
+def test_every_saved_query_is_tested_and_described() -> None:
+    saved = saved_queries()
+    assert set(saved) == set(EXPECTED) | {"evidence", "sentences"}
+    for q in saved.values():
+        assert q.description and not q.description.startswith("#"), q.name
+        assert q.text.startswith(f"# {q.description}\n")
+    assert saved["competitors"].defaults == {"company": "kg:IBM"}
+
+
+CASES = [(name, bind, rows) for name, cases in EXPECTED.items() for bind, rows in cases]
+
+
+@pytest.mark.parametrize(("name", "bind", "rows"), CASES, ids=[f"{n}-{'-'.join(b.values())}" for n, b, _ in CASES])
+def test_saved_query_answer(name: str, bind: dict[str, str], rows: list[tuple[str, ...]]) -> None:
+    assert shown(aigraph.query(name, bind=bind)) == rows
+
+
+def test_sentences_answer() -> None:
+    rows = shown(aigraph.query("sentences"))
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 13)]
+    assert [int(r[2]) for r in rows] == FACTS_PER_SENTENCE
+    assert rows[0][1] == S[1] and rows[11][1] == S[12]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_evidence_sentence_holds_its_fact_quote() -> None:
+    rows = list(aigraph.query("evidence"))
+    assert len(rows) == sum(FACTS_PER_SENTENCE)
+    quotes = aigraph.query(
+        "SELECT ?s ?p ?o ?q WHERE { ?f a aig:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aig:quote ?q }"
+    )
+    by_fact: dict[tuple[Any, ...], list[str]] = {}
+    for s, p, o, q in quotes:
+        by_fact.setdefault((s, p, o), []).append(_norm(q.value))
+    for s, p, o, sentence in rows:
+        assert any(q in _norm(sentence.value) for q in by_fact[(s, p, o)]), (s, p, o)
+
+
+# ------------------------------------------------------------------ rdflib agrees
+
+
+@pytest.fixture(scope="module")
+def rdflib_graph() -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(GOLDEN_TTL, format="turtle")
+    g.parse(ONTOLOGY, format="turtle")
+    return g
+
+
+def _key_ox(term: Any) -> tuple[str, ...] | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.language or "", "" if term.language else term.datatype.value)
+    raise AssertionError(f"unexpected term {term!r}")
+
+
+def _key_rdflib(term: Any) -> tuple[str, ...] | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ("iri", str(term))
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype or PREFIXES["xsd"] + "string")
+        return ("literal", str(term), term.language or "", "" if term.language else datatype)
+    raise AssertionError(f"unexpected term {term!r}")
+
+
+def _to_rdflib(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+EQUIVALENCE = [(name, {}) for name in sorted(saved_queries())] + [
+    ("competitors", {"company": "kg:Google"}),
+    ("evidence", {"s": "kg:Google", "o": "kg:Meta"}),
+    ("evidence", {"o": "kg:AIAlliance"}),
+]
+
+
+@pytest.mark.parametrize(("name", "bind"), EQUIVALENCE, ids=[f"{n}-{'-'.join(b.values())}" for n, b in EQUIVALENCE])
+def test_rdflib_gives_the_same_answer(rdflib_graph: rdflib.Graph, name: str, bind: dict[str, str]) -> None:
+    saved = saved_queries()[name]
+    ours = aigraph.query(name, bind=bind)
+    values = {**saved.defaults, **bind}
+    init = {var: _to_rdflib(parse_term(value)) for var, value in values.items()}
+    theirs = rdflib_graph.query(saved.text, initNs=PREFIXES, initBindings=init)
+    assert [str(v) for v in theirs.vars or []] == list(ours.variables)
+    ours_rows = Counter(tuple(_key_ox(t) for t in row) for row in ours)
+    theirs_rows = Counter(tuple(_key_rdflib(t) for t in row) for row in theirs)
+    assert ours_rows == theirs_rows
+    assert len(ours) > 0
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def test_queries_lists_names_and_descriptions() -> None:
+    result = CliRunner().invoke(cli, ["queries"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(saved_queries())
+    members = next(line for line in lines if line.startswith("members "))
+    assert re.fullmatch(r"members\s+Members of each alliance .*", members)
+
+
+def test_queries_shows_one_query() -> None:
+    result = CliRunner().invoke(cli, ["queries", "competitors"])
+    assert result.exit_code == 0
+    assert result.output == saved_queries()["competitors"].text
+    result = CliRunner().invoke(cli, ["queries", "nope"])
+    assert result.exit_code == 1 and "unknown saved query 'nope'" in result.stderr
+
+
+def test_saved_query_from_the_cli_with_bind() -> None:
+    result = CliRunner().invoke(cli, ["query", "evidence", "--bind", "s=kg:Google", "--bind", "o=kg:Meta",
+                                      "--format", "table"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2].startswith("kg:Google  aig:criticizes  kg:Meta  Meta’s open source AI")
+    assert result.stderr == "1 row.\n"

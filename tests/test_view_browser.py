@@ -1,0 +1,468 @@
+"""The HTML view in a real browser: Debian's chromium driven by playwright.
+
+Every test records each request the page makes (none may leave ``file:``),
+each console message (no errors) and each dialog (none may open). A missing
+/usr/bin/chromium fails these tests: the browser is part of the test setup.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from aigraph.cli import cli
+from aigraph.dataset import load_quads
+from aigraph.namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS
+from aigraph.netx import to_networkx
+from aigraph.view import render_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SHOTS = Path("/tmp/aigraph-view-shots")
+# vis-network sets a string title with innerText: only <br> elements, for its newlines.
+TOOLTIP_MARKUP = "Array.from(document.querySelectorAll('div.vis-tooltip *')).map(e => e.tagName).filter(t => t !== 'BR')"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does) to run the view tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Opened:
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def check_clean(self) -> None:
+        left = [u for u in self.requests if not u.startswith("file:")]
+        assert left == [], f"requests left file: {left[:5]}"
+        errors = [m for m in self.console if m[0] in ("error", "pageerror")]
+        assert errors == [], errors
+        assert self.dialogs == []
+
+
+def open_page(browser: Any, path: Path, *, width: int = 1400, height: int = 860) -> Opened:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    opened = Opened(page)
+    page.on("request", lambda r: opened.requests.append(r.url))
+    page.on("console", lambda m: opened.console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: opened.console.append(("pageerror", str(e))))
+
+    def on_dialog(d: Any) -> None:
+        opened.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    start = time.perf_counter()
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.aigraph && window.aigraph.ready === true", timeout=120_000)
+    opened.seconds = time.perf_counter() - start
+    return opened
+
+
+def screenshot(opened: Opened, tmp_path: Path, name: str) -> Path:
+    shot = tmp_path / f"{name}.png"
+    opened.page.screenshot(path=str(shot))
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / shot.name).write_bytes(shot.read_bytes())  # a stable place to look at them
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
+def write_page(tmp_path: Path, quads: list[ox.Quad], name: str = "view.html") -> tuple[Path, nx.MultiDiGraph]:
+    out = tmp_path / name
+    out.write_bytes(render_html(quads))
+    return out, to_networkx(quads)
+
+
+def node_id(opened: Opened, label: str) -> int:
+    ids = opened.js("label => window.aigraph.nodes.getIds({filter: n => n.label === label})", label)
+    assert len(ids) == 1, (label, ids)
+    return int(ids[0])
+
+
+def edge_between(opened: Opened, a: str, b: str) -> int:
+    ids = opened.js(
+        "([a, b]) => window.aigraph.edges.getIds({filter: e => e.from === a && e.to === b})",
+        [node_id(opened, a), node_id(opened, b)],
+    )
+    assert len(ids) == 1
+    return int(ids[0])
+
+
+def edge_point(opened: Opened, edge: int) -> tuple[float, float]:
+    """A page point on the drawn edge where nothing else (node or edge) is under the mouse."""
+    point = opened.js(
+        """id => {
+          const net = window.aigraph.network, box = document.getElementById('graph').getBoundingClientRect();
+          for (const t of [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]) {
+            const c = net.body.edges[id].edgeType.getPoint(t);
+            const d = net.canvasToDOM(c);
+            if (d.x < 5 || d.y < 5 || d.x > box.width - 5 || d.y > box.height - 5) continue;
+            if (net.getNodeAt(d) === undefined && net.getEdgeAt(d) === id) return [box.left + d.x, box.top + d.y];
+          }
+          return null;
+        }""",
+        edge,
+    )
+    assert point is not None, "no free point on the edge"
+    return float(point[0]), float(point[1])
+
+
+def node_point(opened: Opened, node: int) -> tuple[float, float]:
+    x, y = opened.js(
+        """id => {
+          const net = window.aigraph.network, box = document.getElementById('graph').getBoundingClientRect();
+          const d = net.canvasToDOM(net.getPositions([id])[id]);
+          return [box.left + d.x, box.top + d.y];
+        }""",
+        node,
+    )
+    return float(x), float(y)
+
+
+# ----------------------------------------------------------------------------- our graph
+
+
+@pytest.fixture(scope="module")
+def ours(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, nx.MultiDiGraph]:
+    return write_page(tmp_path_factory.mktemp("ours"), load_quads())
+
+
+def test_our_graph_draws_everything_offline(browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path) -> None:
+    path, g = ours
+    opened = open_page(browser, path)
+    counts = opened.js("window.aigraph.counts()")
+    assert counts == {
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "totalNodes": g.number_of_nodes(),
+        "totalEdges": g.number_of_edges(),
+    }
+    # What vis-network holds is what it draws.
+    drawn = opened.js(
+        """() => { const b = window.aigraph.network.body;
+           return [b.nodeIndices.filter(i => !b.nodes[i].options.hidden).length,
+                   b.edgeIndices.filter(i => !b.edges[i].options.hidden).length]; }"""
+    )
+    assert drawn == [g.number_of_nodes(), g.number_of_edges()]
+    assert opened.js("document.getElementById('heading').textContent").startswith("Meta and IBM team up")
+    legend = opened.js("Array.from(document.querySelectorAll('#classes .name')).map(e => e.textContent)")
+    assert {"Industry alliance", "Company", "Organization", "Focus area", "AI model"} <= set(legend)
+    relations = opened.js("Array.from(document.querySelectorAll('#relations .name')).map(e => e.textContent)")
+    assert {"competes with", "criticizes", "founding member of", "member of"} <= set(relations)
+    opened.check_clean()
+    screenshot(opened, tmp_path, "ai-alliance")
+
+
+def test_hovering_and_clicking_an_edge_shows_its_sentence(browser: Any, ours: tuple[Path, nx.MultiDiGraph]) -> None:
+    path, g = ours
+    sentence = g.edges[KG + "Google", KG + "Meta", AIG + "criticizes"]["evidence"][0]
+    opened = open_page(browser, path)
+    edge = edge_between(opened, "Google", "Meta")
+    x, y = edge_point(opened, edge)
+    opened.page.mouse.move(x - 30, y - 30)
+    opened.page.mouse.move(x, y, steps=4)
+    tooltip = opened.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    text = tooltip.inner_text()
+    assert sentence in text and "criticizes" in text
+    opened.page.mouse.click(x, y)
+    details = opened.page.locator("#details")
+    details.wait_for(state="visible")
+    assert sentence in details.inner_text()
+    assert opened.js("document.querySelector('#details mark').textContent") in sentence
+    opened.check_clean()
+
+
+def test_clicking_a_node_lists_its_facts(browser: Any, ours: tuple[Path, nx.MultiDiGraph]) -> None:
+    path, g = ours
+    opened = open_page(browser, path)
+    x, y = node_point(opened, node_id(opened, "Google"))
+    opened.page.mouse.click(x, y)
+    details = opened.page.locator("#details")
+    details.wait_for(state="visible")
+    text = details.inner_text()
+    assert text.startswith("Google")
+    for s, o, d in g.in_edges(KG + "Google", data=True):
+        assert d["evidence"][0] in text
+    for s, o, d in g.out_edges(KG + "Google", data=True):
+        assert d["label"] in text and d["evidence"][0] in text
+    # The panel's links move on to the other node.
+    opened.page.get_by_role("button", name="Meta", exact=True).first.click()
+    assert opened.page.locator("#details h2").inner_text() == "Meta"
+    opened.check_clean()
+
+
+def test_a_relation_checkbox_hides_its_edges(browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path) -> None:
+    path, g = ours
+    n_competes = sum(1 for _, _, k in g.edges(keys=True) if k == AIG + "competesWith")
+    assert n_competes
+    opened = open_page(browser, path)
+    box = opened.page.locator('#relations input[data-rel="aig:competesWith"]')
+    box.uncheck()
+    counts = opened.js("window.aigraph.counts()")
+    assert counts["edges"] == g.number_of_edges() - n_competes
+    assert counts["nodes"] == g.number_of_nodes()
+    hidden = opened.js(
+        """() => window.aigraph.edges.get().filter(e => e.hidden).map(e => window.aigraph.network.body.edges[e.id].options.hidden)"""
+    )
+    assert hidden == [True] * n_competes
+    screenshot(opened, tmp_path, "competes-hidden")
+    box.check()
+    assert opened.js("window.aigraph.counts()")["edges"] == g.number_of_edges()
+    # Hiding a class hides its nodes and their edges; "Show everything" brings them back.
+    opened.page.locator("#classes li", has_text="Company").locator("input").uncheck()
+    companies = [n for n, d in g.nodes(data=True) if d["class"] == AIG + "Company"]
+    touching = sum(1 for s, o in g.edges() if s in companies or o in companies)
+    counts = opened.js("window.aigraph.counts()")
+    assert counts["nodes"] == g.number_of_nodes() - len(companies)
+    assert counts["edges"] == g.number_of_edges() - touching
+    opened.page.click("#reset")
+    assert opened.js("window.aigraph.counts()")["nodes"] == g.number_of_nodes()
+    opened.check_clean()
+
+
+def test_search_finds_and_focuses_a_node(browser: Any, ours: tuple[Path, nx.MultiDiGraph]) -> None:
+    path, _g = ours
+    opened = open_page(browser, path)
+    target = node_id(opened, "Partnership on AI")
+    opened.page.fill("#search", "partnership")
+    assert opened.page.locator("#matches li").first.inner_text().startswith("Partnership on AI")
+    opened.page.press("#search", "Enter")
+    opened.page.wait_for_timeout(700)  # the focus animation
+    assert opened.js("window.aigraph.focused") == target
+    assert opened.js("window.aigraph.network.getSelectedNodes()") == [target]
+    centre = opened.js("window.aigraph.network.getViewPosition()")
+    pos = opened.js(f"window.aigraph.network.getPositions([{target}])[{target}]")
+    assert abs(centre["x"] - pos["x"]) < 5 and abs(centre["y"] - pos["y"]) < 5
+    assert opened.page.locator("#details h2").inner_text() == "Partnership on AI"
+    # The neighbourhood of the found node, then everything again.
+    opened.page.click("#hood")
+    shown = opened.js("window.aigraph.counts()")
+    assert 1 < shown["nodes"] < shown["totalNodes"]
+    opened.page.click("#reset")
+    assert opened.js("window.aigraph.counts()")["nodes"] == shown["totalNodes"]
+    opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- hostile data
+
+IMG = '<img src=x onerror="window.__pwned=1">'
+SCRIPT = "</script><script>window.__pwned=1</script>"
+HREF = '<a href="javascript:window.__pwned=1">see href</a>'
+SVG = "<svg onload=window.__pwned=1></svg> &amp; \u2028 <!--"
+EX = "http://example.org/evil#"
+
+
+def _hostile_quads() -> list[ox.Quad]:
+    def t(s: str, p: str, o: str | ox.Literal) -> ox.Quad:
+        obj = o if isinstance(o, ox.Literal) else ox.NamedNode(o)
+        return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj)
+
+    lit = ox.Literal
+    return [
+        t(EX + "Evil", RDF + "type", OWL + "Class"),
+        t(EX + "Evil", RDFS + "label", lit(f"class {IMG}")),
+        t(EX + "rel", RDF + "type", OWL + "ObjectProperty"),
+        t(EX + "rel", RDFS + "label", lit(f"rel {SCRIPT}")),
+        t(EX + "a", RDF + "type", EX + "Evil"),
+        t(EX + "a", RDFS + "label", lit(IMG)),
+        t(EX + "a", EX + "note", lit(HREF)),
+        t(EX + "b", RDF + "type", AIG + "Company"),
+        t(EX + "b", RDFS + "label", lit(SCRIPT)),
+        t(EX + "c", RDFS + "label", lit(HREF)),
+        t(EX + "d", RDFS + "label", lit(SVG)),
+        t(EX + "a", EX + "rel", EX + "b"),
+        t(EX + "b", AIG + "criticizes", EX + "c"),
+        t(EX + "c", EX + "rel", EX + "d"),
+        t(EX + "fact", RDF + "type", AIG + "Fact"),
+        t(EX + "fact", RDF + "subject", EX + "a"),
+        t(EX + "fact", RDF + "predicate", EX + "rel"),
+        t(EX + "fact", RDF + "object", EX + "b"),
+        t(EX + "fact", AIG + "quote", lit(SCRIPT)),
+        t(EX + "fact", AIG + "evidence", EX + "s1"),
+        t(EX + "s1", RDF + "type", AIG + "Sentence"),
+        t(EX + "s1", PROV + "value", lit(f"It said {SCRIPT} and {IMG} and {HREF}.")),
+        t(EX + "s1", PROV + "wasQuotedFrom", EX + "article"),
+        t(EX + "article", RDF + "type", AIG + "Article"),
+        t(EX + "article", DCTERMS + "title", lit(f"{SCRIPT} {IMG} {HREF}")),
+        t(EX + "article", RDFS + "label", lit(IMG)),
+    ]
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(browser: Any, tmp_path: Path) -> None:
+    data = tmp_path / "hostile.nt"
+    data.write_bytes(ox.serialize(_hostile_quads(), format=ox.RdfFormat.N_QUADS))
+    out = tmp_path / "hostile.html"
+    result = CliRunner().invoke(cli, ["view", "--data", str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    g = to_networkx(load_quads([data]))
+    opened = open_page(browser, out)
+    # The four resources, plus the class and the property the file declares.
+    assert opened.js("window.aigraph.counts()")["nodes"] == g.number_of_nodes() == 6
+    assert opened.js("document.getElementById('heading').textContent") == f"{SCRIPT} {IMG} {HREF}"
+    assert opened.page.title() == f"{SCRIPT} {IMG} {HREF}"
+    legend = opened.js("Array.from(document.querySelectorAll('.keys .name')).map(e => e.textContent)")
+    assert f"class {IMG}" in legend and f"rel {SCRIPT}" in legend
+
+    # Hover and click everything: tooltips and the panel hold text, never markup.
+    edge = edge_between(opened, IMG, SCRIPT)
+    x, y = edge_point(opened, edge)
+    opened.page.mouse.move(x, y, steps=3)
+    tooltip = opened.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert f"It said {SCRIPT} and {IMG} and {HREF}." in tooltip.inner_text()
+    assert opened.js(TOOLTIP_MARKUP) == []
+    opened.page.mouse.click(x, y)
+    assert f"It said {SCRIPT}" in opened.page.locator("#details").inner_text()
+    for label in (IMG, SCRIPT, HREF, SVG):
+        nx_, ny = node_point(opened, node_id(opened, label))
+        opened.page.mouse.move(nx_, ny, steps=3)
+        opened.page.wait_for_timeout(250)
+        assert opened.js(TOOLTIP_MARKUP) == []
+        opened.page.mouse.click(nx_, ny)
+        assert opened.js("document.querySelector('#details h2').textContent") == label
+    opened.page.fill("#search", "<img")
+    assert IMG in opened.page.locator("#matches").inner_text()
+    opened.page.press("#search", "Enter")
+
+    assert opened.js("window.__pwned") is None
+    assert opened.js("document.querySelectorAll('script').length") == 3
+    assert opened.js("document.querySelectorAll('img, a, iframe, [onerror], [onload]').length") == 0
+    opened.check_clean()
+    screenshot(opened, tmp_path, "hostile")
+
+
+# ----------------------------------------------------------------------------- other shapes
+
+
+def _ring_and_star(n_ring: int, n_star: int) -> list[ox.Quad]:
+    ex = "http://example.org/shape/"
+    quads = []
+    for i in range(n_ring):
+        quads.append(ox.Quad(ox.NamedNode(f"{ex}r{i}"), ox.NamedNode(ex + "next"), ox.NamedNode(f"{ex}r{(i + 1) % n_ring}")))
+    for i in range(1, n_star):
+        quads.append(ox.Quad(ox.NamedNode(ex + "hub"), ox.NamedNode(ex + "spoke"), ox.NamedNode(f"{ex}s{i}")))
+        quads.append(ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(RDFS + "label"), ox.Literal(f"leaf {i}")))
+    return quads
+
+
+def _foreign_rdf() -> bytes:
+    """FOAF-ish Turtle with blank nodes, languages, datatypes and no aigraph term at all."""
+    lines = [
+        "@prefix foaf: <http://xmlns.com/foaf/0.1/> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "@prefix : <http://example.org/people/> .",
+    ]
+    for i in range(120):
+        lines.append(f':p{i} a foaf:Person ; foaf:name "Person {i}"@en ; foaf:age "{20 + i % 50}"^^xsd:integer .')
+        lines.append(f":p{i} foaf:knows :p{(i * 7 + 3) % 120}, :p{(i * 13 + 5) % 120} .")
+        if i % 10 == 0:
+            lines.append(f':p{i} foaf:member [ a foaf:Group ; foaf:name "Group {i // 10}" ] .')
+    lines.append(':loner foaf:name "Nobody knows me" .')
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_other_shapes_through_data(browser: Any, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.nt"
+    shapes.write_bytes(ox.serialize(_ring_and_star(500, 300), format=ox.RdfFormat.N_QUADS))
+    foaf = tmp_path / "people.ttl"
+    foaf.write_bytes(_foreign_rdf())
+    for name, files in (("shapes", [shapes]), ("people", [foaf]), ("both", [shapes, foaf])):
+        out = tmp_path / f"{name}.html"
+        result = CliRunner().invoke(cli, ["view", "--no-open", "-o", str(out), *sum((["--data", str(f)] for f in files), [])])
+        assert result.exit_code == 0, result.output
+        g = to_networkx(load_quads(files))
+        opened = open_page(browser, out)
+        counts = opened.js("window.aigraph.counts()")
+        assert (counts["nodes"], counts["edges"]) == (g.number_of_nodes(), g.number_of_edges()), name
+        opened.check_clean()
+        screenshot(opened, tmp_path, name)
+    # The people graph keeps its own vocabulary in the legend.
+    legend = opened.js("Array.from(document.querySelectorAll('.keys .name')).map(e => e.textContent)")
+    assert {"Person", "Group", "Untyped resource", "knows", "member", "next", "spoke"} <= set(legend)
+
+
+def _random_graph(n: int, seed: int = 1) -> list[ox.Quad]:
+    import random
+
+    rng = random.Random(seed)
+    ex = "http://example.org/big/"
+    classes = [ox.NamedNode(ex + c) for c in ("Person", "Place", "Thing", "Event")]
+    preds = [ox.NamedNode(ex + p) for p in ("knows", "near", "partOf", "likes", "sees")]
+    quads = []
+    for i in range(n):
+        node = ox.NamedNode(f"{ex}n{i}")
+        quads.append(ox.Quad(node, ox.NamedNode(RDF + "type"), classes[i % 4]))
+        quads.append(ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(f"node {i}")))
+        for _ in range(2):
+            quads.append(ox.Quad(node, rng.choice(preds), ox.NamedNode(f"{ex}n{rng.randrange(n)}")))
+    return quads
+
+
+@pytest.mark.parametrize("n", [100, 5000])
+def test_graph_sizes_settle(browser: Any, tmp_path: Path, n: int) -> None:
+    quads = _random_graph(n)
+    start = time.perf_counter()
+    path, g = write_page(tmp_path, quads)
+    written = time.perf_counter() - start
+    opened = open_page(browser, path)
+    counts = opened.js("window.aigraph.counts()")
+    assert (counts["nodes"], counts["edges"]) == (g.number_of_nodes(), g.number_of_edges())
+    drawn_ms = opened.js("window.aigraph.drawnAt")
+    big = n > 2000
+    assert opened.page.locator("#notice").is_visible() == big
+    # Still usable: a class filter answers.
+    opened.page.locator("#classes li", has_text="Person").locator("input").uncheck()
+    assert opened.js("window.aigraph.counts()")["nodes"] == n - n // 4
+    # Physics is off: nothing moves after the first drawing.
+    before = opened.js("JSON.stringify(window.aigraph.network.getPositions([0, 1, 2]))")
+    opened.page.wait_for_timeout(300)
+    assert opened.js("JSON.stringify(window.aigraph.network.getPositions([0, 1, 2]))") == before
+    opened.check_clean()
+    screenshot(opened, tmp_path, f"random-{n}")
+    print(
+        f"\n{n} nodes / {g.number_of_edges()} edges: HTML written in {written:.2f} s, "
+        f"drawn {drawn_ms / 1000:.2f} s after navigation ({opened.seconds:.2f} s to ready)"
+    )
+    assert drawn_ms < 30_000
+
+
+def test_committed_view_opens(browser: Any) -> None:
+    from .conftest import ROOT
+
+    opened = open_page(browser, ROOT / "graphs" / "ai-alliance.html")
+    data = json.loads(opened.js("document.getElementById('aigraph-data').textContent"))
+    assert opened.js("window.aigraph.counts()")["nodes"] == len(data["nodes"]) > 30
+    opened.check_clean()
