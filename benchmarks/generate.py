@@ -205,7 +205,7 @@ def blocks(triples: int, seed: int = 0) -> Iterator[Block]:
         count += 5
         yield iri, [
             ("rdf:type", "aig:Sentence"), ("rdfs:label", (f"Sentence {sentence_no}", None)),
-            ("aig:sentenceIndex", (str(sentence_no), "xsd:positiveInteger")),
+            ("aig:sentenceIndex", (str(sentence_no), "xsd:integer")),
             ("prov:value", (text, None)), ("prov:wasQuotedFrom", article),
         ]
 

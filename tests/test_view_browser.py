@@ -35,9 +35,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-SHOTS = Path("/tmp/aigraph-view-shots")
 # vis-network sets a string title with innerText: only <br> elements, for its newlines.
-TOOLTIP_MARKUP = "Array.from(document.querySelectorAll('div.vis-tooltip *')).map(e => e.tagName).filter(t => t !== 'BR')"
+TOOLTIP_MARKUP = "Array.from(document.querySelectorAll('div.vis-tooltip *')).map(e => e.tagName).filter(t => t != 'BR')"
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +92,6 @@ def open_page(browser: Any, path: Path, *, width: int = 1400, height: int = 860)
 def screenshot(opened: Opened, tmp_path: Path, name: str) -> Path:
     shot = tmp_path / f"{name}.png"
     opened.page.screenshot(path=str(shot))
-    SHOTS.mkdir(exist_ok=True)
-    (SHOTS / shot.name).write_bytes(shot.read_bytes())  # a stable place to look at them
     assert shot.stat().st_size > 10_000
     return shot
 
@@ -214,9 +211,9 @@ def test_clicking_a_node_lists_its_facts(browser: Any, ours: tuple[Path, nx.Mult
     details.wait_for(state="visible")
     text = details.inner_text()
     assert text.startswith("Google")
-    for s, o, d in g.in_edges(KG + "Google", data=True):
+    for _, _, d in g.in_edges(KG + "Google", data=True):
         assert d["evidence"][0] in text
-    for s, o, d in g.out_edges(KG + "Google", data=True):
+    for _, _, d in g.out_edges(KG + "Google", data=True):
         assert d["label"] in text and d["evidence"][0] in text
     # The panel's links move on to the other node.
     opened.page.get_by_role("button", name="Meta", exact=True).first.click()
@@ -235,7 +232,8 @@ def test_a_relation_checkbox_hides_its_edges(browser: Any, ours: tuple[Path, nx.
     assert counts["edges"] == g.number_of_edges() - n_competes
     assert counts["nodes"] == g.number_of_nodes()
     hidden = opened.js(
-        """() => window.aigraph.edges.get().filter(e => e.hidden).map(e => window.aigraph.network.body.edges[e.id].options.hidden)"""
+        """() => window.aigraph.edges.get().filter(e => e.hidden)
+                 .map(e => window.aigraph.network.body.edges[e.id].options.hidden)"""
     )
     assert hidden == [True] * n_competes
     screenshot(opened, tmp_path, "competes-hidden")
@@ -371,7 +369,8 @@ def _ring_and_star(n_ring: int, n_star: int) -> list[ox.Quad]:
     ex = "http://example.org/shape/"
     quads = []
     for i in range(n_ring):
-        quads.append(ox.Quad(ox.NamedNode(f"{ex}r{i}"), ox.NamedNode(ex + "next"), ox.NamedNode(f"{ex}r{(i + 1) % n_ring}")))
+        following = ox.NamedNode(f"{ex}r{(i + 1) % n_ring}")
+        quads.append(ox.Quad(ox.NamedNode(f"{ex}r{i}"), ox.NamedNode(ex + "next"), following))
     for i in range(1, n_star):
         quads.append(ox.Quad(ox.NamedNode(ex + "hub"), ox.NamedNode(ex + "spoke"), ox.NamedNode(f"{ex}s{i}")))
         quads.append(ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(RDFS + "label"), ox.Literal(f"leaf {i}")))
@@ -401,7 +400,8 @@ def test_other_shapes_through_data(browser: Any, tmp_path: Path) -> None:
     foaf.write_bytes(_foreign_rdf())
     for name, files in (("shapes", [shapes]), ("people", [foaf]), ("both", [shapes, foaf])):
         out = tmp_path / f"{name}.html"
-        result = CliRunner().invoke(cli, ["view", "--no-open", "-o", str(out), *sum((["--data", str(f)] for f in files), [])])
+        args = [arg for f in files for arg in ("--data", str(f))]
+        result = CliRunner().invoke(cli, ["view", "--no-open", "-o", str(out), *args])
         assert result.exit_code == 0, result.output
         g = to_networkx(load_quads(files))
         opened = open_page(browser, out)

@@ -49,7 +49,10 @@ def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True
     N-Quads and TriG go straight from the file into the store, without a
     Python object per triple: a million triples load in about a third of the
     time and memory. Oxigraph gives each file's blank nodes fresh labels, so two
-    files' ``_:b0`` stay two nodes.
+    files' ``_:b0`` stay two nodes. Like any Oxigraph store it keeps literal
+    values, not their spelling: ``"01"^^xsd:integer`` reads back as ``"1"`` and
+    ``xsd:int`` or ``xsd:positiveInteger`` as ``xsd:integer`` (export does not
+    go through a store, so files keep every literal as written).
     """
     store = ox.Store()
     if data:

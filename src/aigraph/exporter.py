@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .dataset import load, load_quads, unique
+from .dataset import load_quads, unique
 from .errors import AigraphError
 from .namespaces import PREFIXES
-from .rdfio import RDF_FORMATS, serialize, write_bytes
+from .progress import progress, size_text
+from .rdfio import RDF_FORMATS, check_xml_text, escape_cr, format_for_path, read_rdf, serialize, write_bytes
 
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf"}
 EXPORT_FORMATS = [f for f in RDF_FORMATS if f != "n3"] + list(NETWORK_FORMATS)
@@ -20,8 +21,6 @@ EXPORT_FORMATS = [f for f in RDF_FORMATS if f != "n3"] + list(NETWORK_FORMATS)
 
 def format_for_output(path: str | Path) -> str | None:
     """Guess an export format from an output file name."""
-    from .rdfio import format_for_path
-
     suffix = Path(path).suffix.lower()
     for name, ext in NETWORK_FORMATS.items():
         if suffix == ext:
@@ -44,6 +43,7 @@ def _network(quads: Sequence[ox.Quad], fmt: str) -> bytes:
     from .netx import stringify, to_networkx
 
     g = stringify(to_networkx(quads))
+    _check_xml_safe(g, fmt)
     buf = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(g, buf, named_key_ids=True)
@@ -51,7 +51,21 @@ def _network(quads: Sequence[ox.Quad], fmt: str) -> bytes:
         for i, (_, _, _, d) in enumerate(g.edges(keys=True, data=True)):
             d["id"] = f"e{i}"
         nx.write_gexf(g, buf)
-    return buf.getvalue()
+    return escape_cr(buf.getvalue())
+
+
+def _check_xml_safe(g: Any, fmt: str) -> None:
+    """GraphML and GEXF are XML 1.0: refuse text it cannot hold instead of writing a broken file."""
+    name = {"graphml": "GraphML", "gexf": "GEXF"}[fmt]
+    for node, data in g.nodes(data=True):
+        check_xml_text(str(node), name, "the node")
+        for key, value in data.items():
+            check_xml_text(str(key), name, "the attribute name")
+            check_xml_text(str(value), name, "the value")
+    for _, _, key, data in g.edges(keys=True, data=True):
+        check_xml_text(str(key), name, "the edge")
+        for value in data.values():
+            check_xml_text(str(value), name, "the value")
 
 
 def export(
@@ -64,17 +78,23 @@ def export(
     """Export the built graph (or ``data`` files) as ``fmt``; write to ``output`` if given.
 
     ``output`` is a path (written atomically) or ``-`` for stdout. Returns the
-    bytes, or None once they are written to ``output``. With ``data``, Turtle,
-    N-Triples, N-Quads and TriG stream from an Oxigraph store (duplicates
-    merged, in the store's order), so a million triples need no Python list.
+    bytes, or None once they are written to ``output``. One Turtle or N-Triples
+    file exported as Turtle, N-Triples, N-Quads or TriG streams from the parser
+    to the writer (see :func:`stream`); anything else is read into a list,
+    duplicates merged, and written.
     """
-    if data and fmt in _STREAMED:
-        store = load(data, with_ontology=with_ontology)
+    source = _streamable(data, with_ontology, fmt)
+    if source is not None:
+        if output is not None and str(output) != "-" and Path(output).resolve().parent.is_dir():
+            # Straight into the temporary file beside the output; bad input removes it.
+            write_bytes(output, lambda fh: stream(source, fmt, fh))
+            return None
+        # stdout, or a folder still to be made: nothing is written until the input has parsed.
+        buf = io.BytesIO()
+        stream(source, fmt, buf)
         if output is None:
-            buf = io.BytesIO()
-            dump(store, fmt, buf)
             return buf.getvalue()
-        write_bytes(output, lambda fh: dump(store, fmt, fh))
+        write_bytes(output, buf.getvalue())
         return None
     quads = load_quads(data, with_ontology=with_ontology)
     payload = render(quads, fmt)
@@ -84,23 +104,53 @@ def export(
     return payload
 
 
-_STREAMED = {"turtle", "ntriples", "nquads", "trig"}
+# The writer for each output format that takes default-graph quads straight from
+# the parser: TriG without GRAPH blocks is Turtle, N-Quads without a graph term
+# is N-Triples, so no Python code runs per triple.
+_STREAM_WRITERS = {
+    "turtle": ox.RdfFormat.TRIG,
+    "ntriples": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
 
 
-def dump(store: ox.Store, fmt: str, out: IO[bytes]) -> None:
-    """Write a store as Turtle, N-Triples, N-Quads or TriG to ``out``, in Rust, with aigraph's prefixes."""
-    if fmt not in _STREAMED:
-        raise AigraphError(f"cannot stream {fmt!r} (streamed: {', '.join(sorted(_STREAMED))})")
-    name = RDF_FORMATS[fmt][2]
-    graph: ox.DefaultGraph | None = None
-    if fmt in {"turtle", "ntriples"}:
-        if next(iter(store.named_graphs()), None) is not None:
-            raise AigraphError(
-                f"the data has named graphs, which {name} cannot hold; use --format trig or nquads"
-            )
-        graph = ox.DefaultGraph()
-    prefixes = PREFIXES if fmt in {"turtle", "trig"} else None
+def _streamable(data: Sequence[str | Path] | None, with_ontology: bool, fmt: str) -> Path | None:
+    """The single Turtle / N-Triples file an export can stream, if that is the job."""
+    if fmt not in _STREAM_WRITERS or with_ontology or not data or len(data) != 1:
+        return None
+    path = Path(data[0])
+    return path if format_for_path(path) in {"turtle", "ntriples"} else None
+
+
+def stream(path: str | Path, fmt: str, out: IO[bytes]) -> None:
+    """Re-serialize one Turtle or N-Triples file as ``fmt`` while it is parsed.
+
+    Oxigraph parses and writes in Rust, with aigraph's prefixes: a million
+    triples take about a second and a few MB, every literal exactly as written
+    (an Oxigraph Store would rewrite ``"01"^^xsd:integer`` and
+    ``xsd:positiveInteger``). Triples keep the file's order; one the file
+    repeats is written again (the graph is the same). Bad input raises the
+    AigraphError that rdfio.read_rdf gives, naming the file and line.
+    """
+    path = Path(path)
+    in_fmt = format_for_path(path)
+    if fmt not in _STREAM_WRITERS or in_fmt not in {"turtle", "ntriples"}:
+        raise AigraphError(f"cannot stream {in_fmt} to {fmt}", path=path)
     try:
-        store.dump(out, RDF_FORMATS[fmt][0], from_graph=graph, prefixes=prefixes)
-    except ValueError as exc:
-        raise AigraphError(f"cannot write {name}: {exc}") from None
+        label = f"Exporting {path} ({size_text(path.stat().st_size)})"
+    except OSError:
+        label = f"Exporting {path}"
+    prefixes = PREFIXES if fmt in {"turtle", "trig"} else None
+    with progress(label):
+        try:
+            quads = ox.parse(
+                path=path,
+                format=RDF_FORMATS[in_fmt][0],
+                base_iri=path.resolve().as_uri(),
+                without_named_graphs=True,
+            )
+            ox.serialize(quads, out, _STREAM_WRITERS[fmt], prefixes=prefixes)
+        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+            read_rdf(path)  # words a problem with the input (file, line, hints) like every command
+            raise AigraphError(f"cannot write {RDF_FORMATS[fmt][2]}: {exc}") from None

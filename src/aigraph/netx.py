@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .namespaces import AIG, OWL, PREFIXES, PROV, RDF, RDFS, SKOS
+from .namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 from .ontology import Ontology, from_quads, load_ontology
 
 if TYPE_CHECKING:
     import networkx as nx
 
-_LABELS = (RDFS + "label", SKOS + "prefLabel")
+# Properties that name a resource, best first; the others' values stay as attributes.
+_LABELS = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", "http://xmlns.com/foaf/0.1/name", DCTERMS + "title")
 _FOLDED_PREDICATES = {
     RDF + "subject",
     RDF + "predicate",
@@ -59,6 +60,12 @@ def _literal_text(lit: ox.Literal) -> str:
     return lit.value
 
 
+def _language_rank(lit: ox.Literal) -> int:
+    """English or untagged labels first."""
+    lang = (lit.language or "").lower()
+    return 0 if lang in ("", "en") or lang.startswith("en-") else 1
+
+
 def vocabulary(
     items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
 ) -> Ontology:
@@ -86,6 +93,7 @@ def to_networkx(
 
     types: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
+    label_rank: dict[str, tuple[tuple[int, int], str]] = {}
     literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     statements: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
     sentence_text: dict[str, str] = {}
@@ -115,10 +123,17 @@ def to_networkx(
             nodes.setdefault(s)
             continue
         if isinstance(o, ox.Literal):
-            if p in _LABELS and s not in labels:
-                labels[s] = o.value
-            else:
-                literals[s][short(p)].append(_literal_text(o))
+            if p in _LABELS:
+                rank = (_LABELS.index(p), _language_rank(o))
+                best = label_rank.get(s)
+                if best is None or rank < best[0]:
+                    if best is not None:
+                        literals[s][short(best[1])].append(labels[s])
+                    label_rank[s] = (rank, p)
+                    labels[s] = o.value
+                    nodes.setdefault(s)
+                    continue
+            literals[s][short(p)].append(_literal_text(o))
             nodes.setdefault(s)
             continue
         key = (s, p, node_id(o))
@@ -130,6 +145,9 @@ def to_networkx(
 
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
     hidden |= set(statements)
+    # The sentences statements cite, and the documents those are quoted from, are provenance too.
+    cited = {sent for parts in statements.values() for sent in parts.get("evidence", [])}
+    hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
 
     # Evidence for each (s, p, o) from the statements that reify it.
     evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}

@@ -320,8 +320,30 @@ def check_xml_text(text: str, fmt: str, what: str = "a value") -> None:
         )
 
 
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# Old RDF/XML syntax terms that no reader accepts as property elements any more.
+_NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
+
+
+def _check_xml_predicate(iri: str) -> None:
+    """RDF/XML writes a predicate as an element name: its IRI must end in an XML name."""
+    name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
+    if name in _NOT_PROPERTIES or not _LOCAL_NAME.search(iri):
+        raise AigraphError(
+            f"cannot write RDF/XML faithfully: the predicate <{iri}> cannot be an XML element name;"
+            " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
+        )
+
+
+
 def _check_xml_terms(items: list) -> None:
     for item in items:
+        _check_xml_predicate(item.predicate.value)
         for term in _terms(item):
             if isinstance(term, ox.Literal):
                 check_xml_text(term.value, "RDF/XML", "the literal")
@@ -341,6 +363,23 @@ def escape_cr(xml: bytes) -> bytes:
     return xml.replace(b"\r", b"&#13;")
 
 
+def _usable_prefixes(items: list) -> dict[str, str]:
+    """aigraph's prefixes, less any that would give a local name ending in a dot.
+
+    ``aig:a\\.`` is valid Turtle, but rdflib cannot read it: such IRIs are written in full.
+    """
+    dotted = {
+        name
+        for item in items
+        for t in _terms(item)
+        for iri in ([t.datatype.value] if isinstance(t, ox.Literal) else [getattr(t, "value", "")])
+        if iri.endswith(".")
+        for name, ns in PREFIXES.items()
+        if iri.startswith(ns)
+    }
+    return {k: v for k, v in PREFIXES.items() if k not in dotted}
+
+
 def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes:
     """Serialize triples or quads with aigraph's prefixes, refusing lossy output."""
     items: list[Any] = list(quads)
@@ -356,14 +395,33 @@ def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes
             items = [q.triple for q in items]
     if fmt == "xml":
         _check_xml_terms(items)
-    prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "n3"} else None
+    prefixes = _usable_prefixes(items) if fmt in {"turtle", "trig", "xml", "n3"} else None
     try:
         if fmt == "jsonld":
             return _jsonld(items)
         data = ox.serialize(items, format=RDF_FORMATS[fmt][0], prefixes=prefixes) or b""
     except (ValueError, OSError) as exc:
         raise AigraphError(f"cannot write {RDF_FORMATS[fmt][2]}: {exc}") from None
-    return escape_cr(data) if fmt == "xml" else data
+    if fmt == "xml":
+        data = escape_cr(data)
+        _check_well_formed(data)
+    return data
+
+
+def _check_well_formed(xml: bytes) -> None:
+    """A last guard: never hand out RDF/XML that an XML reader would reject."""
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        lines = xml.splitlines()
+        at = lines[exc.lineno - 1].decode("utf-8", "replace").strip() if 0 < exc.lineno <= len(lines) else ""
+        raise AigraphError(
+            f"cannot write RDF/XML faithfully ({expat.ErrorString(exc.code)} in {at[:80]!r});"
+            " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
+        ) from None
 
 
 def _jsonld(items: list) -> bytes:

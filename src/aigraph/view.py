@@ -411,7 +411,7 @@ def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, A
                 "highlight": {"background": _lighten(colour, 0.3), "border": "#111111"},
                 "hover": {"background": _lighten(colour, 0.3), "border": "#111111"},
             }
-            options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)), 1)
+            options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
         net.add_node(i, label=label, shape=style["shape"], **options)
         node_info.append(_node_info(n, d, label, cls_label, vocab))
 
@@ -838,17 +838,11 @@ def _forces(pos: np.ndarray, edges: np.ndarray, reach: np.ndarray, iterations: i
             np.fill_diagonal(d2, 1.0)
             np.maximum(d2, 1e-4, out=d2)
             disp = (delta * (np.outer(charge, charge) / d2)[:, :, None]).sum(axis=1)
+        elif s <= BIG_GRAPH:
+            disp = _near_push(pos, charge, cutoff)
         else:
-            from scipy.spatial import cKDTree
-
-            near = cKDTree(pos).query_pairs(cutoff, output_type="ndarray")
-            a, b = near[:, 0], near[:, 1]
-            delta = pos[a] - pos[b]
-            d2 = np.maximum((delta**2).sum(axis=1), 1e-4)
-            f = delta * (charge[a] * charge[b] / d2)[:, None]
-            disp = np.zeros_like(pos)
-            for axis in (0, 1):
-                disp[:, axis] = np.bincount(a, f[:, axis], minlength=s) - np.bincount(b, f[:, axis], minlength=s)
+            # Big pieces: exact pushes only between close nodes, the rest through a density grid.
+            disp = _near_push(pos, charge, 1.0) + _mesh_push(pos)
         delta = pos[u] - pos[v]
         dist = np.sqrt(np.maximum((delta**2).sum(axis=1), 1e-9))
         f = delta * (dist / want**2)[:, None]
@@ -858,6 +852,39 @@ def _forces(pos: np.ndarray, edges: np.ndarray, reach: np.ndarray, iterations: i
         pos = pos + disp * (np.minimum(length, temp) / length)[:, None]
         temp = max(temp - cool, 0.01)
     return pos
+
+
+def _near_push(pos: np.ndarray, charge: np.ndarray, cutoff: float) -> np.ndarray:
+    """Fruchterman-Reingold repulsion between the pairs of nodes closer than ``cutoff``."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    s = len(pos)
+    near = cKDTree(pos).query_pairs(cutoff, output_type="ndarray")
+    a, b = near[:, 0], near[:, 1]
+    delta = pos[a] - pos[b]
+    d2 = np.maximum((delta**2).sum(axis=1), 1e-4)
+    f = delta * (charge[a] * charge[b] / d2)[:, None]
+    disp = np.zeros_like(pos)
+    for axis in (0, 1):
+        disp[:, axis] = np.bincount(a, f[:, axis], minlength=s) - np.bincount(b, f[:, axis], minlength=s)
+    return disp
+
+
+def _mesh_push(pos: np.ndarray, strength: float = 600.0, sigma: float = 1.5) -> np.ndarray:
+    """Repulsion as the slope of the smoothed node density: linear time, for big pieces."""
+    import numpy as np
+    from scipy.ndimage import gaussian_filter
+
+    lo = pos.min(axis=0) - 3 * sigma
+    span = pos.max(axis=0) + 3 * sigma - lo
+    cell = max(0.5, float(span.max()) / 512)
+    shape = np.ceil(span / cell).astype(np.int64) + 1
+    ij = ((pos - lo) / cell).astype(np.int64)
+    density = np.bincount(ij[:, 0] * shape[1] + ij[:, 1], minlength=int(shape[0] * shape[1]))
+    field = gaussian_filter(density.reshape(shape).astype(float), sigma=sigma / cell)
+    gx, gy = np.gradient(field, cell)
+    return -strength * np.stack([gx[ij[:, 0], ij[:, 1]], gy[ij[:, 0], ij[:, 1]]], axis=1)
 
 
 def _landscape(pos: np.ndarray) -> np.ndarray:

@@ -252,7 +252,7 @@
     details.appendChild(chip(n.c));
     if (info.iri) details.appendChild(el("p", "iri", info.iri));
     if (info.ev.length) {
-      details.appendChild(el("h3", null, "Why it is a " + DATA.classes[n.c].label.toLowerCase()));
+      details.appendChild(el("h3", null, "Evidence for its class"));
       evidenceList(details, info.ev, []);
     }
     if (info.props.length || info.types.length > 1) {
@@ -312,6 +312,7 @@
     details.appendChild(between);
     openPanel();
     select(null);
+    network.selectEdges([j]);
   }
   function select(i) {
     selected = i;

@@ -1,0 +1,143 @@
+"""RDF -> networkx.MultiDiGraph: one node per resource, provenance folded into edges."""
+
+from __future__ import annotations
+
+import copy
+
+import pyoxigraph as ox
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aigraph.dataset import load_quads
+from aigraph.namespaces import AIG, KG, OWL, PROV, RDF, RDFS, SKOS
+from aigraph.netx import to_networkx
+
+EX = "http://example.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+
+def q(s: str, p: str, o: str | ox.Literal | ox.BlankNode) -> ox.Quad:
+    subject = ox.BlankNode(s[2:]) if s.startswith("_:") else ox.NamedNode(s)
+    obj = o if isinstance(o, ox.Literal | ox.BlankNode) else ox.NamedNode(o)
+    return ox.Quad(subject, ox.NamedNode(p), obj)
+
+
+def test_built_graph_nodes_and_edges() -> None:
+    quads = load_quads()
+    g = to_networkx(quads)
+    # Every asserted relation between two resources is an edge, keyed by its predicate.
+    store = ox.Store()
+    store.extend(quads)
+    rows = store.query(
+        """SELECT DISTINCT ?s ?p ?o WHERE {
+             ?f a aig:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+             FILTER(isIRI(?o) && ?p != rdf:type) }""",
+        prefixes={"aig": AIG, "rdf": RDF},
+    )
+    expected = {(r["s"].value, r["p"].value, r["o"].value) for r in rows}
+    assert {(s, k, o) for s, o, k in g.edges(keys=True)} == expected
+    assert g.number_of_edges() == len(expected)
+    # Provenance records and rdf:type never become nodes.
+    for n, d in g.nodes(data=True):
+        assert not n.startswith(KG + "fact-") and "-s0" not in n and not n.endswith("-article"), n
+        assert d["label"] and d["class"]
+    assert not any(k == RDF + "type" for _, _, k in g.edges(keys=True))
+
+
+def test_attributes_are_folded_in() -> None:
+    g = to_networkx(load_quads())
+    alliance = g.nodes[KG + "AIAlliance"]
+    assert alliance["label"] == "AI Alliance"
+    assert alliance["class"] == AIG + "IndustryAlliance"
+    assert alliance["class_label"] == "Industry alliance"
+    assert alliance["aig:approximateMemberCount"] == ["45"]
+    assert "45 organizations" in alliance["value_evidence"]["aig:approximateMemberCount"][0]
+    assert alliance["evidence"]  # the sentence behind its class
+    edge = g.edges[KG + "Google", KG + "Meta", AIG + "criticizes"]
+    assert edge["label"] == "criticizes"
+    assert edge["predicate"] == AIG + "criticizes"
+    assert edge["evidence"] == [
+        "Meta’s open source AI approach has faced criticism from companies like Google, OpenAI, and Microsoft, "
+        "but it continues to take calculated risks, releasing models like Llama despite potential misuse."
+    ]
+    assert edge["quotes"] and edge["quotes"][0] in edge["evidence"][0]
+    assert edge["source"].startswith("Meta and IBM team up")
+    # Parallel relations between one pair both survive.
+    assert set(g[KG + "IBM"][KG + "AIAlliance"]) == {AIG + "memberOf", AIG + "foundingMemberOf"}
+
+
+def test_input_is_not_changed() -> None:
+    quads = load_quads()
+    before = copy.copy(quads)
+    store = ox.Store()
+    store.extend(quads)
+    to_networkx(quads)
+    to_networkx(store)  # any iterable of quads, a Store included
+    assert quads == before
+    assert len(store) == len(set(before))
+
+
+def test_most_specific_class_wins() -> None:
+    quads = [
+        q(EX + "a", RDF + "type", AIG + "Organization"),
+        q(EX + "a", RDF + "type", OWL + "NamedIndividual"),
+        q(EX + "a", RDF + "type", AIG + "Company"),
+        q(EX + "b", RDF + "type", AIG + "Topic"),
+        q(EX + "b", RDF + "type", AIG + "Value"),
+        q(EX + "c", RDF + "type", OWL + "NamedIndividual"),
+    ]
+    g = to_networkx(quads)
+    assert g.nodes[EX + "a"]["class"] == AIG + "Company"
+    assert g.nodes[EX + "b"]["class"] == AIG + "Value"
+    assert g.nodes[EX + "c"]["class"] == OWL + "NamedIndividual"
+    assert g.nodes[EX + "a"]["types"] == [AIG + "Organization", OWL + "NamedIndividual", AIG + "Company"]
+
+
+def test_any_rdf_works() -> None:
+    quads = [
+        q(EX + "alice", RDF + "type", FOAF + "Person"),
+        q(EX + "alice", FOAF + "name", ox.Literal("Alice")),
+        q(EX + "alice", RDFS + "label", ox.Literal("Alicia", language="es")),
+        q(EX + "alice", RDFS + "label", ox.Literal("Alice A.", language="en")),
+        q(EX + "alice", FOAF + "knows", EX + "bob"),
+        q(EX + "alice", FOAF + "knows", ox.BlankNode("x")),
+        q("_:x", FOAF + "age", ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        q(EX + "bob", SKOS + "prefLabel", ox.Literal("Bob")),
+        # A reified statement in plain RDF keeps its evidence on the edge.
+        q(EX + "st", RDF + "type", RDF + "Statement"),
+        q(EX + "st", RDF + "subject", EX + "alice"),
+        q(EX + "st", RDF + "predicate", FOAF + "knows"),
+        q(EX + "st", RDF + "object", EX + "bob"),
+        q(EX + "st", AIG + "evidence", EX + "sent"),
+        q(EX + "sent", PROV + "value", ox.Literal("Alice knows Bob.")),
+    ]
+    g = to_networkx(quads)
+    assert set(g) == {EX + "alice", EX + "bob", "_:x"}
+    alice = g.nodes[EX + "alice"]
+    assert alice["label"] == "Alice A."  # rdfs:label, English first
+    assert alice["class"] == FOAF + "Person" and alice["class_label"] == "Person"
+    assert sorted(alice["rdfs:label"] + alice[FOAF + "name"]) == ["Alice", "Alicia"]
+    assert g.nodes[EX + "bob"]["label"] == "Bob" and g.nodes[EX + "bob"]["class"] == ""
+    assert g.nodes["_:x"][f"{FOAF}age"] == ["42"]
+    assert g.edges[EX + "alice", EX + "bob", FOAF + "knows"]["evidence"] == ["Alice knows Bob."]
+    assert g.edges[EX + "alice", "_:x", FOAF + "knows"]["evidence"] == []
+    assert g.edges[EX + "alice", EX + "bob", FOAF + "knows"]["label"] == "knows"
+
+
+IRIS = st.sampled_from([EX + name for name in "abcdefgh"])
+PREDS = st.sampled_from([EX + "p", EX + "q", FOAF + "knows", RDFS + "seeAlso"])
+TRIPLES = st.lists(st.tuples(IRIS, PREDS, st.one_of(IRIS, st.text(max_size=5).map(ox.Literal))), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TRIPLES)
+def test_edges_are_the_distinct_resource_triples(triples: list[tuple[str, str, str | ox.Literal]]) -> None:
+    quads = [q(s, p, o) for s, p, o in triples]
+    g = to_networkx(quads)
+    expected = {(s, p, o) for s, p, o in triples if isinstance(o, str)}
+    assert {(s, k, o) for s, o, k in g.edges(keys=True)} == expected
+    assert g.number_of_edges() == len(expected)
+    assert set(g) == {s for s, _, _ in triples} | {o for _, _, o in triples if isinstance(o, str)}
+    for s, p, o in triples:
+        if isinstance(o, ox.Literal):
+            assert o.value in g.nodes[s][p.replace(RDFS, "rdfs:")] or o.value == g.nodes[s]["label"]

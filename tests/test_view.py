@@ -1,0 +1,249 @@
+"""aigraph view: one self-contained, offline, escaped and deterministic HTML page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from aigraph import view as view_module
+from aigraph.cli import cli
+from aigraph.dataset import load_quads
+from aigraph.namespaces import AIG, DCTERMS, RDF, RDFS
+from aigraph.netx import to_networkx
+from aigraph.view import json_for_script, layout, render_html, write_view
+
+EX = "http://example.org/"
+
+
+def page_data(html: bytes) -> dict[str, Any]:
+    text = html.decode("utf-8")
+    m = re.search(r'<script type="application/json" id="aigraph-data">(.*?)</script>', text, re.S)
+    assert m
+    return json.loads(m.group(1))
+
+
+def script_blocks(text: str) -> list[str | None]:
+    """The type of every <script> element an HTML parser finds (their text is never markup)."""
+    from html.parser import HTMLParser
+
+    found: list[str | None] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "script":
+                assert "src" not in dict(attrs)
+                found.append(dict(attrs).get("type"))
+
+    Parser().feed(text)
+    return found
+
+
+@pytest.fixture(scope="module")
+def built_html() -> bytes:
+    return render_html(load_quads())
+
+
+def test_page_is_self_contained(built_html: bytes) -> None:
+    text = built_html.decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    # Nothing is loaded from anywhere: no src/href attributes, no <link>, no @import.
+    loading = r"<(?:script|link|img|iframe|embed|object|source|audio|video)\b[^>]*\b(?:src|href)\s*="
+    assert re.findall(loading, text, re.I) == []
+    assert "<link" not in text.lower() and "@import" not in text
+    assert re.findall(r"url\((?!\"?data:)", text) == []
+    # A Content-Security-Policy forbids the network as a second line of defence.
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert csp and "default-src 'none'" in csp.group(1) and "connect-src 'none'" in csp.group(1)
+    # vis-network is inlined from pyvis, its license header with it.
+    assert "vis-network" in text and "@license" in text and "Apache" in text
+    assert script_blocks(text) == ["application/json", None, None]
+
+
+def test_page_data_matches_networkx(built_html: bytes) -> None:
+    data = page_data(built_html)
+    g = to_networkx(load_quads())
+    assert len(data["nodes"]) == g.number_of_nodes()
+    assert len(data["edges"]) == g.number_of_edges()
+    assert data["title"].startswith("Meta and IBM team up")
+    labels = {n["label"] for n in data["nodes"]}
+    assert labels == {d["label"] for _, d in g.nodes(data=True)}
+    # Every edge tooltip is plain text holding its evidence sentence.
+    for edge, info in zip(data["edges"], data["edgeInfo"], strict=True):
+        assert info["ev"] and info["ev"][0] in edge["title"]
+    # Physics is off: the layout is computed here, once.
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+
+
+def test_styles_come_from_the_ontology(built_html: bytes) -> None:
+    data = page_data(built_html)
+    classes = {c["label"]: c for c in data["classes"]}
+    assert {"Industry alliance", "Company", "Organization", "Focus area", "Challenge", "AI model"} <= set(classes)
+    assert len({(c["shape"], c["color"]) for c in data["classes"]}) == len(data["classes"])
+    relations = {r["label"]: r for r in data["relations"]}
+    assert len({(r["color"], json.dumps(r["dashes"])) for r in data["relations"]}) == len(data["relations"])
+    # Symmetric relations read as mutual: arrows at both ends.
+    assert relations["competes with"]["symmetric"] and relations["collaborates with"]["symmetric"]
+    assert not relations["criticizes"]["symmetric"]
+    competes = [e for e in data["edges"] if data["relations"][e["r"]]["label"] == "competes with"]
+    assert competes and all(e["arrows"]["from"]["enabled"] and e["arrows"]["to"]["enabled"] for e in competes)
+    assert all(e["label"] for e in data["edges"])
+
+
+def test_same_input_same_bytes() -> None:
+    # Blank nodes get fresh random ids on every parse; the page must not show them.
+    text = b"@prefix ex: <http://example.org/> . ex:a ex:p [ ex:q [ ex:r ex:b ] ] . [] ex:s ex:a ."
+    first = render_html(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    second = render_html(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    assert first == second
+    assert {n["label"] for n in page_data(first)["nodes"]} == {"a", "b", "blank node 1", "blank node 2", "blank node 3"}
+    assert render_html(load_quads()) == render_html(load_quads())
+
+
+def test_json_is_safe_inside_a_script_block() -> None:
+    payload = {"x": "</script><script>alert(1)</script> <!-- & \u2028\u2029"}
+    text = json_for_script(payload)
+    for bad in ("<", ">", "&", "\u2028", "\u2029"):
+        assert bad not in text
+    assert json.loads(text) == payload
+
+
+def test_hostile_text_is_escaped_everywhere() -> None:
+    evil = '</script><img src=x onerror="alert(1)"> href <!--'
+    quads = [
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(RDFS + "label"), ox.Literal(evil)),
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "b")),
+        ox.Quad(ox.NamedNode(EX + "doc"), ox.NamedNode(RDF + "type"), ox.NamedNode(AIG + "Article")),
+        ox.Quad(ox.NamedNode(EX + "doc"), ox.NamedNode(DCTERMS + "title"), ox.Literal(evil)),
+    ]
+    html = render_html(quads).decode("utf-8")
+    assert "<img" not in html and "<!--" not in html.split("<style>")[0].replace("<!-- vis-network", "")
+    assert html.count("</script>") == 3 and script_blocks(html) == ["application/json", None, None]
+    assert "<title>&lt;/script&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt; href &lt;!--</title>" in html
+    data = page_data(html.encode())
+    assert data["title"] == evil and data["nodes"][0]["label"] == evil
+    assert render_html(quads, title=evil) == html.encode()
+
+
+def test_big_graphs_are_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(view_module, "BIG_GRAPH", 10)
+    quads = [
+        ox.Quad(ox.NamedNode(f"{EX}n{i}"), ox.NamedNode(EX + "next"), ox.NamedNode(f"{EX}n{(i + 1) % 30}"))
+        for i in range(30)
+    ]
+    data = page_data(render_html(quads))
+    assert data["big"] is True
+    assert all("label" not in e for e in data["edges"])  # relation labels wait for the panel
+    assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
+
+
+@pytest.mark.parametrize("shape", ["ring", "star", "isolated", "mixed"])
+def test_layout_spreads_nodes(shape: str) -> None:
+    n = 200
+    quads = []
+    for i in range(n):
+        s = ox.NamedNode(f"{EX}n{i}")
+        if shape == "ring" or (shape == "mixed" and i < 100):
+            quads.append(ox.Quad(s, ox.NamedNode(EX + "p"), ox.NamedNode(f"{EX}n{(i + 1) % n}")))
+        elif shape == "star" or (shape == "mixed" and i < 150):
+            quads.append(ox.Quad(ox.NamedNode(EX + "hub"), ox.NamedNode(EX + "p"), s))
+        else:
+            quads.append(ox.Quad(s, ox.NamedNode(RDFS + "label"), ox.Literal(f"lonely {i}")))
+    g = to_networkx(quads)
+    pos = layout(g)
+    assert len(pos) == g.number_of_nodes()
+    assert len(set(pos)) == len(pos), "two nodes on one spot"
+    assert layout(g) == pos
+    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+    assert abs(max(xs) + min(xs)) <= 1 and abs(max(ys) + min(ys)) <= 1  # centred
+    assert layout(to_networkx([])) == []
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def test_view_command_writes_the_page(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "view.html"
+    result = CliRunner().invoke(cli, ["view", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"Wrote {out}" in result.stderr and "nodes" in result.stderr
+    assert out.resolve().as_uri() in result.stderr and "aigraph view --open" in result.stderr
+    assert out.read_bytes() == render_html(load_quads())
+    assert [p.name for p in out.parent.iterdir()] == ["view.html"]  # no temporary file left
+
+
+def test_view_to_stdout() -> None:
+    result = CliRunner().invoke(cli, ["view", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"<!DOCTYPE html>")
+    assert result.stderr == ""
+
+
+def test_view_open_opens_the_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    out = tmp_path / "v.html"
+    result = CliRunner().invoke(cli, ["view", "--open", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert opened == [out.resolve().as_uri()]
+    assert "--open" not in result.stderr
+
+
+def test_view_data_files_and_title(tmp_path: Path) -> None:
+    data = tmp_path / "g.ttl"
+    data.write_text("@prefix ex: <http://example.org/> . ex:a ex:knows ex:b . ex:b ex:knows ex:c .\n")
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(cli, ["view", "--data", str(data), "--title", "My <b>graph</b>", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "(3 nodes, 2 relations)" in result.stderr
+    html = out.read_bytes()
+    assert b"<title>My &lt;b&gt;graph&lt;/b&gt;</title>" in html
+    assert page_data(html)["title"] == "My <b>graph</b>"
+
+
+def test_bad_data_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n")
+    out = tmp_path / "out.html"
+    result = CliRunner().invoke(cli, ["view", "--data", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"aigraph: error: {bad}:3:")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]
+    missing = CliRunner().invoke(cli, ["view", "--data", str(tmp_path / "nope.ttl"), "-o", str(out)])
+    assert missing.exit_code == 1 and "nope.ttl" in missing.stderr and not out.exists()
+
+
+def test_output_into_a_directory_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["view", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "directory" in result.stderr
+
+
+def test_library_write_view(tmp_path: Path) -> None:
+    out = tmp_path / "x.html"
+    result = write_view(out)
+    assert result.path == str(out) and result.nodes > 30 and result.edges > 30
+    assert out.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_same_bytes_across_processes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"v{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "aigraph", "view", "-o", str(out)]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
