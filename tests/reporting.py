@@ -37,7 +37,8 @@ class Tally:
     def line(self) -> str:
         done = sum(self.outcomes.values())
         text = f"{done}/{len(self.outcomes)} {self.what}"
-        return text + (f" ({'; '.join(self.notes)})" if self.notes else "")
+        notes = list(dict.fromkeys(self.notes))
+        return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def announce(config: pytest.Config, text: str) -> None:

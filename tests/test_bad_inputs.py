@@ -12,6 +12,7 @@ integer, a 50 MB literal) must work or fail the same clean way.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -42,6 +43,7 @@ COMMANDS: dict[str, dict[str, tuple[Make, str | None]]] = {
         "validate": (lambda f, out: ["validate", f], None),
         "export": (lambda f, out: ["export", "--data", f, "-f", "ntriples", "-o", str(out)], ".nt"),
         "query": (lambda f, out: ["query", "--data", f, QUERY, "-f", "tsv", "-o", str(out)], ".tsv"),
+        "query --infer": (lambda f, out: ["query", "--data", f, "ASK { ?s ?p ?o }", "--infer", "-o", str(out)], ".srj"),
         "view": (lambda f, out: ["view", "--data", f, "--no-open", "-o", str(out)], ".html"),
     },
     "facts": {"build": (lambda f, out: ["build", "--facts", f, "-o", str(out)], ".ttl")},
@@ -59,13 +61,14 @@ OUTPUT_CASES = {
     "under-a-file": ("an -o path whose folder is a regular file", "is a file, not a folder"),
     "a-directory": ("an -o path that is an existing directory", "is a directory"),
     "in-proc": ("an -o path in a folder that cannot be created (/proc)", "cannot write"),
+    "a-symlink-loop": ("an -o path that is a symbolic link to itself", "symbolic link"),
 }
 
 TALLY = Tally("bad inputs handled")
 
 
 def available(command: str) -> bool:
-    return command in cli.commands  # type: ignore[attr-defined]
+    return command.split()[0] in cli.commands  # type: ignore[attr-defined]
 
 
 def runner() -> CliRunner:
@@ -73,6 +76,29 @@ def runner() -> CliRunner:
         return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
     except TypeError:
         return CliRunner()
+
+
+def invoke(args: list[str]) -> Result:
+    """Run the CLI in-process; log records reach its stderr as they would a terminal's.
+
+    pytest captures logging, so without this a library that logs a traceback
+    (rdflib does) would pass unseen here and still print it for users.
+    """
+    handler = logging.StreamHandler(_CurrentStderr())
+    handler.setLevel(logging.WARNING)
+    logging.getLogger().addHandler(handler)
+    try:
+        return runner().invoke(cli, args)
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+class _CurrentStderr:
+    def write(self, text: str) -> None:
+        sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -118,7 +144,7 @@ def run_guarded(command: str, make: Make, ext: str | None, source: str, expect: 
     """Run a command with -o at an existing file and at a new path; neither may change."""
     if ext is None:
         with in_empty_folder(tmp / "cwd-none"):
-            check_refusal(runner().invoke(cli, make(source, None)), expect)
+            check_refusal(invoke(make(source, None)), expect)
         return
     existing = tmp / f"existing-{command}{ext}"
     existing.write_bytes(PREVIOUS)
@@ -126,7 +152,7 @@ def run_guarded(command: str, make: Make, ext: str | None, source: str, expect: 
     for target in (existing, fresh_folder / f"out{ext}"):
         before = sorted(p.name for p in tmp.iterdir())
         with in_empty_folder(tmp / f"cwd-{command}"):
-            check_refusal(runner().invoke(cli, make(source, str(target))), expect)
+            check_refusal(invoke(make(source, str(target))), expect)
         assert existing.read_bytes() == PREVIOUS, "the existing output file was changed"
         assert not fresh_folder.exists(), "a new output (or its folder) appeared"
         assert sorted(p.name for p in tmp.iterdir()) == before, "stray files were left beside the output"
@@ -168,6 +194,11 @@ def test_bad_input(case: dict, command: str, tmp_path: Path) -> None:
         source = HERE / case["file"]
         if case.get("make") == "missing":
             source = tmp_path / Path(case["file"]).name
+        elif case.get("make") == "symlink-loop":
+            source = tmp_path / Path(case["file"]).name
+            other = tmp_path / f"other-{source.name}"
+            source.symlink_to(other)
+            other.symlink_to(source)
         elif case.get("make") == "directory":
             source = tmp_path / Path(case["file"]).name
             source.mkdir()
@@ -199,11 +230,14 @@ def test_unwritable_output(situation: str, command: str, tmp_path: Path) -> None
         elif situation == "a-directory":
             target = tmp_path / f"folder{ext}"
             target.mkdir()
+        elif situation == "a-symlink-loop":
+            target = tmp_path / f"loop{ext}"
+            target.symlink_to(target)
         else:
             target = Path("/proc") / "aigraph-no-such-folder" / f"out{ext}"
         before = sorted(p.name for p in tmp_path.iterdir())
         with in_empty_folder(tmp_path / "cwd"):
-            result = runner().invoke(cli, make("", str(target)))
+            result = invoke(make("", str(target)))
         check_refusal(result, Expect(str(target), None, [fragment]))
         assert sorted(p.name for p in tmp_path.iterdir()) == before
         if situation == "under-a-file":
@@ -287,6 +321,18 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None, int | None]] = {
     "a 5,000-digit integer": ("bigint.ttl", lambda: (P + "ex:s ex:p " + "7" * 5000 + " .\n").encode(), None, None),
     "a 5,000-digit decimal": ("bigdec.ttl", lambda: (P + "ex:s ex:p " + "7" * 5000 + ".5 .\n").encode(), None, None),
     "a 50 MB literal in RDF/XML": ("big.rdf", _big_literal_xml, None, None),
+    "an ill-typed literal (\"abc\"^^xsd:integer, legal RDF)": (
+        "ill-typed.ttl",
+        lambda: (P + 'ex:s ex:p "abc"^^<http://www.w3.org/2001/XMLSchema#integer>, "bottom" .\n').encode(),
+        None,
+        None,
+    ),
+    "Turtle starting with a UTF-8 byte order mark": (
+        "bom.ttl",
+        lambda: b"\xef\xbb\xbf" + (P + 'ex:s ex:p "bottom" .\n').encode(),
+        None,
+        None,
+    ),
     "a 50 MB literal in Turtle": (
         "big.ttl",
         lambda: (P + 'ex:s ex:p "' + "a" * BIG + '" .\n').encode(),
@@ -306,22 +352,43 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return files
 
 
-def _expected_triples(name: str, path: Path) -> int:
-    import pyoxigraph as ox
+def _expected_triples(path: Path) -> int:
+    from aigraph.rdfio import read_rdf
 
-    from aigraph.rdfio import RDF_FORMATS, format_for_path
-
-    fmt = format_for_path(path)
-    assert fmt
-    return len(list(ox.parse(path.read_bytes(), format=RDF_FORMATS[fmt][0])))
+    return len(read_rdf(path))
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS["rdf"]))
-@pytest.mark.parametrize("name", list(HOSTILE))
+INFER_LOGS = (
+    "sparql.py bug: infer_quads copies literals into rdflib without silencing rdflib.term's logger, so a literal"
+    " rdflib cannot convert (5,000 digits, \"abc\"^^xsd:integer) prints 'Failed to convert Literal lexical form'"
+    " and a Traceback on stderr (validate.py silences it with _quiet_rdflib)"
+)
+XFAIL_HOSTILE = {
+    ("a 5,000-digit integer", "query --infer"),
+    ('an ill-typed literal ("abc"^^xsd:integer, legal RDF)', "query --infer"),
+}
+
+
+def _hostile_params() -> list:
+    return [
+        pytest.param(
+            name,
+            command,
+            id=f"{command}:{name}",
+            marks=[pytest.mark.xfail(strict=True, reason=INFER_LOGS)] if (name, command) in XFAIL_HOSTILE else [],
+        )
+        for name in HOSTILE
+        for command in sorted(COMMANDS["rdf"])
+    ]
+
+
+@pytest.mark.parametrize(("name", "command"), _hostile_params())
 def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Path], tmp_path: Path) -> None:
     if not available(command):
         pytest.skip(f"aigraph {command} does not exist yet")
     with TALLY.case(f"hostile:{name}"):
+        if (name, command) in XFAIL_HOSTILE:
+            TALLY.notes.append(f"expected failure: {command} on {name}")
         source = hostile_files[name]
         _, _, refusal, line = HOSTILE[name]
         make, ext = COMMANDS["rdf"][command]
@@ -329,13 +396,23 @@ def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Pat
             run_guarded(command, make, ext, str(source), Expect(str(source), line, [refusal]), tmp_path)
             return
         out = tmp_path / f"out{ext}" if ext else None
-        with in_empty_folder(tmp_path / "cwd"):
-            result = runner().invoke(cli, make(str(source), str(out) if out else None))
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-        assert result.exit_code == 0, result.stderr
-        assert "Traceback" not in result.stderr and "Failed to convert" not in result.stderr
+        # A real process: what a forked query child or a library's logger prints shows up here.
+        (tmp_path / "cwd").mkdir()
+        result = subprocess.run(
+            [sys.executable, "-m", "aigraph", *make(str(source), str(out) if out else None)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path / "cwd",
+            env={k: v for k, v in os.environ.items() if k != "AIGRAPH_DEBUG"},
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "Failed to convert" not in result.stderr, result.stderr[:500]
+        assert list((tmp_path / "cwd").iterdir()) == []
         if command == "validate":
             assert result.stdout.startswith("Conforms"), result.stdout
+        elif command == "query --infer":
+            assert out is not None and b"true" in out.read_bytes()
         elif command == "export":
             import pyoxigraph as ox
 
@@ -345,7 +422,7 @@ def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Pat
                 assert data == b'<http://example.org/s> <http://example.org/p> "' + b"a" * BIG + b'" .\n'
                 return
             got = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-            assert len(got) == _expected_triples(name, source)
+            assert len(got) == _expected_triples(source)
             literals = [q.object.value for q in got if isinstance(q.object, ox.Literal)]
             assert "7" * 5000 in "".join(literals) if "5,000" in name else "bottom" in literals
         else:

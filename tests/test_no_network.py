@@ -83,7 +83,15 @@ def _hook(event: str, args: tuple) -> None:
         _Audit.busy = False
 
 
-sys.addaudithook(_hook)  # hooks cannot be removed; it does nothing unless _Audit.fd is set
+_INSTALLED: list[bool] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def audit_hook() -> None:
+    """Install the audit hook once (hooks cannot be removed; it is idle unless _Audit.fd is set)."""
+    if not _INSTALLED:
+        sys.addaudithook(_hook)
+        _INSTALLED.append(True)
 
 
 @dataclass

@@ -151,9 +151,15 @@ def quads(with_graphs: bool) -> st.SearchStrategy[list[ox.Quad]]:
 _NOT_XML_1_0 = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# IRIs of the pool that end in no XML name, so cannot be a typed node element (rdf:type's object).
+XML_UNSAFE_CLASSES = {"http://example.org/q?x=1&y=2", "urn:isbn:0451450523", AIG, "http://example.org/a(b)"}
+
+
 def xml_cannot_hold(items: list[ox.Quad]) -> bool:
     for q in items:
         if q.predicate.value in XML_UNSAFE_PREDICATES:
+            return True
+        if q.predicate.value == RDF + "type" and q.object.value in XML_UNSAFE_CLASSES:
             return True
         for t in (q.subject, q.object):
             if isinstance(t, ox.Literal) and _NOT_XML_1_0.search(t.value):

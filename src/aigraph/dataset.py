@@ -85,7 +85,7 @@ def load_file(store: ox.Store, path: str | Path) -> None:
         try:
             # Transactional: on error the store is left as it was.
             store.load(path=path, format=RDF_FORMATS[fmt][0], base_iri=path.resolve().as_uri())
-        except (SyntaxError, ValueError, OSError, MemoryError):
+        except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError):  # RuntimeError: a symlink loop
             # Bad input is rare: let the strict reader find and word the error
             # (file, line, column, hints), as every other command reports it.
             store.extend(read_rdf(path))

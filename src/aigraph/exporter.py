@@ -120,7 +120,15 @@ def _streamable(data: Sequence[str | Path] | None, with_ontology: bool, fmt: str
     if fmt not in _STREAM_WRITERS or with_ontology or not data or len(data) != 1:
         return None
     path = Path(data[0])
-    return path if format_for_path(path) in {"turtle", "ntriples"} else None
+    if format_for_path(path) not in {"turtle", "ntriples"}:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(3) == b"\xef\xbb\xbf":
+                return None  # rdfio reads past a UTF-8 byte order mark; the streaming parser cannot
+    except OSError:
+        pass  # not readable: the stream reports it like every command
+    return path
 
 
 def stream(path: str | Path, fmt: str, out: IO[bytes]) -> None:
@@ -151,6 +159,6 @@ def stream(path: str | Path, fmt: str, out: IO[bytes]) -> None:
                 without_named_graphs=True,
             )
             ox.serialize(quads, out, _STREAM_WRITERS[fmt], prefixes=prefixes)
-        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+        except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError) as exc:  # RuntimeError: symlink loop
             read_rdf(path)  # words a problem with the input (file, line, hints) like every command
             raise AigraphError(f"cannot write {RDF_FORMATS[fmt][2]}: {exc}") from None

@@ -149,6 +149,10 @@ def read_facts(path: str | Path) -> FactsFile:
         ) from None
     except RecursionError:
         raise AigraphError("invalid TOML: nested too deeply", path=path) from None
+    except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
+        long = re.search(r"[0-9_]{4300,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        raise AigraphError(f"invalid TOML: {exc}".split(";")[0], path=path, line=line) from None
     lines = text.splitlines()
     root = _Where(path, None, _key_lines(lines, None))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -29,6 +31,7 @@ _FOLDED_PREDICATES = {
     AIG + "quote",
     PROV + "wasQuotedFrom",
 }
+_DECLARATIONS = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"}  # what from_quads reads as terms
 _PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 
 
@@ -72,7 +75,25 @@ def vocabulary(
     """The shipped ontology (or ``ontology``) plus the OWL terms the data itself declares."""
     triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
     onto = ontology or load_ontology()
-    local = from_quads([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+    # Only resources typed as OWL terms can be terms: read just their triples.
+    rdf_type = RDF + "type"
+    declared = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == rdf_type
+        and isinstance(t.object, ox.NamedNode)
+        and t.object.value in _DECLARATIONS
+        and isinstance(t.subject, ox.NamedNode)
+    }
+    if not declared:
+        return Ontology(quads=[], terms=dict(onto.terms))
+    local = from_quads(
+        [
+            ox.Quad(t.subject, t.predicate, t.object)
+            for t in triples
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value in declared
+        ]
+    )
     return Ontology(quads=[], terms={**onto.terms, **local.terms})
 
 
@@ -88,6 +109,34 @@ def to_networkx(
     """
     import networkx as nx
 
+    folded = fold(items, ontology)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(folded.nodes.items())
+    g.add_edges_from(folded.edges)
+    return g
+
+
+@dataclass
+class Folded:
+    """What :func:`to_networkx` builds, as plain data (the view needs no graph library).
+
+    ``nodes`` maps node id to attributes, in order; ``edges`` holds
+    ``(source, target, predicate, attributes)`` in the order they were added.
+    """
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[tuple[str, str, str, dict[str, Any]]]
+
+    def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
+        succ: dict[str, dict[str, list[tuple[str, str, str, dict[str, Any]]]]] = {}
+        for e in self.edges:
+            succ.setdefault(e[0], {}).setdefault(e[1], []).append(e)
+        return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
+
+
+def fold(items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None) -> Folded:
+    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples."""
     triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
     merged = vocabulary(triples, ontology)
 
@@ -175,44 +224,50 @@ def to_networkx(
             if q not in entry["quotes"]:
                 entry["quotes"].append(q)
 
-    g = nx.MultiDiGraph()
+    out_nodes: dict[str, dict[str, Any]] = {}
+    most_specific = cache(lambda ts: _most_specific(list(ts), merged))
+    label_of = cache(lambda iri: _label_of(iri, merged))
+    rdf_type = RDF + "type"
     for n in nodes:
         if n in hidden:
             continue
         node_types = types.get(n, [])
-        cls = _most_specific(node_types, merged)
+        cls = most_specific(tuple(node_types))
         attrs: dict[str, Any] = {
             "label": labels.get(n) or local_name(n),
             "class": cls or "",
-            "class_label": _label_of(cls, merged) if cls else "",
+            "class_label": label_of(cls) if cls else "",
             "types": list(node_types),
         }
-        for prop, values in literals.get(n, {}).items():
-            attrs[prop] = list(values)
+        if n in literals:
+            for prop, values in literals[n].items():
+                attrs[prop] = list(values)
         # Evidence for the node's class and literal values, when reified.
-        type_ev = evidence.get((n, RDF + "type", cls)) if cls else None
+        type_ev = evidence.get((n, rdf_type, cls)) if cls and evidence else None
         if type_ev:
             attrs["evidence"] = list(type_ev["evidence"])
-        g.add_node(n, **attrs)
+        out_nodes[n] = attrs
+    out_edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    no_evidence: dict[str, list[str]] = {}
     for subj, pred, obj in edges:
         if subj in hidden or obj in hidden:
             continue
-        ev = evidence.get((subj, pred, obj), {})
-        g.add_edge(
-            subj,
-            obj,
-            key=pred,
-            predicate=pred,
-            label=_label_of(pred, merged),
-            evidence=list(ev.get("evidence", [])),
-            quotes=list(ev.get("quotes", [])),
-            source="; ".join(ev.get("source", [])),
-        )
+        ev = evidence.get((subj, pred, obj), no_evidence)
+        attrs = {
+            "predicate": pred,
+            "label": label_of(pred),
+            "evidence": list(ev.get("evidence", [])),
+            "quotes": list(ev.get("quotes", [])),
+            "source": "; ".join(ev.get("source", [])),
+        }
+        out_edges.append((subj, obj, pred, attrs))
     # Literal-valued facts keep their evidence on the node.
-    for (subj, pred, obj), ev in evidence.items():
-        if subj in g and pred != RDF + "type" and not g.has_edge(subj, obj, key=pred) and ev["evidence"]:
-            g.nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
-    return g
+    if evidence:
+        drawn = {(s, p, o) for s, o, p, _ in out_edges}
+        for (subj, pred, obj), ev in evidence.items():
+            if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
+                out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
+    return Folded(out_nodes, out_edges)
 
 
 def _label_of(iri: str, onto: Ontology) -> str:

@@ -2,7 +2,16 @@
 
 pyoxigraph's parsers pass the W3C syntax test suites, report line and column,
 never fetch a remote JSON-LD context, and keep every literal's lexical form;
-its writers do not rewrite values. Files are written atomically.
+its writers do not rewrite values. On top of that, this module:
+
+- checks RDF/XML with expat first (pyoxigraph reads truncated XML as an empty
+  graph) and refuses external entities and entity-expansion bombs;
+- words every parse error as one line with the file and, where it can be
+  found, the 1-based line, plus a hint when the content does not match the
+  extension (a PNG, a JSON-LD file named .ttl);
+- refuses to write what a format cannot hold (NUL in XML 1.0, a predicate that
+  is no XML name) rather than change it, and writes CR in XML as ``&#13;``;
+- writes files atomically (a temporary file renamed into place).
 """
 
 from __future__ import annotations
@@ -282,7 +291,14 @@ def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
             f"cannot tell the RDF format from the extension (known: {known})", path=path
         )
     data = _read_bytes(path)
-    return parse_bytes(data, fmt, path=path, base_iri=path.resolve().as_uri())
+    return parse_bytes(data, fmt, path=path, base_iri=_base_iri(path))
+
+
+def _base_iri(path: Path) -> str:
+    try:
+        return path.resolve().as_uri()
+    except (OSError, RuntimeError):  # a symlink loop, a vanished folder
+        return path.absolute().as_uri()
 
 
 def load(paths: Iterable[str | Path]) -> ox.Store:
@@ -330,12 +346,12 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
 
 
-def _check_xml_predicate(iri: str) -> None:
-    """RDF/XML writes a predicate as an element name: its IRI must end in an XML name."""
+def _check_xml_name(iri: str, what: str) -> None:
+    """RDF/XML writes predicates (and classes) as element names: the IRI must end in an XML name."""
     name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
-    if name in _NOT_PROPERTIES or not _LOCAL_NAME.search(iri):
+    if (what == "predicate" and name in _NOT_PROPERTIES) or not _LOCAL_NAME.search(iri):
         raise AigraphError(
-            f"cannot write RDF/XML faithfully: the predicate <{iri}> cannot be an XML element name;"
+            f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
         )
 
@@ -343,7 +359,9 @@ def _check_xml_predicate(iri: str) -> None:
 
 def _check_xml_terms(items: list) -> None:
     for item in items:
-        _check_xml_predicate(item.predicate.value)
+        _check_xml_name(item.predicate.value, "predicate")
+        if item.predicate.value == _RDF + "type" and isinstance(item.object, ox.NamedNode):
+            _check_xml_name(item.object.value, "class")  # written as a typed node element
         for term in _terms(item):
             if isinstance(term, ox.Literal):
                 check_xml_text(term.value, "RDF/XML", "the literal")
@@ -412,7 +430,7 @@ def _check_well_formed(xml: bytes) -> None:
     """A last guard: never hand out RDF/XML that an XML reader would reject."""
     import xml.parsers.expat as expat
 
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator=" ")  # namespace-aware: "p:" is no name
     try:
         parser.Parse(xml, True)
     except expat.ExpatError as exc:
@@ -462,7 +480,10 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
             yield fh
         return
     if path.is_symlink():
-        path = path.resolve()  # replace the file the link points to, not the link
+        try:
+            path = path.resolve(strict=True)  # replace the file the link points to, not the link
+        except (OSError, RuntimeError):
+            raise AigraphError("cannot write here: a broken or looping symbolic link", path=path) from None
     folder = path.parent if str(path.parent) else Path(".")
     for above in (folder, *folder.parents):
         if above.exists() or above.is_symlink():

@@ -38,8 +38,9 @@ from .ontology import Ontology
 
 if TYPE_CHECKING:
     import networkx as nx
-    import numpy as np
     from pyvis.network import Network
+
+    from .netx import Folded
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -157,15 +158,16 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
 
 
 def build_page(quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None) -> Page:
-    """Convert RDF to NetworkX, lay it out, fill a pyvis Network and render the page."""
-    from .netx import to_networkx, vocabulary
+    """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
+    fill a pyvis Network and render the page."""
+    from .netx import fold, vocabulary
 
     triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
     vocab = vocabulary(triples)
-    g = to_networkx(triples, ontology=vocab)
+    graph = fold(triples, ontology=vocab)
     heading = title if title is not None else page_title(triples)
-    payload = page_data(g, vocab, title=heading)
-    return Page(_render(payload, heading), g.number_of_nodes(), g.number_of_edges())
+    payload = page_data(graph, vocab, title=heading)
+    return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
 
 
 def page_title(triples: Iterable[ox.Triple]) -> str:
@@ -200,8 +202,8 @@ def _family(cls: str, vocab: Ontology) -> str:
     return family
 
 
-def _class_styles(g: nx.MultiDiGraph, vocab: Ontology) -> dict[str, dict[str, Any]]:
-    counts = Counter(d.get("class", "") for _, d in g.nodes(data=True))
+def _class_styles(classes: list[str], vocab: Ontology) -> dict[str, dict[str, Any]]:
+    counts = Counter(classes)
     styles: dict[str, dict[str, Any]] = {}
     generic = sorted(
         (c for c in counts if c and not (c.startswith(AIG) and c[len(AIG) :] in _AIG_CLASS_STYLE)),
@@ -228,8 +230,8 @@ def _class_styles(g: nx.MultiDiGraph, vocab: Ontology) -> dict[str, dict[str, An
     return styles
 
 
-def _relation_styles(g: nx.MultiDiGraph, vocab: Ontology) -> dict[str, dict[str, Any]]:
-    counts = Counter(d["predicate"] for _, _, d in g.edges(data=True))
+def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[str, Any]]:
+    counts = Counter(predicates)
     styles: dict[str, dict[str, Any]] = {}
     generic = sorted(
         (p for p in counts if not (p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE)),
@@ -331,60 +333,78 @@ def _options(big: bool) -> dict[str, Any]:
     }
 
 
-def _blank_labels(g: nx.MultiDiGraph) -> dict[str, str]:
+def _blank_labels(graph: Folded) -> dict[str, str]:
     """Stable labels for blank nodes without one (their parsed ids are random)."""
     from .netx import local_name
 
     out: dict[str, str] = {}
-    for n, d in g.nodes(data=True):
+    for n, d in graph.nodes.items():
         if n.startswith("_:") and d.get("label") == local_name(n):
             out[n] = f"blank node {len(out) + 1}"
     return out
 
 
+@cache
 def _short_iri(iri: str) -> str:
     from .netx import short
 
     return short(iri)
 
 
-def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, Any]:
+def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     """Everything the page shows, as JSON-ready data (vis nodes and edges come from pyvis)."""
-    n_nodes = g.number_of_nodes()
+    n_nodes = len(graph.nodes)
     big = n_nodes > BIG_GRAPH
-    index = {n: i for i, n in enumerate(g)}
-    blanks = _blank_labels(g)
-    class_styles = _class_styles(g, vocab)
-    relation_styles = _relation_styles(g, vocab)
-    degree = dict(g.degree())
+    index = {n: i for i, n in enumerate(graph.nodes)}
+    attrs = list(graph.nodes.values())
+    # Edge ids follow networkx's order (by source node), as the HTML always has.
+    edges = graph.edges_by_source()
+    src = [index[e[0]] for e in edges]
+    dst = [index[e[1]] for e in edges]
+    blanks = _blank_labels(graph)
+    node_classes = [d.get("class", "") for d in attrs]
+    class_styles = _class_styles(node_classes, vocab)
+    relation_styles = _relation_styles([e[3]["predicate"] for e in edges], vocab)
+    degree = [0] * n_nodes
+    for a in src:
+        degree[a] += 1
+    for b in dst:
+        degree[b] += 1
     weight: Counter[str] = Counter()
-    for n, d in g.nodes(data=True):
-        weight[class_styles[d.get("class", "")]["family"]] += degree[n] + 1
+    for cls, deg in zip(node_classes, degree, strict=True):
+        weight[class_styles[cls]["family"]] += deg + 1
     # The legend lists the most connected family of classes first (the actors).
     class_order = sorted(
         class_styles,
         key=lambda c: (c == "", -weight[class_styles[c]["family"]], class_styles[c]["family"], _cls_label(c, vocab)),
     )
     class_index = {c: i for i, c in enumerate(class_order)}
-    rel_order = sorted(relation_styles, key=lambda p: (_rel_label(g, p, vocab).lower(), p))
+    class_labels = {c: _cls_label(c, vocab) for c in class_order}
+    rel_order = sorted(relation_styles, key=lambda p: (_rel_label(p, vocab).lower(), p))
     rel_index = {p: i for i, p in enumerate(rel_order)}
-    positions = layout(
-        g, boxes=None if big else [_label_box(d, degree[n], class_styles) for n, d in g.nodes(data=True)]
+    positions = _positions(
+        graph,
+        src,
+        dst,
+        None if big else [_label_box(d, degree[i], class_styles) for i, d in enumerate(attrs)],
+        big=big,
     )
-    leaves = _leaves(g)
+    leaves = _leaves(n_nodes, src, dst)
 
     net = _network(big)
     node_info: list[dict[str, Any]] = []
-    for n, d in g.nodes(data=True):
-        i = index[n]
+    labels: list[str] = []
+    hint = "" if big else "\nClick for its facts and sentences"
+    for i, (n, d) in enumerate(graph.nodes.items()):
         label = blanks.get(n, d.get("label") or n)
-        cls = d.get("class", "")
+        labels.append(label)
+        cls = node_classes[i]
         style = class_styles[cls]
-        cls_label = _cls_label(cls, vocab)
+        cls_label = class_labels[cls]
         colour = style["color"]
-        deg = degree.get(n, 0)
+        deg = degree[i]
         options: dict[str, Any] = {
-            "title": f"{label}\n{cls_label}" + ("" if big else "\nClick for its facts and sentences"),
+            "title": f"{label}\n{cls_label}{hint}",
             "x": positions[i][0],
             "y": positions[i][1],
             "c": class_index[cls],
@@ -413,18 +433,16 @@ def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, A
             }
             options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
         net.add_node(i, label=label, shape=style["shape"], **options)
-        node_info.append(_node_info(n, d, label, cls_label, vocab))
+        node_info.append(_node_info(n, d, cls_label))
 
     edge_info: list[dict[str, Any]] = []
-    curves = _curves(g, index)
-    for j, (s, o, _key, d) in enumerate(g.edges(keys=True, data=True)):
-        pred = d["predicate"]
+    curves = _curves(src, dst)
+    for j, (_s, _o, pred, d) in enumerate(edges):
+        a, b = src[j], dst[j]
         rs = relation_styles[pred]
-        s_label = blanks.get(s, g.nodes[s].get("label") or s)
-        o_label = blanks.get(o, g.nodes[o].get("label") or o)
         rel = d.get("label") or _short_iri(pred)
         evidence = list(d.get("evidence") or [])
-        tooltip = f"{s_label} \u2014 {rel} \u2192 {o_label}\n\n" + (
+        tooltip = f"{labels[a]} \u2014 {rel} \u2192 {labels[b]}\n\n" + (
             "\n\n".join(f"\u201c{e}\u201d" for e in evidence) if evidence else "(no evidence sentence recorded)"
         )
         edge: dict[str, Any] = {
@@ -437,7 +455,7 @@ def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, A
         }
         if not big:
             edge["label"] = rel
-            if s in leaves or o in leaves:
+            if a in leaves or b in leaves:
                 # Spokes to leaves are many and short: their labels wait until one zooms in.
                 edge["scaling"] = {"label": {"drawThreshold": 12}}
         if rs["symmetric"]:
@@ -445,7 +463,7 @@ def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, A
         curve = curves.get(j)
         if curve:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
-        net.add_edge(index[s], index[o], **edge)
+        net.add_edge(a, b, **edge)
         edge_info.append(
             {
                 "p": pred,
@@ -472,7 +490,7 @@ def page_data(g: nx.MultiDiGraph, vocab: Ontology, *, title: str) -> dict[str, A
     relations = [
         {
             "iri": p,
-            "label": _rel_label(g, p, vocab),
+            "label": _rel_label(p, vocab),
             "short": _short_iri(p),
             "comment": _comment(p, vocab),
             "color": relation_styles[p]["color"],
@@ -505,10 +523,14 @@ def _darken(colour: str, amount: float = 0.25) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _leaves(g: nx.MultiDiGraph) -> set[str]:
+def _leaves(n: int, src: list[int], dst: list[int]) -> set[int]:
     """Nodes with exactly one neighbour, which has others."""
-    simple = {n: {m for m in list(g.successors(n)) + list(g.predecessors(n)) if m != n} for n in g}
-    return {n for n, ms in simple.items() if len(ms) == 1 and len(simple[next(iter(ms))]) > 1}
+    simple: list[set[int]] = [set() for _ in range(n)]
+    for a, b in zip(src, dst, strict=True):
+        if a != b:
+            simple[a].add(b)
+            simple[b].add(a)
+    return {i for i, ms in enumerate(simple) if len(ms) == 1 and len(simple[next(iter(ms))]) > 1}
 
 
 def _cls_label(cls: str, vocab: Ontology) -> str:
@@ -522,7 +544,7 @@ def _cls_label(cls: str, vocab: Ontology) -> str:
     return local_name(cls)
 
 
-def _rel_label(g: nx.MultiDiGraph, pred: str, vocab: Ontology) -> str:
+def _rel_label(pred: str, vocab: Ontology) -> str:
     from .netx import local_name
 
     term = vocab.terms.get(pred)
@@ -539,7 +561,7 @@ def _comment(iri: str, vocab: Ontology) -> str:
 _NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evidence"}
 
 
-def _node_info(n: str, d: dict[str, Any], label: str, cls_label: str, vocab: Ontology) -> dict[str, Any]:
+def _node_info(n: str, d: dict[str, Any], cls_label: str) -> dict[str, Any]:
     props = [[k, [str(x) for x in v] if isinstance(v, list) else [str(v)]] for k, v in d.items() if k not in _NODE_KEYS]
     value_ev = d.get("value_evidence") or {}
     return {
@@ -552,11 +574,10 @@ def _node_info(n: str, d: dict[str, Any], label: str, cls_label: str, vocab: Ont
     }
 
 
-def _curves(g: nx.MultiDiGraph, index: dict[str, int]) -> dict[int, tuple[str, float]]:
+def _curves(src: list[int], dst: list[int]) -> dict[int, tuple[str, float]]:
     """Bend parallel edges apart: the first of a pair of nodes stays straight."""
     groups: dict[tuple[int, int], list[tuple[int, bool]]] = defaultdict(list)
-    for j, (s, o) in enumerate(g.edges()):
-        a, b = index[s], index[o]
+    for j, (a, b) in enumerate(zip(src, dst, strict=True)):
         if a == b:
             continue
         groups[(min(a, b), max(a, b))].append((j, a > b))
@@ -592,333 +613,33 @@ def _label_box(d: dict[str, Any], degree: int, class_styles: dict[str, dict[str,
     return (width + 6, height + 4, height / 2 - size)
 
 
-def layout(g: nx.MultiDiGraph, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
-    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics needed.
+def layout(
+    g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None
+) -> list[tuple[int, int]]:
+    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics needed (see :mod:`aigraph.layout`)."""
+    from .netx import Folded
 
-    In each connected piece, nodes with a single neighbour (leaves) are set
-    aside; the rest are placed by Fruchterman-Reingold forces started from a
-    pivot-MDS embedding (repulsion only between near nodes on big pieces);
-    then each hub's leaves fan out around it, grouped by class, away from its
-    other links. Pieces are packed in rows, biggest first.
-    """
+    graph = g if isinstance(g, Folded) else Folded(dict(g.nodes(data=True)), list(g.edges(keys=True, data=True)))
+    index = {v: i for i, v in enumerate(graph.nodes)}
+    src = [index[e[0]] for e in graph.edges]
+    dst = [index[e[1]] for e in graph.edges]
+    return _positions(graph, src, dst, boxes, big=len(index) > BIG_GRAPH)
+
+
+def _positions(
+    graph: Folded, src: list[int], dst: list[int], boxes: list[tuple[float, float, float]] | None, *, big: bool
+) -> list[tuple[int, int]]:
     import numpy as np
 
-    nodes = list(g)
-    n = len(nodes)
-    if n == 0:
-        return []
-    index = {v: i for i, v in enumerate(nodes)}
-    pairs = sorted({(min(index[s], index[o]), max(index[s], index[o])) for s, o in g.edges() if s != o})
-    adj: list[list[int]] = [[] for _ in range(n)]
-    for a, b in pairs:
-        adj[a].append(b)
-        adj[b].append(a)
-    keys = [
-        (str(d.get("class", "")), str(d.get("label", "")).lower(), i) for i, (_, d) in enumerate(g.nodes(data=True))
-    ]
-    pieces = [(comp, _layout_piece(comp, adj, keys)) for comp in _components(adj)]
-    pos = _pack(pieces, n)
-    scale = 150.0 if n <= 150 else 120.0 if n <= BIG_GRAPH else 70.0
-    pos = pos * scale
-    if boxes is not None and n > 1:
-        pos = _declutter(pos, np.array(boxes, dtype=float))
-    pos -= (pos.min(axis=0) + pos.max(axis=0)) / 2
-    return [(int(round(x)), int(round(y))) for x, y in pos.tolist()]
+    from .layout import positions
 
-
-def _declutter(pos: np.ndarray, boxes: np.ndarray, rounds: int = 80) -> np.ndarray:
-    """Push apart nodes whose label boxes overlap, a little at a time."""
-    import numpy as np
-    from scipy.spatial import cKDTree
-
-    n = len(pos)
-    half = boxes[:, :2] / 2
-    reach = float(np.sqrt((boxes[:, :2] ** 2).sum(axis=1)).max())
-    for _ in range(rounds):
-        centre = pos + np.stack([np.zeros(n), boxes[:, 2]], axis=1)
-        pairs = cKDTree(centre).query_pairs(reach, output_type="ndarray")
-        if len(pairs) == 0:
-            break
-        a, b = pairs[:, 0], pairs[:, 1]
-        gap = centre[b] - centre[a]
-        over = half[a] + half[b] - np.abs(gap)
-        hit = (over[:, 0] > 0) & (over[:, 1] > 0)
-        if not hit.any():
-            break
-        a, b, gap, over = a[hit], b[hit], gap[hit], over[hit]
-        # Separate along the axis that needs the smaller move.
-        along_x = over[:, 0] < over[:, 1]
-        sign = np.where(gap >= 0, 1.0, -1.0)
-        sign[(gap == 0).all(axis=1)] = 1.0
-        push = np.zeros_like(gap)
-        push[along_x, 0] = (over[along_x, 0] / 2 + 1) * sign[along_x, 0]
-        push[~along_x, 1] = (over[~along_x, 1] / 2 + 1) * sign[~along_x, 1]
-        move = np.zeros_like(pos)
-        for axis in (0, 1):
-            move[:, axis] = np.bincount(b, push[:, axis], minlength=n) - np.bincount(a, push[:, axis], minlength=n)
-        pos = pos + 0.5 * move
-    return pos
-
-
-def _components(adj: list[list[int]]) -> list[list[int]]:
-    seen = [False] * len(adj)
-    comps: list[list[int]] = []
-    for start in range(len(adj)):
-        if seen[start]:
-            continue
-        seen[start] = True
-        comp, stack = [start], [start]
-        while stack:
-            v = stack.pop()
-            for w in adj[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    comp.append(w)
-                    stack.append(w)
-        comps.append(sorted(comp))
-    comps.sort(key=lambda c: (-len(c), c[0]))
-    return comps
-
-
-_LEAF_GAP = 0.6  # room along a ring for one leaf and its label
-_RING_STEP = 0.55  # distance between rings of leaves
-_FIRST_RING = 1.3
-
-
-def _ring_radius(leaves: int, free_angle: float) -> float:
-    """The outer ring of ``leaves`` fanned out over ``free_angle`` radians."""
-    if leaves == 0:
-        return 0.0
-    rings = max(1, math.ceil(leaves * _LEAF_GAP / (free_angle * _FIRST_RING)))
-    if rings > 4:
-        # A disk of rings: area grows with the number of leaves.
-        rings = max(1, math.ceil(math.sqrt(leaves * _LEAF_GAP * _RING_STEP * 2 * math.pi / free_angle) / _RING_STEP))
-    return _FIRST_RING + (rings - 1) * _RING_STEP
-
-
-def _layout_piece(comp: list[int], adj: list[list[int]], keys: list[tuple[str, str, int]]) -> np.ndarray:
-    """Positions (edge length about 1) of one connected piece."""
-    import numpy as np
-
-    s = len(comp)
-    if s == 1:
-        return np.zeros((1, 2))
-    if s == 2:
-        return np.array([[0.0, 0.0], [1.2, 0.0]])
-    local = {v: i for i, v in enumerate(comp)}
-    nbrs = [[local[w] for w in adj[v]] for v in comp]
-    degree = np.array([len(x) for x in nbrs], dtype=float)
-    leaves_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(s):
-        if degree[i] == 1 and degree[nbrs[i][0]] > 1:
-            leaves_of[nbrs[i][0]].append(i)
-    leaf_set = {i for ls in leaves_of.values() for i in ls}
-    core = [i for i in range(s) if i not in leaf_set]
-    reach = np.array([_ring_radius(len(leaves_of.get(i, [])), 1.6 * math.pi) for i in core])
-    pos = np.zeros((s, 2))
-    if len(core) == 2:
-        pos[core[1]] = [1.0 + 0.6 * (reach[0] + reach[1]), 0.0]
-    elif len(core) > 2:
-        cidx = {v: k for k, v in enumerate(core)}
-        edges = np.array([(cidx[i], cidx[j]) for i in core for j in nbrs[i] if j in cidx and cidx[j] > cidx[i]])
-        cdeg = np.bincount(edges.ravel(), minlength=len(core)).astype(float)
-        start = _pivot_mds(len(core), edges, cdeg)
-        # A little deterministic spread so that nodes PMDS put on one spot can separate.
-        k = np.arange(len(core))
-        angle = k * 2.399963229728653
-        start += 0.05 * np.sqrt(k + 1)[:, None] / math.sqrt(len(core)) * np.stack([np.cos(angle), np.sin(angle)], 1)
-        c = len(core)
-        iterations = 300 if c <= 200 else 150 if c <= 600 else 60 if c <= BIG_GRAPH else 30
-        pos[core] = _forces(start, edges, reach, iterations, dense=c <= 600)
-    for hub, leaves in leaves_of.items():
-        leaves.sort(key=lambda i: keys[comp[i]])
-        _fan(pos, hub, leaves, [j for j in nbrs[hub] if j not in leaf_set])
-    return _landscape(pos)
-
-
-def _fan(pos: np.ndarray, hub: int, leaves: list[int], linked: list[int]) -> None:
-    """Place a hub's leaves on rings around it, in the widest gaps between its other links."""
-    import numpy as np
-
-    full = 2 * math.pi
-    if linked:
-        d = pos[linked] - pos[hub]
-        angles = sorted(float(a) % full for a in np.arctan2(d[:, 1], d[:, 0]))
-        gaps = []
-        for k, a in enumerate(angles):
-            b = angles[k + 1] if k + 1 < len(angles) else angles[0] + full
-            margin = min(0.35, (b - a) / 4)
-            gaps.append((a + margin, b - a - 2 * margin))
-    else:
-        gaps = [(-math.pi / 2, full)]
-    usable = sum(g for _, g in gaps) or full
-    if usable < 0.5:
-        gaps, usable = [(-math.pi / 2, full)], full
-    rings = max(1, math.ceil(len(leaves) * _LEAF_GAP / (usable * _FIRST_RING)))
-    if rings <= 4:
-        # Few rings: consecutive leaves alternate rings so neighbouring labels do not touch.
-        slots = [(_FIRST_RING + (j % rings) * _RING_STEP, j) for j in range(len(leaves))]
-        step = usable / len(leaves)
-        where = [(r, (j + 0.5) * step) for r, j in slots]
-    else:
-        where = []
-        r = _FIRST_RING
-        ring = 0
-        while len(where) < len(leaves):
-            cap = max(1, int(usable * r / _LEAF_GAP))
-            take = min(cap, len(leaves) - len(where))
-            step = usable / take
-            phase = 0.5 if ring % 2 else 0.0
-            where.extend((r, (j + 0.25 + phase / 2) * step) for j in range(take))
-            r += _RING_STEP
-            ring += 1
-    for leaf, (r, along) in zip(leaves, where, strict=True):
-        for start, size in gaps:
-            if along <= size or (start, size) == gaps[-1]:
-                theta = start + min(along, size)
-                break
-            along -= size
-        pos[leaf] = pos[hub] + r * np.array([math.cos(theta), math.sin(theta)])
-
-
-def _pivot_mds(s: int, edges: np.ndarray, degree: np.ndarray) -> np.ndarray:
-    """Brandes & Pich's pivot MDS: classical MDS on distances to a few far-apart nodes."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import shortest_path
-
-    m = csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(s, s))
-    m = m + m.T
-    count = min(s, 40)
-    pivots = [int(np.argmax(degree))]
-    dist = np.empty((count, s))
-    mindist = np.full(s, np.inf)
-    for i in range(count):
-        dist[i] = shortest_path(m, directed=False, unweighted=True, indices=pivots[i])
-        mindist = np.minimum(mindist, dist[i])
-        if i + 1 < count:
-            pivots.append(int(np.argmax(mindist)))
-    d2 = dist.T**2  # s x count
-    c = d2 - d2.mean(axis=0) - d2.mean(axis=1)[:, None] + d2.mean()
-    c *= -0.5
-    vals, vecs = np.linalg.eigh(c.T @ c)
-    order = np.argsort(vals)[::-1][:2]
-    vecs = vecs[:, order]
-    # Fix each axis's sign so the output does not depend on the LAPACK build.
-    signs = np.sign(vecs[np.argmax(np.abs(vecs), axis=0), np.arange(vecs.shape[1])])
-    pos = c @ (vecs * signs)
-    if pos.shape[1] < 2:
-        pos = np.hstack([pos, np.zeros((s, 2 - pos.shape[1]))])
-    # Scale so that the average edge is about one unit long, as the forces want,
-    # but no denser than a node per unit square (dense starts are slow to untangle).
-    lengths = np.sqrt(((pos[edges[:, 0]] - pos[edges[:, 1]]) ** 2).sum(axis=1))
-    mean = float(lengths.mean()) if len(lengths) else 0.0
-    span = float(np.abs(pos).max())
-    if mean <= 1e-9 or span <= 1e-9:
-        return pos
-    return pos * max(1 / mean, math.sqrt(s) / span)
-
-
-def _forces(pos: np.ndarray, edges: np.ndarray, reach: np.ndarray, iterations: int, *, dense: bool) -> np.ndarray:
-    """Fruchterman-Reingold with cooling; nodes with leaves to fan out ask for more room."""
-    import numpy as np
-
-    s = len(pos)
-    u, v = edges[:, 0], edges[:, 1]
-    want = 1.0 + 0.6 * (reach[u] + reach[v])
-    charge = 1.0 + reach
-    temp = 0.5 + 0.05 * math.sqrt(s)  # the pivot-MDS start is good: refine, do not shake
-    cool = temp / (iterations + 1)
-    # Far nodes push too weakly to matter; ignoring them keeps big pieces fast.
-    cutoff = min(6.0, 2.5 + float(reach.max(initial=0.0)))
-    for _ in range(iterations):
-        if dense:
-            delta = pos[:, None, :] - pos[None, :, :]
-            d2 = (delta**2).sum(axis=-1)
-            np.fill_diagonal(d2, 1.0)
-            np.maximum(d2, 1e-4, out=d2)
-            disp = (delta * (np.outer(charge, charge) / d2)[:, :, None]).sum(axis=1)
-        elif s <= BIG_GRAPH:
-            disp = _near_push(pos, charge, cutoff)
-        else:
-            # Big pieces: exact pushes only between close nodes, the rest through a density grid.
-            disp = _near_push(pos, charge, 1.0) + _mesh_push(pos)
-        delta = pos[u] - pos[v]
-        dist = np.sqrt(np.maximum((delta**2).sum(axis=1), 1e-9))
-        f = delta * (dist / want**2)[:, None]
-        for axis in (0, 1):
-            disp[:, axis] += np.bincount(v, f[:, axis], minlength=s) - np.bincount(u, f[:, axis], minlength=s)
-        length = np.sqrt(np.maximum((disp**2).sum(axis=1), 1e-12))
-        pos = pos + disp * (np.minimum(length, temp) / length)[:, None]
-        temp = max(temp - cool, 0.01)
-    return pos
-
-
-def _near_push(pos: np.ndarray, charge: np.ndarray, cutoff: float) -> np.ndarray:
-    """Fruchterman-Reingold repulsion between the pairs of nodes closer than ``cutoff``."""
-    import numpy as np
-    from scipy.spatial import cKDTree
-
-    s = len(pos)
-    near = cKDTree(pos).query_pairs(cutoff, output_type="ndarray")
-    a, b = near[:, 0], near[:, 1]
-    delta = pos[a] - pos[b]
-    d2 = np.maximum((delta**2).sum(axis=1), 1e-4)
-    f = delta * (charge[a] * charge[b] / d2)[:, None]
-    disp = np.zeros_like(pos)
-    for axis in (0, 1):
-        disp[:, axis] = np.bincount(a, f[:, axis], minlength=s) - np.bincount(b, f[:, axis], minlength=s)
-    return disp
-
-
-def _mesh_push(pos: np.ndarray, strength: float = 600.0, sigma: float = 1.5) -> np.ndarray:
-    """Repulsion as the slope of the smoothed node density: linear time, for big pieces."""
-    import numpy as np
-    from scipy.ndimage import gaussian_filter
-
-    lo = pos.min(axis=0) - 3 * sigma
-    span = pos.max(axis=0) + 3 * sigma - lo
-    cell = max(0.5, float(span.max()) / 512)
-    shape = np.ceil(span / cell).astype(np.int64) + 1
-    ij = ((pos - lo) / cell).astype(np.int64)
-    density = np.bincount(ij[:, 0] * shape[1] + ij[:, 1], minlength=int(shape[0] * shape[1]))
-    field = gaussian_filter(density.reshape(shape).astype(float), sigma=sigma / cell)
-    gx, gy = np.gradient(field, cell)
-    return -strength * np.stack([gx[ij[:, 0], ij[:, 1]], gy[ij[:, 0], ij[:, 1]]], axis=1)
-
-
-def _landscape(pos: np.ndarray) -> np.ndarray:
-    """Rotate a piece so that its long axis lies across (screens are wide)."""
-    import numpy as np
-
-    centred = pos - pos.mean(axis=0)
-    _vals, vecs = np.linalg.eigh(centred.T @ centred)
-    axis = vecs[:, 1] * (1 if vecs[np.argmax(np.abs(vecs[:, 1])), 1] >= 0 else -1)
-    rot = np.array([[axis[0], axis[1]], [-axis[1], axis[0]]])
-    return centred @ rot.T
-
-
-def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
-    """Place pieces in rows (biggest first) on a roughly square sheet."""
-    import numpy as np
-
-    out = np.zeros((n, 2))
-    margin = 1.2
-    boxes = []
-    for comp, pos in pieces:
-        lo = pos.min(axis=0)
-        size = pos.max(axis=0) - lo
-        boxes.append((comp, pos - lo, size + margin))
-    area = sum(float(b[2][0] * b[2][1]) for b in boxes)
-    width = max(max(float(b[2][0]) for b in boxes), math.sqrt(area) * 1.4)
-    x = y = row_h = 0.0
-    for comp, pos, size in boxes:
-        if x > 0 and x + size[0] > width:
-            x, y, row_h = 0.0, y + row_h, 0.0
-        out[comp] = pos + np.array([x, y])
-        x += float(size[0])
-        row_h = max(row_h, float(size[1]))
-    return out
+    ends = np.array([src, dst], dtype=np.int64).reshape(2, -1)
+    lo, hi = ends.min(axis=0), ends.max(axis=0)
+    n = len(graph.nodes)
+    joined = np.unique((lo * n + hi)[lo != hi])
+    pairs = np.stack([joined // n, joined % n], axis=1)
+    keys = [(str(d.get("class", "")), str(d.get("label", "")).lower(), i) for i, d in enumerate(graph.nodes.values())]
+    return positions(n, pairs, keys, boxes=boxes, big=big)
 
 
 # ----------------------------------------------------------------------------- HTML
