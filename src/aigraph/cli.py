@@ -216,6 +216,14 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     metavar="SECONDS",
     help="Stop the query after this long (0: no limit).",
 )
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Stop the query if it needs this much more memory (0: no limit; with --timeout).",
+)
 def query(
     query_arg: str,
     fmt: str | None,
@@ -226,6 +234,7 @@ def query(
     infer: bool,
     allow_network: bool,
     timeout: float,
+    max_memory: int,
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
@@ -266,7 +275,12 @@ def query(
     store = load_store(list(data) or None, with_ontology=True if not data else with_ontology)
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
-        prepared, store, fmt and fmt.lower(), default_results_format=default, timeout=timeout or None
+        prepared,
+        store,
+        fmt and fmt.lower(),
+        default_results_format=default,
+        timeout=timeout or None,
+        max_memory_mb=max_memory or None,
     )
     from .rdfio import write_bytes
 

@@ -118,9 +118,11 @@ def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> Quer
         return saved_query(arg)
     path = Path(arg)
     looks_like_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
+    if looks_like_path and path.is_dir():
+        raise AigraphError("is a directory, not a query file", path=arg)
     if looks_like_path and path.is_file():
         try:
-            return QueryText(path.read_text(encoding="utf-8"), arg)
+            return QueryText(path.read_text(encoding="utf-8").removeprefix("\ufeff"), arg)
         except UnicodeDecodeError as exc:
             raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
         except OSError as exc:
@@ -178,14 +180,17 @@ def inspect_query(text: str) -> QueryInfo:
     info = QueryInfo()
     words: list[tuple[str, str, int]] = []  # (kind, text, line) of significant tokens
     line = 1
+    previous = ""
     for m in _TOKENS.finditer(text):
         kind, tok = m.lastgroup or "punct", m.group()
+        after_lt, previous = previous == "<", (tok if kind != "ws" else previous)
         if kind in {"iri", "var", "word"}:
             words.append((kind, tok, line))
         if kind == "var":
             info.variables.add(tok[1:])
         elif kind == "word" and ":" in tok:  # a prefixed name or a blank node label
-            if not tok.startswith("_:") and re.match(r"[^\d.:][^:]*:|:", tok):
+            # (not the inside of a malformed <IRI>, which the lexer split at the bad character)
+            if not after_lt and not tok.startswith("_:") and re.match(r"[^\d.:][^:]*:|:", tok):
                 info.prefixed_names.append((tok.split(":", 1)[0], line))
         elif kind == "word":
             for part in re.findall(r"[A-Za-z]+", tok):
@@ -462,16 +467,19 @@ def infer_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
         datatype = t.datatype or rdflib.URIRef(PREFIXES["xsd"] + "string")
         return ox.Literal(str(t), datatype=ox.NamedNode(str(datatype)))
 
+    from .validate import _quiet_rdflib
+
     graph = rdflib.Graph()
-    for q in quads:
-        try:
-            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        except TypeError as exc:
-            raise AigraphError(f"--infer: {exc}") from None
-    before = set(graph)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(graph)
+    with _quiet_rdflib():  # ill-typed or huge literals keep their lexical form, quietly
+        for q in quads:
+            try:
+                graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            except TypeError as exc:
+                raise AigraphError(f"--infer: {exc}") from None
+        before = set(graph)
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+        ).expand(graph)
     same_as = rdflib.OWL.sameAs
     out = list(quads)
     for s, p, o in graph:
@@ -514,11 +522,40 @@ _ERRORS: dict[str, type[AigraphError]] = {
 }
 
 
-def run_limited(work: Callable[[], Rendered], timeout: float | None, source: str = "<query>") -> Rendered:
+DEFAULT_MAX_MEMORY_MB = 2048
+_OUT_OF_MEMORY = (
+    "the query ran out of memory and was stopped; no results were written."
+    " A cartesian product or an ORDER BY over one can grow without bound (see --max-memory)"
+)
+
+
+def _limit_memory(max_memory_mb: int | None) -> None:
+    """In the child: cap new private memory at ``max_memory_mb`` above what is in use now."""
+    if not max_memory_mb:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as fh:
+            in_use = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
+        limit = in_use + max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (OSError, ValueError, StopIteration, ImportError):
+        pass  # no /proc or no RLIMIT_DATA: the time limit still holds
+
+
+def run_limited(
+    work: Callable[[], Rendered],
+    timeout: float | None,
+    source: str = "<query>",
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+) -> Rendered:
     """Run ``work`` in a forked child and kill it if it outlives ``timeout`` seconds.
 
     The child writes its bytes to a temporary file and a small JSON status to a
-    pipe; nothing reaches the caller unless the child finished in time.
+    pipe; nothing reaches the caller unless the child finished in time. The
+    child's memory is capped at ``max_memory_mb`` more than the parent uses, and
+    its stderr is silenced (an allocator abort must not print a backtrace).
     """
     if timeout is None or timeout <= 0 or not hasattr(os, "fork"):
         return work()
@@ -535,6 +572,9 @@ def run_limited(work: Callable[[], Rendered], timeout: float | None, source: str
                 os.close(r_fd)
                 with contextlib.suppress(ValueError):  # Ctrl-C ends the child quietly
                     signal.signal(signal.SIGINT, signal.SIG_DFL)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                _limit_memory(max_memory_mb)
                 result = work()
                 out.write(result.data)
                 out.flush()
@@ -551,19 +591,26 @@ def run_limited(work: Callable[[], Rendered], timeout: float | None, source: str
                 os._exit(0)
         os.close(w_fd)
         payload: bytes | None = None
+        wait_status = 0
         try:
             payload = _read_until(r_fd, time.monotonic() + timeout)
         finally:
             os.close(r_fd)
             if payload is None:
                 os.kill(pid, signal.SIGKILL)
-            _reap(pid)
+            wait_status = _reap(pid)
         if payload is None:
             raise QueryTimeout(
                 f"the query was stopped after {timeout:g} s (--timeout); no results were written."
                 " A cartesian product or an unbounded property path can run for ever",
                 path=source,
             )
+        if not payload:
+            # Killed by the allocator's abort, the memory cap or the kernel's OOM killer.
+            sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+            if sig in (signal.SIGABRT, signal.SIGKILL):  # allocator abort, OOM killer
+                raise AigraphError(_OUT_OF_MEMORY, path=source)
+            raise AigraphError(f"the query process died (wait status {wait_status})", path=source)
         status = json.loads(payload) if payload else {"crash": "the query process died"}
         if "error" in status:
             cls = _ERRORS.get(status["error"], AigraphError)
@@ -590,11 +637,12 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def _reap(pid: int) -> None:
+def _reap(pid: int) -> int:
+    """Wait for the child; return its wait status."""
     try:
-        os.waitpid(pid, 0)
+        return os.waitpid(pid, 0)[1]
     except ChildProcessError:
-        pass
+        return 0
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -656,6 +704,7 @@ def render_query(
     *,
     default_results_format: str = "tsv",
     timeout: float | None = None,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
 ) -> Rendered:
     """Evaluate a prepared query and format the result (``fmt`` None: the default for its kind)."""
     from . import results
@@ -667,11 +716,17 @@ def render_query(
         import urllib.request  # noqa: F401 - imported before a fork, not in the child
 
     def work() -> Rendered:
-        return results.render(
-            _evaluate(store, prepared), fmt, default_results_format=default_results_format, prefixes=prefixes
-        )
+        try:
+            return results.render(
+                _evaluate(store, prepared), fmt, default_results_format=default_results_format, prefixes=prefixes
+            )
+        except (RuntimeError, OSError, ValueError) as exc:
+            # Oxigraph evaluates lazily: its errors surface while results are written.
+            raise AigraphError(f"query failed: {' '.join(str(exc).split())}", path=prepared.source) from None
+        except MemoryError:
+            raise AigraphError(_OUT_OF_MEMORY, path=prepared.source) from None
 
-    return run_limited(work, timeout, prepared.source)
+    return run_limited(work, timeout, prepared.source, max_memory_mb)
 
 
 def query(
@@ -684,12 +739,14 @@ def query(
     infer: bool = False,
     allow_network: bool = False,
     timeout: float | None = None,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
 ) -> QueryResult:
     """Run SPARQL (or a saved query's name) over the built graph + ontology, or ``data``.
 
     ``bind`` gives variables values (``{"company": "kg:Google"}``); ``infer``
     answers over the RDFS / OWL 2 RL closure; ``timeout`` (seconds) stops a
-    runaway query with QueryTimeout. Common prefixes (aig, kg, rdf, rdfs, owl,
+    runaway query with QueryTimeout, and ``max_memory_mb`` (with a timeout) one that
+    grows without bound. Common prefixes (aig, kg, rdf, rdfs, owl,
     xsd, skos, prov, org, schema, dcterms) need no PREFIX lines.
 
     >>> result = query("ASK { kg:IBM aig:competesWith kg:Google }")
@@ -699,7 +756,7 @@ def query(
     prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer)
     if store is None:
         store = load_store(data, with_ontology=with_ontology)
-    rendered = render_query(prepared, store, "transport", timeout=timeout)
+    rendered = render_query(prepared, store, "transport", timeout=timeout, max_memory_mb=max_memory_mb)
     if rendered.kind == "graph":
         triples = [q.triple for q in ox.parse(input=rendered.data, format=ox.RdfFormat.N_TRIPLES)]
         return QueryResult("graph", triples=triples)
