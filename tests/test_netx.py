@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, KG, OWL, PROV, RDF, RDFS, SKOS
-from aigraph.netx import to_networkx
+from aigraph.netx import fold, to_networkx
 
 EX = "http://example.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -64,6 +64,21 @@ def test_attributes_are_folded_in() -> None:
     assert edge["source"].startswith("Meta and IBM team up")
     # Parallel relations between one pair both survive.
     assert set(g[KG + "IBM"][KG + "AIAlliance"]) == {AIG + "memberOf", AIG + "foundingMemberOf"}
+
+
+def test_fold_is_what_to_networkx_builds() -> None:
+    """The view draws :func:`fold`'s plain data; exports read the networkx graph: they agree."""
+    quads = load_quads() + [
+        q(EX + "x", FOAF + "knows", EX + "y"),
+        q(EX + "y", FOAF + "knows", EX + "x"),
+        q(EX + "x", FOAF + "knows", EX + "x"),
+        q(EX + "x", RDFS + "label", ox.Literal("ex")),
+    ]
+    g, folded = to_networkx(quads), fold(quads)
+    assert folded.nodes == dict(g.nodes(data=True))
+    assert folded.edges_by_source() == list(g.edges(keys=True, data=True))
+    assert sorted(folded.edges, key=str) == sorted(g.edges(keys=True, data=True), key=str)
+    assert AIG + "criticizes" in folded.vocabulary.terms
 
 
 def test_input_is_not_changed() -> None:

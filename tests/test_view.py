@@ -143,6 +143,48 @@ def test_big_graphs_are_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
 
 
+def test_big_pages_send_each_style_once(monkeypatch: pytest.MonkeyPatch, built_html: bytes) -> None:
+    monkeypatch.setattr(view_module, "BIG_GRAPH", 10)
+    html = render_html(load_quads())
+    data, full = page_data(html), page_data(built_html)
+    assert data["big"] is True and len(html) < len(built_html)
+    # The same nodes and edges; tooltips and styles are left to the page.
+    assert [(n["c"], n["label"], n["shape"]) for n in data["nodes"]] == [
+        (n["c"], n["label"], n["shape"]) for n in full["nodes"]
+    ]
+    ends = [(e["from"], e["to"], e["r"]) for e in full["edges"]]
+    assert [(e["from"], e["to"], e["r"]) for e in data["edges"]] == ends
+    assert not any("title" in n for n in data["nodes"]) and not any("title" in e for e in data["edges"])
+    assert not any("color" in e or "label" in e for e in data["edges"])
+    for n in full["nodes"]:
+        assert n["color"] == full["classes"][n["c"]]["node"]["color"]
+    for e in full["edges"]:
+        assert e["color"] == full["relations"][e["r"]]["edge"]["color"]
+    assert data["classes"] == full["classes"] and data["relations"] == full["relations"]
+    assert data["edgeInfo"] == full["edgeInfo"] and data["nodeInfo"] == full["nodeInfo"]
+
+
+def test_view_imports_only_what_it_needs() -> None:
+    """pyvis loads networkx, jsonpickle and IPython for jobs the view never does: they stay
+    unloaded (a third of a big page's time), and pyvis still has them when it needs them."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from aigraph.view import render_html
+render_html()
+print(sorted(m for m in ("networkx", "jsonpickle", "IPython", "scipy") if m in sys.modules))
+import networkx as nx
+from pyvis.network import Network
+net = Network()
+net.from_nx(nx.path_graph(3))
+print(len(net.nodes), Network.__module__)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "3 pyvis.network"]
+
+
 @pytest.mark.parametrize("shape", ["ring", "star", "isolated", "mixed"])
 def test_layout_spreads_nodes(shape: str) -> None:
     n = 200

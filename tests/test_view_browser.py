@@ -459,6 +459,66 @@ def test_graph_sizes_settle(browser: Any, tmp_path: Path, n: int) -> None:
     assert drawn_ms < 30_000
 
 
+def test_big_pages_draw_in_the_same_styles(
+    browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big page sends styles once and writes tooltips itself: what vis draws is the same."""
+    import aigraph.view
+
+    monkeypatch.setattr(aigraph.view, "BIG_GRAPH", 10)
+    path, g = ours
+    big, _ = write_page(tmp_path, load_quads(), "big.html")
+    probe = """() => { const b = window.aigraph.network.body;
+      return [Object.values(b.nodes).map(n => [n.options.color.background, n.options.color.border,
+                                              n.options.color.highlight.background, n.options.shape, n.options.margin]),
+              Object.values(b.edges).map(e => [e.options.color.color, e.options.color.hover, e.options.dashes,
+                                              e.options.width, e.options.arrows.from.enabled])]; }"""
+    small_page, big_page = open_page(browser, path), open_page(browser, big)
+    assert big_page.page.locator("#notice").is_visible()
+    assert big_page.js(probe) == small_page.js(probe)
+    # The tooltips the page writes name both ends, the relation and its sentence.
+    edge = edge_between(big_page, "Google", "Meta")
+    title = big_page.js(f"window.aigraph.edges.get({edge}).title")
+    assert title.startswith("Google \u2014 criticizes \u2192 Meta")
+    assert g.edges[KG + "Google", KG + "Meta", AIG + "criticizes"]["evidence"][0] in title
+    assert big_page.js(f"window.aigraph.nodes.get({node_id(big_page, 'Google')}).title") == "Google\nCompany"
+    for opened in (small_page, big_page):
+        opened.check_clean()
+
+
+def test_big_page_stays_usable(browser: Any, tmp_path: Path) -> None:
+    """10,000 nodes: it opens, and search and each filter answer within seconds."""
+    n = 10_000
+    path, g = write_page(tmp_path, _random_graph(n))
+    opened = open_page(browser, path)
+    assert opened.seconds < 20
+    page = opened.page
+
+    def timed(action: Any, done: str) -> float:
+        start = time.perf_counter()
+        action()
+        page.wait_for_function(f"() => {done}", timeout=20_000)
+        return time.perf_counter() - start
+
+    target = node_id(opened, "node 4321")
+    took = {
+        "search": timed(lambda: (page.fill("#search", "node 4321"), page.press("#search", "Enter")),
+                        f"window.aigraph.focused === {target}"),
+        "class": timed(lambda: page.locator("#classes li", has_text="Person").locator("input").uncheck(),
+                       f"window.aigraph.counts().nodes === {n - n // 4}"),
+        "relation": timed(lambda: page.locator('#relations input[data-rel="http://example.org/big/knows"]').uncheck(),
+                          "window.aigraph.counts().edges < window.aigraph.counts().totalEdges"),
+        "neighbourhood": timed(lambda: (page.evaluate(f"window.aigraph.focusNode({target})"), page.click("#hood")),
+                               "window.aigraph.counts().nodes < 200"),
+        "everything": timed(lambda: page.click("#reset"), f"window.aigraph.counts().nodes === {n}"),
+    }  # fmt: skip
+    assert page.locator("#details h2").inner_text() == "node 4321"
+    assert opened.js("window.aigraph.counts()")["edges"] == g.number_of_edges()
+    print("\n10000 nodes:", {k: f"{v:.2f} s" for k, v in took.items()}, f"open {opened.seconds:.2f} s")
+    assert max(took.values()) < 10
+    opened.check_clean()
+
+
 def test_committed_view_opens(browser: Any) -> None:
     from .conftest import ROOT
 

@@ -5,12 +5,13 @@ numpy only (no scipy): ``import numpy`` is the one import a layout costs.
 In each connected piece, nodes with a single neighbour (leaves) are set aside;
 the rest are placed by Fruchterman-Reingold forces started from a pivot-MDS
 embedding; then each hub's leaves fan out around it, grouped by class, away
-from its other links. Pieces are packed in rows, biggest first. The work grows
-with nodes plus edges: repulsion reaches only near nodes (found through a grid)
-and, on big pieces, the rest pushes through a smoothed density grid.
+from its other links. Pieces are packed in rows, biggest first. Up to
+:data:`DENSE` core nodes, every pair of nodes repels; beyond, nodes are pushed
+down the slope of a smoothed density grid and only close pairs (found through a
+grid as well) repel exactly, so the work grows with nodes plus edges.
 
->>> positions(3, [(0, 1), (1, 2)], keys=[("", "a", 0), ("", "b", 1), ("", "c", 2)])
-[(-90, 0), (0, 0), (90, 0)]
+>>> positions(4, [(0, 1), (1, 2), (2, 3), (0, 3)], keys=[("", c, i) for i, c in enumerate("abcd")])
+[(122, 0), (0, 120), (-122, 0), (0, -120)]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ DENSE = 600
 """Pieces with at most this many core nodes get exact all-pairs repulsion."""
 
 BIG_PIECE = 2000
-"""Pieces with more core nodes get 20 iterations, repulsion through a density grid."""
+"""Pieces with more core nodes get fewer pivots and iterations (a big page hides labels anyway)."""
 
 
 def positions(
@@ -293,8 +294,6 @@ def _forces(pos: np.ndarray, edges: np.ndarray, reach: np.ndarray, iterations: i
     charge = 1.0 + reach
     temp = 0.5 + 0.05 * math.sqrt(s)  # the pivot-MDS start is good: refine, do not shake
     cool = temp / (iterations + 1)
-    # Far nodes push too weakly to matter; ignoring them keeps big pieces fast.
-    cutoff = min(6.0, 2.5 + float(reach.max(initial=0.0)))
     for step in range(iterations):
         if dense:
             delta = pos[:, None, :] - pos[None, :, :]
@@ -302,14 +301,13 @@ def _forces(pos: np.ndarray, edges: np.ndarray, reach: np.ndarray, iterations: i
             np.fill_diagonal(d2, 1.0)
             np.maximum(d2, 1e-4, out=d2)
             disp = (delta * (np.outer(charge, charge) / d2)[:, :, None]).sum(axis=1)
-        elif s <= BIG_PIECE:
-            disp = _near_push(pos, charge, cutoff)
         else:
-            # Big pieces: repulsion through a density grid, linear time; exact pushes
-            # between close nodes only at the end, to part nodes the grid sees as one.
-            disp = _mesh_push(pos)
-            if step >= iterations - 2:
-                disp += _near_push(pos, charge, 1.0)
+            # Beyond a few hundred nodes, repulsion goes through a density grid (linear
+            # time) plus exact pushes between close nodes; on big pieces those come only
+            # in the last step, to part nodes that the grid sees as one.
+            disp = _mesh_push(pos, charge)
+            if s <= BIG_PIECE or step == iterations - 1:
+                disp += _near_push(pos, charge, 1.5 if s <= BIG_PIECE else 1.0)
         delta = pos[u] - pos[v]
         dist = np.sqrt(np.maximum((delta**2).sum(axis=1), 1e-9))
         f = delta * (dist / want**2)[:, None]
@@ -336,8 +334,8 @@ def _near_push(pos: np.ndarray, charge: np.ndarray, cutoff: float) -> np.ndarray
     return disp
 
 
-def _mesh_push(pos: np.ndarray, strength: float = 600.0, sigma: float = 1.5) -> np.ndarray:
-    """Repulsion as the slope of the smoothed node density (per unit area): linear time, for big pieces."""
+def _mesh_push(pos: np.ndarray, charge: np.ndarray, strength: float = 600.0, sigma: float = 1.5) -> np.ndarray:
+    """Repulsion down the slope of the smoothed density of charge (per unit area): linear time."""
     import numpy as np
 
     lo = pos.min(axis=0) - 3 * sigma
@@ -346,7 +344,7 @@ def _mesh_push(pos: np.ndarray, strength: float = 600.0, sigma: float = 1.5) -> 
     cell = max(sigma / 1.5, float(span.max()) / 512)
     shape = np.ceil(span / cell).astype(np.int64) + 1
     ij = ((pos - lo) / cell).astype(np.int64)
-    density = np.bincount(ij[:, 0] * shape[1] + ij[:, 1], minlength=int(shape[0] * shape[1]))
+    density = np.bincount(ij[:, 0] * shape[1] + ij[:, 1], charge, minlength=int(shape[0] * shape[1]))
     field = _blur(density.reshape(shape).astype(float), sigma / cell) / (cell * cell)
     gx, gy = (np.asarray(g) for g in np.gradient(field, cell))
     return -strength * np.stack([gx[ij[:, 0], ij[:, 1]], gy[ij[:, 0], ij[:, 1]]], axis=1)
@@ -384,10 +382,6 @@ def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
         x += float(size[0])
         row_h = max(row_h, float(size[1]))
     return out
-
-
-# ----------------------------------------------------------------------------- HTML
-
 
 
 # ----------------------------------------------------------------------------- numpy helpers
@@ -459,6 +453,7 @@ class _Hops:
         flat = self.indices.tolist()
         self.adj = [flat[ends[i] : ends[i + 1]] for i in range(s)]
         self.s = s
+        self.last = np.zeros(s, dtype=np.int64)
 
     def start(self, source: int) -> np.ndarray:
         """Hops from ``source`` to every node (``inf`` where unreachable)."""
@@ -488,9 +483,12 @@ class _Hops:
                 count = self.indptr[f + 1] - starts
                 idx = np.repeat(starts - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
                 nb = self.indices[idx]
-                nb = np.unique(nb[hops[nb] < 0])
+                nb = nb[hops[nb] < 0]
                 hops[nb] = level
-                frontier = nb.tolist()
+                # Each new node once: the slot that wrote it last keeps it (no sort needed).
+                slot = np.arange(len(nb))
+                self.last[nb] = slot
+                frontier = nb[self.last[nb] == slot].tolist()
                 for w in frontier:
                     dist[w] = level
         out = hops.astype(float)

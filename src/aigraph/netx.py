@@ -31,6 +31,7 @@ _FOLDED_PREDICATES = {
     AIG + "quote",
     PROV + "wasQuotedFrom",
 }
+_REIFICATION = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
 _DECLARATIONS = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"}  # what from_quads reads as terms
 _PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 
@@ -69,13 +70,9 @@ def _language_rank(lit: ox.Literal) -> int:
     return 0 if lang in ("", "en") or lang.startswith("en-") else 1
 
 
-def vocabulary(
-    items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
-) -> Ontology:
+def vocabulary(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Ontology:
     """The shipped ontology (or ``ontology``) plus the OWL terms the data itself declares."""
-    triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
-    onto = ontology or load_ontology()
-    # Only resources typed as OWL terms can be terms: read just their triples.
+    triples: list[ox.Quad | ox.Triple] = list(items)
     rdf_type = RDF + "type"
     declared = {
         t.subject.value
@@ -85,8 +82,14 @@ def vocabulary(
         and t.object.value in _DECLARATIONS
         and isinstance(t.subject, ox.NamedNode)
     }
+    return _with_declared(ontology or load_ontology(), triples, declared)
+
+
+def _with_declared(onto: Ontology, triples: list[ox.Quad | ox.Triple], declared: set[str]) -> Ontology:
+    """``onto`` plus the terms ``declared`` (IRIs typed as OWL classes or properties) in ``triples``."""
     if not declared:
         return Ontology(quads=[], terms=dict(onto.terms))
+    # Only resources typed as OWL terms can be terms: read just their triples.
     local = from_quads(
         [
             ox.Quad(t.subject, t.predicate, t.object)
@@ -97,9 +100,7 @@ def vocabulary(
     return Ontology(quads=[], terms={**onto.terms, **local.terms})
 
 
-def to_networkx(
-    items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None
-) -> nx.MultiDiGraph:
+def to_networkx(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> nx.MultiDiGraph:
     """Turn RDF triples (or quads, graph names ignored) into a ``networkx.MultiDiGraph``.
 
     Nodes carry ``label``, ``class`` (most specific type IRI), ``class_label``,
@@ -121,11 +122,13 @@ class Folded:
     """What :func:`to_networkx` builds, as plain data (the view needs no graph library).
 
     ``nodes`` maps node id to attributes, in order; ``edges`` holds
-    ``(source, target, predicate, attributes)`` in the order they were added.
+    ``(source, target, predicate, attributes)`` in the order they were added;
+    ``vocabulary`` is the ontology they were read with, plus the data's own terms.
     """
 
     nodes: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, str, dict[str, Any]]]
+    vocabulary: Ontology
 
     def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
@@ -135,10 +138,10 @@ class Folded:
         return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
 
 
-def fold(items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | None = None) -> Folded:
+def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Folded:
     """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples."""
-    triples = [t.triple if isinstance(t, ox.Quad) else t for t in items]
-    merged = vocabulary(triples, ontology)
+    triples: list[ox.Quad | ox.Triple] = list(items)  # both have subject, predicate and object
+    declared: set[str] = set()  # OWL terms the data declares (see vocabulary())
 
     types: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -151,27 +154,27 @@ def fold(items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | No
     seen_edges: set[tuple[str, str, str]] = set()
     nodes: dict[str, None] = {}
 
+    rdf_type, evidence_p, quote_p, value_p, quoted_p = (
+        RDF + "type",
+        AIG + "evidence",
+        AIG + "quote",
+        PROV + "value",
+        PROV + "wasQuotedFrom",
+    )
+    shorts: dict[str, str] = {}
+    literal, named = ox.Literal, ox.NamedNode
     for t in triples:
-        s, p, o = node_id(t.subject), t.predicate.value, t.object
-        if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
-            statements[s][p.rsplit("#", 1)[1]] = o
+        subject, p, o = t.subject, t.predicate.value, t.object
+        s = subject.value if isinstance(subject, named) else node_id(subject)
+        if p in _REIFICATION:
+            statements[s][_REIFICATION[p]] = o
             continue
-        if p == AIG + "evidence" and not isinstance(o, ox.Literal):
-            statements[s]["evidence"].append(node_id(o))
-            continue
-        if p == AIG + "quote" and isinstance(o, ox.Literal):
-            statements[s]["quotes"].append(o.value)
-            continue
-        if p == PROV + "value" and isinstance(o, ox.Literal):
-            sentence_text[s] = o.value
-        if p == PROV + "wasQuotedFrom" and not isinstance(o, ox.Literal):
-            quoted_from[s] = node_id(o)
-            continue
-        if p == RDF + "type" and isinstance(o, ox.NamedNode):
-            types[s].append(o.value)
-            nodes.setdefault(s)
-            continue
-        if isinstance(o, ox.Literal):
+        if isinstance(o, literal):
+            if p == quote_p:
+                statements[s]["quotes"].append(o.value)
+                continue
+            if p == value_p:
+                sentence_text[s] = o.value
             if p in _LABELS:
                 rank = (_LABELS.index(p), _language_rank(o))
                 best = label_rank.get(s)
@@ -182,16 +185,34 @@ def fold(items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | No
                     labels[s] = o.value
                     nodes.setdefault(s)
                     continue
-            literals[s][short(p)].append(_literal_text(o))
+            name = shorts.get(p)
+            if name is None:
+                name = shorts[p] = short(p)
+            literals[s][name].append(_literal_text(o))
             nodes.setdefault(s)
             continue
-        key = (s, p, node_id(o))
+        if p == evidence_p:
+            statements[s]["evidence"].append(node_id(o))
+            continue
+        if p == quoted_p:
+            quoted_from[s] = node_id(o)
+            continue
+        if p == rdf_type and isinstance(o, named):
+            type_iri = o.value
+            types[s].append(type_iri)
+            if type_iri in _DECLARATIONS and isinstance(subject, named):
+                declared.add(s)
+            nodes.setdefault(s)
+            continue
+        target = o.value if isinstance(o, named) else node_id(o)
+        key = (s, p, target)
         if key not in seen_edges:
             seen_edges.add(key)
             edges.append(key)
         nodes.setdefault(s)
-        nodes.setdefault(node_id(o))
+        nodes.setdefault(target)
 
+    merged = _with_declared(ontology or load_ontology(), triples, declared)
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
     hidden |= set(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
@@ -267,7 +288,7 @@ def fold(items: Iterable[ox.Quad] | Iterable[ox.Triple], ontology: Ontology | No
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
-    return Folded(out_nodes, out_edges)
+    return Folded(out_nodes, out_edges, merged)
 
 
 def _label_of(iri: str, onto: Ontology) -> str:

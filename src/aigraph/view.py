@@ -43,6 +43,7 @@ from .ontology import Ontology
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
     from pyvis.network import Network
 
     from .netx import Folded
@@ -165,14 +166,13 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
 def build_page(quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None) -> Page:
     """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
     fill a pyvis Network and render the page."""
-    from .netx import fold, vocabulary
+    from .netx import fold
 
     with _no_gc():
-        triples = [q.triple if isinstance(q, ox.Quad) else q for q in quads]
-        vocab = vocabulary(triples)
-        graph = fold(triples, ontology=vocab)
+        triples: list[ox.Quad | ox.Triple] = list(quads)  # both have subject, predicate and object
+        graph = fold(triples)
         heading = title if title is not None else page_title(triples)
-        payload = page_data(graph, vocab, title=heading)
+        payload = page_data(graph, graph.vocabulary, title=heading)
         return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
 
 
@@ -189,18 +189,23 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def page_title(triples: Iterable[ox.Triple]) -> str:
+def page_title(triples: Iterable[ox.Quad | ox.Triple]) -> str:
     """A heading from the data: the title of an article or ontology it describes."""
     typed: set[str] = set()
     titles: dict[str, dict[str, str]] = defaultdict(dict)
+    rdf_type = RDF + "type"
     for t in triples:
-        if not isinstance(t.subject, ox.NamedNode):
+        p = t.predicate.value
+        if p != rdf_type and p not in _TITLE_PROPS:
             continue
-        s, p = t.subject.value, t.predicate.value
-        if p == RDF + "type" and isinstance(t.object, ox.NamedNode) and t.object.value in _TITLE_CLASSES:
-            typed.add(s)
-        elif p in _TITLE_PROPS and isinstance(t.object, ox.Literal):
-            titles[s].setdefault(p, t.object.value)
+        subject, o = t.subject, t.object
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        if p == rdf_type:
+            if isinstance(o, ox.NamedNode) and o.value in _TITLE_CLASSES:
+                typed.add(subject.value)
+        elif isinstance(o, ox.Literal):
+            titles[subject.value].setdefault(p, o.value)
     for s in sorted(typed):
         for p in _TITLE_PROPS:
             if p in titles[s]:
@@ -305,27 +310,43 @@ def _network(big: bool) -> Network:
 
 
 def _pyvis_network() -> type[Network]:
-    """pyvis's ``Network``, imported without IPython when IPython is not loaded yet.
+    """pyvis's ``Network``, imported without the modules pyvis loads for other jobs.
 
-    pyvis imports ``IPython.display.IFrame`` at the top only to show a graph in a
-    notebook; importing IPython costs about 0.3 s, a third of a 10k-node page.
-    A stand-in serves that one import and, if ever called, defers to the real one.
+    ``pyvis.network`` imports networkx (for ``from_nx``), jsonpickle (``to_json``)
+    and IPython (to show a notebook frame) at the top. The view uses none of them,
+    and loading and unloading them took about 0.3 s, a third of a 10,000-node page.
+    While pyvis loads, stand-ins take their place; each loads the real module the
+    first time pyvis uses it, so pyvis keeps working in full.
     """
-    if "pyvis.network" not in sys.modules and "IPython" not in sys.modules:
+    if "pyvis.network" not in sys.modules:
         display = types.ModuleType("IPython.display")
         display.IFrame = _notebook_frame  # type: ignore[attr-defined]
-        package = types.ModuleType("IPython")
-        package.display = display  # type: ignore[attr-defined]
-        sys.modules.update({"IPython": package, "IPython.display": display})
+        stand_ins = {
+            "networkx": _Deferred("networkx"),
+            "jsonpickle": _Deferred("jsonpickle"),
+            "IPython": types.ModuleType("IPython"),
+            "IPython.display": display,
+        }
+        if "IPython" in sys.modules:  # then pyvis gets the real IPython.display
+            del stand_ins["IPython"], stand_ins["IPython.display"]
+        stand_ins = {name: module for name, module in stand_ins.items() if name not in sys.modules}
+        sys.modules.update(stand_ins)
         try:
             importlib.import_module("pyvis.network")
         finally:
-            for name, module in (("IPython", package), ("IPython.display", display)):
+            for name, module in stand_ins.items():
                 if sys.modules.get(name) is module:
                     del sys.modules[name]
     from pyvis.network import Network
 
     return Network
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module: the real one is imported on first attribute access."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 def _notebook_frame(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - pyvis in a notebook
@@ -408,15 +429,12 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     edges = graph.edges_by_source()
     src = [index[e[0]] for e in edges]
     dst = [index[e[1]] for e in edges]
+    pairs = _pairs(n_nodes, src, dst)
     blanks = _blank_labels(graph)
     node_classes = [d.get("class", "") for d in attrs]
     class_styles = _class_styles(node_classes, vocab)
     relation_styles = _relation_styles([e[3]["predicate"] for e in edges], vocab)
-    degree = [0] * n_nodes
-    for a in src:
-        degree[a] += 1
-    for b in dst:
-        degree[b] += 1
+    degree = _degree(n_nodes, src, dst)
     weight: Counter[str] = Counter()
     for cls, deg in zip(node_classes, degree, strict=True):
         weight[class_styles[cls]["family"]] += deg + 1
@@ -431,75 +449,50 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     rel_index = {p: i for i, p in enumerate(rel_order)}
     positions = _positions(
         graph,
-        src,
-        dst,
+        pairs,
         None if big else [_label_box(d, degree[i], class_styles) for i, d in enumerate(attrs)],
         big=big,
     )
-    leaves = _leaves(n_nodes, src, dst)
+    leaves = _leaves(n_nodes, pairs)
 
+    # Big pages send short nodes and edges, without tooltips, and each class's and relation's
+    # style once (classes[].node, relations[].edge), which the page applies: a third of the
+    # bytes, and faster here and there.
     net = _network(big)
     node_info: list[dict[str, Any]] = []
     labels: list[str] = []
-    hint = "" if big else "\nClick for its facts and sentences"
     for i, (n, d) in enumerate(graph.nodes.items()):
         label = blanks.get(n, d.get("label") or n)
         labels.append(label)
         cls = node_classes[i]
         style = class_styles[cls]
-        cls_label = class_labels[cls]
-        colour = style["color"]
         deg = degree[i]
-        options: dict[str, Any] = {
-            "title": f"{label}\n{cls_label}{hint}",
-            "x": positions[i][0],
-            "y": positions[i][1],
-            "c": class_index[cls],
-        }
+        options: dict[str, Any] = {"x": positions[i][0], "y": positions[i][1], "c": class_index[cls]}
+        if not big:
+            options = {"title": f"{label}\n{class_labels[cls]}\nClick for its facts and sentences", **options}
+            options.update(_node_style(style))
         if style["shape"] == "box":
-            options["color"] = {
-                "background": colour,
-                "border": _darken(colour),
-                "highlight": {"background": _lighten(colour, 0.15), "border": "#111111"},
-                "hover": {"background": _lighten(colour, 0.15), "border": "#111111"},
-            }
-            options["font"] = {
-                "color": "#ffffff",
-                "strokeWidth": 0,
-                "size": 15 + min(7, deg // 4),
-                "bold": {"color": "#ffffff"},
-            }
-            options["margin"] = 10
-            options["widthConstraint"] = {"maximum": 220}
+            if not big:
+                options["font"] = {**options["font"], "size": 15 + min(7, deg // 4)}
         else:
-            options["color"] = {
-                "background": colour,
-                "border": _darken(colour),
-                "highlight": {"background": _lighten(colour, 0.3), "border": "#111111"},
-                "hover": {"background": _lighten(colour, 0.3), "border": "#111111"},
-            }
             options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
         net.add_node(i, label=label, shape=style["shape"], **options)
-        node_info.append(_node_info(n, d, cls_label))
+        node_info.append(_node_info(n, d))
 
     edge_info: list[dict[str, Any]] = []
     curves = _curves(src, dst)
     for j, (_s, _o, pred, d) in enumerate(edges):
         a, b = src[j], dst[j]
         rs = relation_styles[pred]
-        rel = d.get("label") or _short_iri(pred)
         evidence = list(d.get("evidence") or [])
-        tooltip = f"{labels[a]} \u2014 {rel} \u2192 {labels[b]}\n\n" + (
-            "\n\n".join(f"\u201c{e}\u201d" for e in evidence) if evidence else "(no evidence sentence recorded)"
-        )
-        edge: dict[str, Any] = {
-            "id": j,
-            "title": tooltip,
-            "color": {"color": rs["color"], "highlight": _darken(rs["color"]), "hover": _darken(rs["color"])},
-            "dashes": rs["dashes"],
-            "width": rs["width"],
-            "r": rel_index[pred],
-        }
+        edge: dict[str, Any] = {"id": j}
+        if not big:
+            rel = d.get("label") or _short_iri(pred)
+            edge["title"] = f"{labels[a]} \u2014 {rel} \u2192 {labels[b]}\n\n" + (
+                "\n\n".join(f"\u201c{e}\u201d" for e in evidence) if evidence else "(no evidence sentence recorded)"
+            )
+            edge.update(_edge_style(rs))
+        edge["r"] = rel_index[pred]
         if not big:
             edge["label"] = rel
             if a in leaves or b in leaves:
@@ -511,15 +504,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         if curve:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
         net.add_edge(a, b, **edge)
-        edge_info.append(
-            {
-                "p": pred,
-                "pl": _short_iri(pred),
-                "ev": evidence,
-                "q": list(d.get("quotes") or []),
-                "src": d.get("source") or "",
-            }
-        )
+        info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("source") or ""}
+        edge_info.append({k: v for k, v in info.items() if v})
 
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
     classes = [
@@ -531,6 +517,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             "shape": class_styles[c]["shape"],
             "color": class_styles[c]["color"],
             "count": class_styles[c]["count"],
+            "node": _node_style(class_styles[c]),
         }
         for c in class_order
     ]
@@ -545,6 +532,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             "width": relation_styles[p]["width"],
             "symmetric": relation_styles[p]["symmetric"],
             "count": relation_styles[p]["count"],
+            "edge": _edge_style(relation_styles[p]),
         }
         for p in rel_order
     ]
@@ -563,6 +551,35 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     }
 
 
+def _node_style(style: dict[str, Any]) -> dict[str, Any]:
+    """The vis options every node of a class shares."""
+    colour = style["color"]
+    lift = 0.15 if style["shape"] == "box" else 0.3
+    out: dict[str, Any] = {
+        "color": {
+            "background": colour,
+            "border": _darken(colour),
+            "highlight": {"background": _lighten(colour, lift), "border": "#111111"},
+            "hover": {"background": _lighten(colour, lift), "border": "#111111"},
+        }
+    }
+    if style["shape"] == "box":
+        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": 15, "bold": {"color": "#ffffff"}}
+        out["margin"] = 10
+        out["widthConstraint"] = {"maximum": 220}
+    return out
+
+
+def _edge_style(style: dict[str, Any]) -> dict[str, Any]:
+    """The vis options every edge of a relation shares."""
+    colour = style["color"]
+    return {
+        "color": {"color": colour, "highlight": _darken(colour), "hover": _darken(colour)},
+        "dashes": style["dashes"],
+        "width": style["width"],
+    }
+
+
 @cache
 def _darken(colour: str, amount: float = 0.25) -> str:
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -570,14 +587,16 @@ def _darken(colour: str, amount: float = 0.25) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _leaves(n: int, src: list[int], dst: list[int]) -> set[int]:
+def _leaves(n: int, pairs: np.ndarray) -> set[int]:
     """Nodes with exactly one neighbour, which has others."""
-    simple: list[set[int]] = [set() for _ in range(n)]
-    for a, b in zip(src, dst, strict=True):
-        if a != b:
-            simple[a].add(b)
-            simple[b].add(a)
-    return {i for i, ms in enumerate(simple) if len(ms) == 1 and len(simple[next(iter(ms))]) > 1}
+    import numpy as np
+
+    count = np.bincount(pairs.ravel(), minlength=n)
+    other = np.zeros(n, dtype=np.int64)
+    for near, far in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+        alone = count[near] == 1
+        other[near[alone]] = far[alone]
+    return set(np.flatnonzero((count == 1) & (count[other] > 1)).tolist())
 
 
 def _cls_label(cls: str, vocab: Ontology) -> str:
@@ -608,25 +627,34 @@ def _comment(iri: str, vocab: Ontology) -> str:
 _NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evidence"}
 
 
-def _node_info(n: str, d: dict[str, Any], cls_label: str) -> dict[str, Any]:
-    props = [[k, [str(x) for x in v] if isinstance(v, list) else [str(v)]] for k, v in d.items() if k not in _NODE_KEYS]
+def _node_info(n: str, d: dict[str, Any]) -> dict[str, Any]:
+    """What the details panel shows of a node; empty fields are left out."""
     value_ev = d.get("value_evidence") or {}
-    return {
+    info = {
         "iri": "" if n.startswith("_:") else n,
-        "cl": cls_label,
         "types": [_short_iri(t) for t in d.get("types", [])],
-        "props": props,
+        "props": [
+            [k, [str(x) for x in v] if isinstance(v, list) else [str(v)]] for k, v in d.items() if k not in _NODE_KEYS
+        ],
         "ev": list(d.get("evidence") or []),
         "vev": [[k, list(v)] for k, v in value_ev.items()],
     }
+    return {k: v for k, v in info.items() if v}
 
 
 def _curves(src: list[int], dst: list[int]) -> dict[int, tuple[str, float]]:
     """Bend parallel edges apart: the first of a pair of nodes stays straight."""
+    import numpy as np
+
+    # Only pairs of nodes with two edges or more bend: find those with numpy first.
+    a_, b_ = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    pair = np.minimum(a_, b_) * (max(src + dst, default=0) + 1) + np.maximum(a_, b_)
+    pair[a_ == b_] = -1
+    values, counts = np.unique(pair, return_counts=True)
+    shared = values[(counts > 1) & (values >= 0)]
     groups: dict[tuple[int, int], list[tuple[int, bool]]] = defaultdict(list)
-    for j, (a, b) in enumerate(zip(src, dst, strict=True)):
-        if a == b:
-            continue
+    for j in np.flatnonzero(np.isin(pair, shared)).tolist():
+        a, b = src[j], dst[j]
         groups[(min(a, b), max(a, b))].append((j, a > b))
     out: dict[int, tuple[str, float]] = {}
     for members in groups.values():
@@ -660,33 +688,45 @@ def _label_box(d: dict[str, Any], degree: int, class_styles: dict[str, dict[str,
     return (width + 6, height + 4, height / 2 - size)
 
 
-def layout(
-    g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None
-) -> list[tuple[int, int]]:
+def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
     """Pixel positions for the nodes of ``g`` in order: deterministic, no physics needed (see :mod:`aigraph.layout`)."""
     from .netx import Folded
 
-    graph = g if isinstance(g, Folded) else Folded(dict(g.nodes(data=True)), list(g.edges(keys=True, data=True)))
+    if isinstance(g, Folded):
+        graph = g
+    else:
+        graph = Folded(dict(g.nodes(data=True)), list(g.edges(keys=True, data=True)), Ontology(quads=[], terms={}))
     index = {v: i for i, v in enumerate(graph.nodes)}
-    src = [index[e[0]] for e in graph.edges]
-    dst = [index[e[1]] for e in graph.edges]
-    return _positions(graph, src, dst, boxes, big=len(index) > BIG_GRAPH)
+    pairs = _pairs(len(index), [index[e[0]] for e in graph.edges], [index[e[1]] for e in graph.edges])
+    return _positions(graph, pairs, boxes, big=len(index) > BIG_GRAPH)
 
 
 def _positions(
-    graph: Folded, src: list[int], dst: list[int], boxes: list[tuple[float, float, float]] | None, *, big: bool
+    graph: Folded, pairs: np.ndarray, boxes: list[tuple[float, float, float]] | None, *, big: bool
 ) -> list[tuple[int, int]]:
-    import numpy as np
-
     from .layout import positions
+
+    keys = [(str(d.get("class", "")), str(d.get("label", "")).lower(), i) for i, d in enumerate(graph.nodes.values())]
+    return positions(len(graph.nodes), pairs, keys, boxes=boxes, big=big)
+
+
+def _pairs(n: int, src: list[int], dst: list[int]) -> np.ndarray:
+    """The distinct pairs of linked nodes ``(a, b)``, ``a < b``, sorted (loops left out)."""
+    import numpy as np
 
     ends = np.array([src, dst], dtype=np.int64).reshape(2, -1)
     lo, hi = ends.min(axis=0), ends.max(axis=0)
-    n = len(graph.nodes)
     joined = np.unique((lo * n + hi)[lo != hi])
-    pairs = np.stack([joined // n, joined % n], axis=1)
-    keys = [(str(d.get("class", "")), str(d.get("label", "")).lower(), i) for i, d in enumerate(graph.nodes.values())]
-    return positions(n, pairs, keys, boxes=boxes, big=big)
+    return np.stack([joined // max(n, 1), joined % max(n, 1)], axis=1)
+
+
+def _degree(n: int, src: list[int], dst: list[int]) -> list[int]:
+    """Edges at each node, a loop counted twice (as networkx counts them)."""
+    import numpy as np
+
+    ends = np.array(src + dst, dtype=np.int64)
+    degree: list[int] = np.bincount(ends, minlength=n).tolist()
+    return degree
 
 
 # ----------------------------------------------------------------------------- HTML

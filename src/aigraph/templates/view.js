@@ -4,7 +4,14 @@
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("aigraph-data").textContent);
-  var N = DATA.nodes, E = DATA.edges, NI = DATA.nodeInfo, EI = DATA.edgeInfo;
+  // Empty fields are left out of the node and edge details: put them back.
+  function withDefaults(item, defaults) {
+    for (var k in defaults) if (item[k] !== undefined) defaults[k] = item[k];
+    return defaults;
+  }
+  var N = DATA.nodes, E = DATA.edges;
+  var NI = DATA.nodeInfo.map(function (i) { return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [] }); });
+  var EI = DATA.edgeInfo.map(function (i) { return withDefaults(i, { ev: [], q: [], src: "" }); });
   var SVG = "http://www.w3.org/2000/svg";
 
   function $(id) { return document.getElementById(id); }
@@ -22,6 +29,27 @@
   function plural(n, one, many) { return n.toLocaleString("en") + " " + (n === 1 ? one : many); }
 
   // ------------------------------------------------------------------ the drawing
+  // Big pages send short nodes and edges (no tooltip) and each class's and relation's
+  // style once: apply the style, and write the tooltip.
+  function apply(item, style) {
+    for (var k in style) if (Object.prototype.hasOwnProperty.call(style, k)) item[k] = style[k];
+  }
+  N.forEach(function (n) {
+    if (n.title !== undefined) return;
+    var cls = DATA.classes[n.c];
+    apply(n, cls.node);
+    n.title = n.label + "\n" + cls.label;
+  });
+  E.forEach(function (e) {
+    if (e.title !== undefined) return;
+    var rel = DATA.relations[e.r], ev = EI[e.id].ev;
+    apply(e, rel.edge);
+    e.title = N[e.from].label + " \u2014 " + rel.label + " \u2192 " + N[e.to].label + "\n\n" +
+      (ev.length ? ev.map(function (s) { return "\u201c" + s + "\u201d"; }).join("\n\n") : "(no evidence sentence recorded)");
+  });
+  // Every frame of an animation redraws everything: on big pages, jump instead.
+  var ANIMATE = DATA.big ? false : { duration: 400, easingFunction: "easeInOutQuad" };
+
   var nodes = new vis.DataSet(N);
   var edges = new vis.DataSet(E);
   var container = $("graph");
@@ -132,6 +160,9 @@
   $("rel-none").addEventListener("click", function () { setAllRelations(false); });
 
   // ------------------------------------------------------------------ filters
+  // vis-network draws no edge of a hidden node: an edge itself is hidden only by its relation's
+  // checkbox, so hiding a class or showing a neighbourhood updates nodes alone.
+  var edgeOff = E.map(function () { return false; });
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [];
     N.forEach(function (n, i) {
@@ -139,8 +170,9 @@
       if (show !== nodeShown[i]) { nodeShown[i] = show; nodeUpdates.push({ id: i, hidden: !show }); }
     });
     E.forEach(function (e, j) {
-      var show = !relOff.has(e.r) && nodeShown[e.from] && nodeShown[e.to];
-      if (show !== edgeShown[j]) { edgeShown[j] = show; edgeUpdates.push({ id: j, hidden: !show }); }
+      var off = relOff.has(e.r);
+      if (off !== edgeOff[j]) { edgeOff[j] = off; edgeUpdates.push({ id: j, hidden: off }); }
+      edgeShown[j] = !off && nodeShown[e.from] && nodeShown[e.to];
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
@@ -172,14 +204,14 @@
     if (selected === null) return;
     hood = neighbourhood(selected, Number($("depth").value));
     applyFilters();
-    network.fit({ nodes: Array.from(hood), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.fit({ nodes: Array.from(hood), animation: ANIMATE });
   });
   $("reset").addEventListener("click", function () {
     hood = null;
     classOff.clear();
     document.querySelectorAll("#classes input").forEach(function (b) { b.checked = true; b.closest("li").classList.remove("off"); });
     setAllRelations(true);
-    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    network.fit({ animation: ANIMATE });
   });
 
   // ------------------------------------------------------------------ details panel
@@ -295,7 +327,7 @@
     h.appendChild(relSpan);
     h.appendChild(document.createTextNode(" " + N[e.to].label));
     details.appendChild(h);
-    details.appendChild(el("p", "iri", info.pl));
+    details.appendChild(el("p", "iri", rel.short));
     if (rel.comment) details.appendChild(el("p", "source", rel.comment));
     details.appendChild(el("h3", null, info.ev.length === 1 ? "Evidence" : "Evidence (" + info.ev.length + ")"));
     evidenceList(details, info.ev, info.q);
@@ -390,7 +422,7 @@
     }
     showNode(i);
     network.selectNodes([i]);
-    network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
+    network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: DATA.big ? false : { duration: 450, easingFunction: "easeInOutQuad" } });
     api.focused = i;
   }
 
