@@ -84,8 +84,9 @@ def test_library_query_over_given_data(tmp_path: Path) -> None:
 
 
 def test_table_is_aligned_with_short_iris_and_a_count_on_stderr() -> None:
-    code, out, err = run("SELECT ?c ?n WHERE { kg:IBM aig:competesWith ?c . ?c rdfs:label ?n } ORDER BY ?n",
-                         "--format", "table")
+    code, out, err = run(
+        "SELECT ?c ?n WHERE { kg:IBM aig:competesWith ?c . ?c rdfs:label ?n } ORDER BY ?n", "--format", "table"
+    )
     assert code == 0
     assert out == (
         "c             n\n"
@@ -221,6 +222,25 @@ def test_unknown_output_extension(tmp_path: Path) -> None:
     assert format_for_path("a.SRJ") == "json"
 
 
+def test_output_extension_must_fit_the_query_form(tmp_path: Path) -> None:
+    code, _, err = run("CONSTRUCT WHERE { kg:Meta ?p ?o }", "-o", str(tmp_path / "g.srj"))
+    assert code == 1 and ".srj is for SELECT and ASK results, but CONSTRUCT and DESCRIBE give RDF" in err
+    code, _, err = run(COMPETITORS, "-o", str(tmp_path / "r.ttl"))
+    assert code == 1 and ".ttl is for RDF, which CONSTRUCT and DESCRIBE give, not SELECT results" in err
+    code, _, err = run("ASK {}", "-o", str(tmp_path / "r.rdf"))
+    assert code == 1 and "not ASK results" in err
+    assert list(tmp_path.iterdir()) == []
+    # .json and .xml serve both: SPARQL results for SELECT, JSON-LD and RDF/XML for CONSTRUCT.
+    assert run("CONSTRUCT WHERE { kg:Meta aig:released ?m }", "-o", str(tmp_path / "g.json"))[0] == 0
+    assert [q.triple for q in ox.parse(path=str(tmp_path / "g.json"), format=ox.RdfFormat.JSON_LD)] == [LLAMA]
+
+
+def test_format_aliases_as_extensions_spell_them() -> None:
+    code, out, _ = run("CONSTRUCT WHERE { kg:Meta aig:released ?m }", "-f", "nt")
+    assert code == 0 and out == f"{LLAMA} .\n"
+    assert run("CONSTRUCT WHERE { kg:Meta aig:released ?m }", "-f", "ttl")[1].startswith("@prefix")
+
+
 def test_shorten_and_cell() -> None:
     assert shorten(KG + "IBM") == "kg:IBM"
     assert shorten(KG + "a/b") == f"<{KG}a/b>"
@@ -231,11 +251,22 @@ def test_shorten_and_cell() -> None:
 
 
 def test_query_prefixes_shorten_the_table_and_win_over_predeclared() -> None:
-    code, out, _ = run("PREFIX kg: <http://elsewhere/> PREFIX id: <https://w3id.org/aigraph/id/>"
-                       " SELECT ?x WHERE { BIND(id:IBM AS ?x) }", "-f", "table")
+    code, out, _ = run(
+        "PREFIX kg: <http://elsewhere/> PREFIX id: <https://w3id.org/aigraph/id/>"
+        " SELECT ?x WHERE { BIND(id:IBM AS ?x) }",
+        "-f",
+        "table",
+    )
     assert code == 0 and out.splitlines()[2] == "id:IBM"
     code, out, _ = run("PREFIX kg: <http://elsewhere/> SELECT ?c WHERE { kg:IBM aig:competesWith ?c }", "-f", "table")
     assert code == 0 and out == ""
+    # A prefix the query declares for one of aigraph's namespaces names it in the table and in Turtle.
+    code, out, _ = run("PREFIX e: <https://w3id.org/aigraph/id/> SELECT ?c WHERE { ?c a aig:Company } ORDER BY ?c",
+                       "-f", "table")  # fmt: skip
+    assert code == 0 and out.splitlines()[2:] == ["e:Google", "e:Microsoft", "e:OpenAI"]
+    code, out, _ = run("PREFIX kg: <http://example.org/> CONSTRUCT { kg:a kg:b kg:c } WHERE {}")
+    assert code == 0 and "@prefix kg: <http://example.org/> ." in out and "kg:a kg:b kg:c ." in out
+    assert "w3id.org/aigraph/id/" not in out
 
 
 # ------------------------------------------------------------------ the QUERY argument
@@ -265,14 +296,69 @@ def test_missing_query_file() -> None:
 def test_syntax_error_is_one_line_with_line_column_and_text() -> None:
     code, out, err = run("SELECT ?x WHERE {\n  ?x a aig:Company\n  ?x rdfs:label ?n .\n}")
     assert code == 1 and out == ""
-    assert err.startswith("aigraph: error: <query>:3: SPARQL syntax error at column 11: ")
-    assert err.endswith("; in: ?x rdfs:label ?n .\n")
+    assert err.startswith("aigraph: error: <query>:3: SPARQL syntax error at column 3: ")
+    assert "is a '.' missing at the end of the line before?" in err
+    assert err.endswith("; in: ?x a aig:Company ⏎ ?x rdfs:label ?n .\n")
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    # Oxigraph can point past the whitespace it skipped: the line before is shown too.
-    code, out, err = run("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n}")
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "words"),
+    [
+        # Oxigraph alone reports these at the end of the query, far from the mistake.
+        (
+            "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n  ?s ?q ?r .\n}",
+            "<query>:3: SPARQL syntax error at column 3",
+            "cannot read the query from 'FILTER' on; in: ?s ?p ?o . ⏎ FILTER(?o = )",
+        ),
+        (
+            'SELECT ?x WHERE {\n ?x rdfs:label "a" "b" .\n}',
+            "<query>:2: SPARQL syntax error at column 20",
+            'from \'"\' on; in: ?x rdfs:label "a" "b" .',
+        ),
+        (
+            "SELECT ?x WHERE {\n ?x ?p ?o .\n OPTIONAL { ?x ?q ?r .\n",
+            "<query>:3: SPARQL syntax error at column 11",
+            "this '{' is never closed; in: OPTIONAL { ?x ?q ?r .",
+        ),
+        (
+            "SELEKT ?s WHERE { ?s ?p ?o }",
+            "<query>:1: SPARQL syntax error at column 1",
+            "a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX and BASE lines), not 'SELEKT'",
+        ),
+        (
+            'SELECT ?x WHERE {\n ?x rdfs:label "a\\q" }',
+            "<query>:2: SPARQL syntax error at column 19",
+            "a bad escape in a string",
+        ),
+        ('SELECT ?x WHERE {\n ?x rdfs:label "open }', "<query>:2: SPARQL syntax error", "a string is not closed"),
+        # Errors beyond the grammar, which Oxigraph words as if they were tokens it expected.
+        (
+            "SELECT ?x WHERE { ?x ?p ?o } GROUP BY ?y",
+            "<query>:1: SPARQL error",
+            "a selected variable is neither grouped nor aggregated",
+        ),
+        ("SELECT (?x AS ?x) WHERE { ?x ?p ?o }", "<query>:1: SPARQL error", "reuses a variable already bound"),
+        ("SELECT ?s WHERE { ?s <http://a b> ?o }", "<query>:1: SPARQL error", "not a valid IRI"),
+        (
+            "SELECT ?s WHERE {\n ?s ?p ?o .\n BIND(1 AS ?o)\n}",
+            "<query>:4: SPARQL syntax error",
+            "a variable bound twice, by BIND or AS",
+        ),
+        ("  \n", "<query>:1: the query is empty", ""),
+    ],
+)
+def test_syntax_errors_point_at_the_mistake(query: str, start: str, words: str) -> None:
+    code, out, err = run(query)
     assert code == 1 and out == ""
-    assert err.startswith("aigraph: error: <query>:4: SPARQL syntax error at column ")
-    assert err.endswith("in: FILTER(?o = ) ⏎ }\n") and len(err.splitlines()) == 1
+    assert err.startswith(f"aigraph: error: {start}"), err
+    assert words in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_inline_sparql_without_spaces_is_not_a_path() -> None:
+    code, out, err = run("DESCRIBE<https://w3id.org/aigraph/id/Llama>", "-f", "nt")
+    assert code == 0 and err == ""
+    assert "<https://w3id.org/aigraph/id/Llama>" in out and out.count("\n") >= 2
 
 
 def test_syntax_error_in_a_file_names_the_file(tmp_path: Path) -> None:
@@ -480,8 +566,9 @@ def test_allow_network_runs_service_and_fetches_from(server: tuple[str, list[str
     assert hits == ["/sparql"]
     code, out, _ = run(f"SELECT ?o FROM <{base}/data.nt> WHERE {{ ?s ?p ?o }}", "--allow-network", "-f", "csv")
     assert (code, out) == (0, "o\r\nfetched\r\n")  # only the fetched document: FROM sets the default graph
-    code, out, _ = run(f"SELECT ?g ?o FROM NAMED <{base}/data2.nt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-                       "--allow-network", "-f", "csv")
+    code, out, _ = run(
+        f"SELECT ?g ?o FROM NAMED <{base}/data2.nt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "--allow-network", "-f", "csv"
+    )
     assert (code, out) == (0, f"g,o\r\n{base}/data2.nt,fetched\r\n")
     assert hits == ["/sparql", "/data.nt", "/data2.nt"]
     local = tmp_path / "local.nt"
@@ -549,3 +636,17 @@ def test_plain_query_path_imports_no_rdflib() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("?alliance\t?member\t?name\t?founding\n")
     assert done.stderr.strip().endswith("heavy: []"), done.stderr
+
+
+def test_the_built_graph_is_the_one_built_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `aigraph build` writes graphs/ai-alliance.ttl here; later commands read that one.
+    monkeypatch.chdir(tmp_path)
+    assert run("ASK { kg:Google aig:criticizes kg:Meta }")[1] == "true\n"  # none here: the shipped copy
+    (tmp_path / "graphs").mkdir()
+    (tmp_path / "graphs" / "ai-alliance.ttl").write_text(f"<{KG}X> <{AIG}memberOf> <{KG}Y> .\n", encoding="utf-8")
+    code, out, _ = run("SELECT ?a ?b WHERE { ?a aig:memberOf ?b }", "-f", "csv")
+    assert code == 0 and out == f"a,b\r\n{KG}X,{KG}Y\r\n"
+    assert aigraph.query("ASK { kg:Google aig:criticizes kg:Meta }").boolean is False
+    (tmp_path / "graphs" / "ai-alliance.ttl").write_text("not turtle\n", encoding="utf-8")
+    code, _, err = run("members")
+    assert code == 1 and err.startswith("aigraph: error: graphs/ai-alliance.ttl:1: not valid Turtle")

@@ -50,6 +50,10 @@ class _Group(click.Group):
             ctx.exit(70)
 
 
+# Short names people type for --format, as file extensions spell them.
+_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "xml"}
+
+
 def _data_option(f: Any) -> Any:
     return click.option(
         "--data",
@@ -141,7 +145,7 @@ def validate(files: tuple[Path, ...]) -> None:
     "--format",
     "fmt",
     type=click.Choice(
-        ["turtle", "ntriples", "nquads", "trig", "jsonld", "xml", "graphml", "gexf"],
+        ["turtle", "ntriples", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", *_ALIASES],
         case_sensitive=False,
     ),
     help="Output format (default: from the -o extension, else turtle).",
@@ -171,6 +175,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     from .exporter import export as run_export
     from .exporter import format_for_output
 
+    fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     if fmt is None:
         fmt = (format_for_output(output) if output != "-" else None) or "turtle"
     run_export(fmt.lower(), output, data=list(data) or None, with_ontology=with_ontology)
@@ -185,7 +190,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     "--format",
     "fmt",
     type=click.Choice(
-        ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "nquads", "trig", "jsonld", "n3"],
+        ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "nquads", "trig", "jsonld", "n3", *_ALIASES],
         case_sensitive=False,
     ),
     help="SELECT/ASK: table, csv, tsv, json, xml (W3C results formats). CONSTRUCT/DESCRIBE:"
@@ -266,12 +271,13 @@ def query(
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
+    fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
     prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
     if fmt is None and output != "-":
         from .results import format_for_path
 
-        fmt = format_for_path(output)
+        fmt = format_for_path(output, prepared.info.form)
     store = load_store(list(data) or None, with_ontology=True if not data else with_ontology)
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
@@ -355,11 +361,16 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
     if output != "-":
         where = Path(output).resolve()
         click.echo(
-            f"Wrote {output} ({result.nodes} nodes, {result.edges} relations) in {result.seconds:.1f} s.",
+            f"Wrote {output} ({_count(result.nodes, 'node')}, {_count(result.edges, 'relation')})"
+            f" in {result.seconds:.1f} s.",
             err=True,
         )
         if not open_browser:
             click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def main() -> None:

@@ -16,11 +16,25 @@ def ontology_quads() -> list[ox.Quad]:
     return parse_bytes(resources.ontology().read_bytes(), "turtle", path="ontology/aigraph.ttl")
 
 
+BUILT = Path("graphs", "ai-alliance.ttl")
+"""Where ``aigraph build`` writes by default, relative to the current folder."""
+
+
+def built_graph_path() -> Path | None:
+    """``graphs/ai-alliance.ttl`` in the current folder when there is one (the user's
+    own build), else None: commands then read the copy shipped with aigraph."""
+    return BUILT if BUILT.is_file() else None
+
+
 def built_quads() -> list[ox.Quad]:
-    """The graph built from the shipped article (``graphs/ai-alliance.ttl``)."""
-    return parse_bytes(
-        resources.built_graph().read_bytes(), "turtle", path="graphs/ai-alliance.ttl"
-    )
+    """The built graph: ``graphs/ai-alliance.ttl`` here if it exists, else the shipped copy.
+
+    So ``aigraph build --facts mine.toml && aigraph view`` draws what was just built.
+    """
+    local = built_graph_path()
+    if local is not None:
+        return read_rdf(local)
+    return parse_bytes(resources.built_graph().read_bytes(), "turtle", path="graphs/ai-alliance.ttl")
 
 
 def load_quads(
@@ -55,8 +69,10 @@ def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True
     go through a store, so files keep every literal as written).
     """
     store = ox.Store()
-    if data:
-        for path in data:
+    local = None if data else built_graph_path()
+    paths: list[str | Path] = list(data) if data else ([local] if local else [])
+    if paths:
+        for path in paths:
             load_file(store, path)
     else:
         store.extend(built_quads())

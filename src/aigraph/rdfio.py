@@ -21,7 +21,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -381,8 +381,8 @@ def escape_cr(xml: bytes) -> bytes:
     return xml.replace(b"\r", b"&#13;")
 
 
-def _usable_prefixes(items: list) -> dict[str, str]:
-    """aigraph's prefixes, less any that would give a local name ending in a dot.
+def _usable_prefixes(items: list, prefixes: Mapping[str, str] = PREFIXES) -> dict[str, str]:
+    """``prefixes`` (aigraph's), less any that would give a local name ending in a dot.
 
     ``aig:a\\.`` is valid Turtle, but rdflib cannot read it: such IRIs are written in full.
     """
@@ -392,14 +392,16 @@ def _usable_prefixes(items: list) -> dict[str, str]:
         for t in _terms(item)
         for iri in ([t.datatype.value] if isinstance(t, ox.Literal) else [getattr(t, "value", "")])
         if iri.endswith(".")
-        for name, ns in PREFIXES.items()
+        for name, ns in prefixes.items()
         if iri.startswith(ns)
     }
-    return {k: v for k, v in PREFIXES.items() if k not in dotted}
+    return {k: v for k, v in prefixes.items() if k not in dotted}
 
 
-def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes:
-    """Serialize triples or quads with aigraph's prefixes, refusing lossy output."""
+def serialize(
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str, prefixes: Mapping[str, str] = PREFIXES
+) -> bytes:
+    """Serialize triples or quads with aigraph's prefixes (or ``prefixes``), refusing lossy output."""
     items: list[Any] = list(quads)
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown RDF format {fmt!r}")
@@ -413,11 +415,11 @@ def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes
             items = [q.triple for q in items]
     if fmt == "xml":
         _check_xml_terms(items)
-    prefixes = _usable_prefixes(items) if fmt in {"turtle", "trig", "xml", "n3"} else None
+    usable = _usable_prefixes(items, prefixes) if fmt in {"turtle", "trig", "xml", "n3"} else None
     try:
         if fmt == "jsonld":
             return _jsonld(items)
-        data = ox.serialize(items, format=RDF_FORMATS[fmt][0], prefixes=prefixes) or b""
+        data = ox.serialize(items, format=RDF_FORMATS[fmt][0], prefixes=usable) or b""
     except (ValueError, OSError) as exc:
         raise AigraphError(f"cannot write {RDF_FORMATS[fmt][2]}: {exc}") from None
     if fmt == "xml":

@@ -60,14 +60,36 @@ _EXTENSIONS = {
 }
 
 
-def format_for_path(path: str | Path) -> str:
-    """The output format a file name asks for (``.csv``, ``.srj``, ``.ttl``, ...)."""
+# Extensions that name one kind of result only (.json and .xml serve both kinds).
+_RESULTS_ONLY = {".txt", ".csv", ".tsv", ".srj", ".srx"}
+
+
+def format_for_path(path: str | Path, kind: Kind | None = None) -> str:
+    """The output format a file name asks for (``.csv``, ``.srj``, ``.ttl``, ...).
+
+    With the query's ``kind``, an extension meant for the other kind is refused:
+    a CONSTRUCT written to ``.srj``, or SELECT results to ``.ttl``.
+    """
     suffix = Path(path).suffix.lower()
     if suffix not in _EXTENSIONS:
         known = " ".join(_EXTENSIONS)
         raise AigraphError(
             f"cannot tell the output format from the extension {suffix or '(none)'!r};"
             f" give --format, or use one of: {known}",
+            path=path,
+        )
+    shared = {".json", ".xml"}
+    if kind == "graph" and suffix in _RESULTS_ONLY:
+        graph_exts = " ".join(e for e, f in _EXTENSIONS.items() if e not in _RESULTS_ONLY and e not in shared)
+        raise AigraphError(
+            f"{suffix} is for SELECT and ASK results, but CONSTRUCT and DESCRIBE give RDF;"
+            f" use one of: {graph_exts} (or give --format)",
+            path=path,
+        )
+    if kind in ("select", "ask") and suffix not in _RESULTS_ONLY and suffix not in shared:
+        raise AigraphError(
+            f"{suffix} is for RDF, which CONSTRUCT and DESCRIBE give, not {kind.upper()} results;"
+            f" use one of: {' '.join(sorted(_RESULTS_ONLY | shared))} (or give --format)",
             path=path,
         )
     return _EXTENSIONS[suffix]
@@ -129,7 +151,7 @@ def render(
         return Rendered(_newline(result.serialize(format=_W3C[chosen])), "select", chosen)
     chosen = choose_format("graph", fmt, default_results_format)
     triples = list(result)
-    return Rendered(_newline(serialize(triples, chosen)), "graph", chosen, len(triples))
+    return Rendered(_newline(serialize(triples, chosen, prefixes)), "graph", chosen, len(triples))
 
 
 def _newline(data: bytes | None) -> bytes:

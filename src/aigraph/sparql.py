@@ -104,6 +104,10 @@ def saved_query(name: str) -> QueryText:
     return QueryText(q.text, f"{name}.rq", q.defaults)
 
 
+# SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
+_SPARQL_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])", re.I)
+
+
 def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> QueryText:
     """Turn a QUERY argument into SPARQL text and its source.
 
@@ -117,7 +121,7 @@ def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> Quer
     if _NAME.fullmatch(arg) and arg in saved_queries():
         return saved_query(arg)
     path = Path(arg)
-    looks_like_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
+    looks_like_path = "\n" not in arg and "{" not in arg and len(arg) < 4096 and not _SPARQL_START.match(arg)
     if looks_like_path and path.is_dir():
         raise AigraphError("is a directory, not a query file", path=arg)
     if looks_like_path and path.is_file():
@@ -261,6 +265,16 @@ def parse_term(value: str | Term, prefixes: Mapping[str, str] | None = None) -> 
     return triples[0].object  # type: ignore[return-value]
 
 
+def display_prefixes(declared: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes to shorten IRIs with: the query's own first, then aigraph's for other namespaces.
+
+    >>> display_prefixes({"e": "https://w3id.org/aigraph/id/"})["e"], "kg" in display_prefixes({"e": "x"})
+    ('https://w3id.org/aigraph/id/', True)
+    """
+    taken = set(declared.values())
+    return {**declared, **{p: ns for p, ns in PREFIXES.items() if p not in declared and ns not in taken}}
+
+
 def _substitutions(
     bind: Mapping[str, str | Term], info: QueryInfo, source: str
 ) -> dict[ox.Variable, Term]:
@@ -310,13 +324,24 @@ def prepare(
 
 _SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
 
+# Oxigraph words some checks as sentences among the tokens it expected.
+_SEMANTIC = {
+    "The SELECT contains a variable that is unbound": (
+        "a selected variable is neither grouped nor aggregated (add it to GROUP BY, or wrap it in an aggregate)"
+    ),
+    "The SELECT overrides an existing variable using an expression": (
+        "an (expression AS ?var) reuses a variable already bound in the query"
+    ),
+    "IRI parsing failed": "not a valid IRI",
+}
+
 
 def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
+    """One line for a query Oxigraph cannot parse: where, why, and the query text there."""
     text = str(exc)
     m = _SYNTAX.match(text)
     if not m:
         return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
-    line, column, reason = int(m.group(1)), m.group(2), m.group(3)
     known = {**PREFIXES, **prepared.info.prefixes}
     unknown = [(p, n) for p, n in prepared.info.prefixed_names if p not in known]
     if unknown:  # Oxigraph does not always say so
@@ -327,25 +352,124 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
             path=prepared.source,
             line=at,
         )
-    expected = reason.split(", ")
-    if len(expected) > 12:  # Oxigraph can list every keyword it would accept
-        reason = ", ".join(expected[:12]) + ", …"
+    if not prepared.text.strip():
+        return AigraphError("the query is empty", path=prepared.source, line=1)
+    lines = prepared.text.splitlines() or [""]
+    line, column = int(m.group(1)), int(m.group(2))
+    expected = [x.strip() for x in re.split(r",\s+(?=[\"'\[A-Za-z(])", m.group(3).strip()) if x.strip()]
+    expected = [x.removeprefix("expected one of ").removeprefix("expected ") for x in expected]
+    notes = [_SEMANTIC.get(x, x[0].lower() + x[1:]) for x in expected if " " in x and x[:1].isupper()]
+    if notes:
+        return _located(f"SPARQL error: {'; '.join(notes)}", prepared, lines, line, column)
+    # Oxigraph reports the furthest point it reached, often the end of the query
+    # or of a line; rdflib's parser stops where a clause first fails to match.
+    # Take rdflib's place when it comes first (lexical errors, found above, are
+    # the ones Oxigraph places exactly).
+    useful = [x for x in expected if not x.startswith("[")]  # not Oxigraph's character classes
+    if useful and all(x.startswith('"\\') for x in useful):  # only a quote or an escape would do
+        return _located(
+            f"SPARQL syntax error at column {column}: a string is not closed, or has a bad escape",
+            prepared, lines, line, column,
+        )  # fmt: skip
+    if any(x.startswith("['t' | 'b'") for x in expected):  # the letters of string escapes
+        return _located(
+            f"SPARQL syntax error at column {column}: a bad escape in a string"
+            " (the escapes are \\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX)",
+            prepared, lines, line, column,
+        )  # fmt: skip
+    at_end = not "\n".join(lines)[sum(len(x) + 1 for x in lines[: line - 1]) + column - 1 :].strip()
+    unclosed = _unclosed(prepared.text) if at_end else None
+    if unclosed:
+        at_line, at_column, bracket = unclosed
+        return _located(
+            f"SPARQL syntax error at column {at_column}: this {bracket!r} is never closed",
+            prepared, lines, at_line, at_column,
+        )  # fmt: skip
+    other = _rdflib_syntax_error(prepared.text)
+    if prepared.info.form is None and other and other[2]:
+        return _located(
+            f"SPARQL syntax error at column {other[1]}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"
+            f" (after any PREFIX and BASE lines), not {other[2]!r}",
+            prepared, lines, other[0], other[1],
+        )  # fmt: skip
+    if other and (other[0], other[1]) < (line, column):
+        at_line, at_column, found = other
+        if found is None:
+            reason = "the query ends too soon (is a '}' or ')' missing?)"
+        else:
+            reason = f"cannot read the query from {found!r} on"
+            starts_line = 0 < at_line <= len(lines) and not lines[at_line - 1][: at_column - 1].strip()
+            previous = next((x.strip() for x in reversed(lines[: at_line - 1]) if x.strip()), "")
+            if starts_line and previous and previous[-1] not in ".;,{([" and re.match(r"[?$<\"'_]|\w*:", found):
+                reason += " (is a '.' missing at the end of the line before?)"
+        return _located(f"SPARQL syntax error at column {at_column}: {reason}", prepared, lines, at_line, at_column)
+    if at_end and other is None:  # rdflib's grammar reads it: a rule beyond the grammar is broken
+        reason = "the query is not valid SPARQL (a variable bound twice, by BIND or AS, is a common cause)"
+    elif at_end:
+        reason = "the query ends too soon (is a '}' or ')' missing?)"
+    elif not useful:
+        reason = "the query is not valid SPARQL here"
+    else:
+        reason = "expected " + (useful[0] if len(useful) == 1 else "one of " + ", ".join(useful[:12]))
+        if len(useful) > 12:  # Oxigraph can list every keyword it would accept
+            reason += ", …"
     if len(reason) > 200:
         reason = reason[:199] + "…"
-    lines = prepared.text.splitlines()
+    return _located(f"SPARQL syntax error at column {column}: {reason}", prepared, lines, line, column)
+
+
+def _located(message: str, prepared: Prepared, lines: list[str], line: int, column: int) -> AigraphError:
+    """``message`` with the query text at ``line`` (and the line before, when the place starts it)."""
     shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    before = lines[line - 1][: max(int(column) - 1, 0)] if 0 < line <= len(lines) else ""
+    before = lines[line - 1][: max(column - 1, 0)] if 0 < line <= len(lines) else ""
     if not before.strip(" \t{}()") and line > 1:
-        # Oxigraph points past the whitespace it skipped: show the line before too.
+        # The place starts its line: what is wrong may end the line before.
         previous = next((x.strip() for x in reversed(lines[: line - 1]) if x.strip()), "")
         shown = f"{previous} ⏎ {shown}".strip(" ⏎")
     if len(shown) > 120:
         shown = shown[:119] + "…"
-    return AigraphError(
-        f"SPARQL syntax error at column {column}: {reason}; in: {shown}",
-        path=prepared.source,
-        line=line,
-    )
+    return AigraphError(f"{message}; in: {shown}", path=prepared.source, line=line)
+
+
+def _unclosed(text: str) -> tuple[int, int, str] | None:
+    """The first ``{`` or ``(`` (outside strings, IRIs and comments) never closed: (line, column, bracket)."""
+    stack: list[tuple[int, int, str]] = []
+    line, line_start = 1, 0
+    pairs = {"}": "{", ")": "("}
+    for m in _TOKENS.finditer(text):
+        tok = m.group()
+        if m.lastgroup == "punct" and tok in "{(":
+            stack.append((line, m.start() - line_start + 1, tok))
+        elif m.lastgroup == "punct" and tok in pairs:
+            if not stack or stack[-1][2] != pairs[tok]:
+                return None  # unbalanced the other way: not a missing closing bracket
+            stack.pop()
+        if "\n" in tok:
+            line += tok.count("\n")
+            line_start = m.start() + tok.rindex("\n") + 1
+    return stack[-1] if stack else None  # the innermost: the last one opened
+
+
+def _rdflib_syntax_error(text: str) -> tuple[int, int, str | None] | None:
+    """Where rdflib's SPARQL grammar fails on ``text``: (line, column, token or None at the end).
+
+    Only called once Oxigraph has refused the query, so rdflib's import costs
+    nothing on the normal path. ``None`` when rdflib reads the query.
+    """
+    try:
+        from pyparsing import ParseBaseException
+        from rdflib.plugins.sparql.parser import parseQuery
+    except ImportError:  # pragma: no cover - rdflib is a dependency
+        return None
+    try:
+        parseQuery(text)
+    except ParseBaseException as exc:
+        found = re.search(r"found (?:'(.*?)'|(end of text))", str(exc))
+        token = None if found is None or found.group(2) else found.group(1)
+        return int(exc.lineno), int(exc.col), token
+    except Exception:  # RecursionError and the like: no better place than Oxigraph's
+        return None
+    return None
 
 
 def _store_query(store: ox.Store, prepared: Prepared) -> Any:
@@ -711,7 +835,7 @@ def render_query(
 
     if prepared.info.form is not None:  # refuse a mismatched format before evaluating
         results.choose_format(prepared.info.form, fmt, default_results_format)
-    prefixes = {**PREFIXES, **prepared.info.prefixes}
+    prefixes = display_prefixes(prepared.info.prefixes)
     if prepared.allow_network and prepared.info.dataset_iris:
         import urllib.request  # noqa: F401 - imported before a fork, not in the child
 
