@@ -89,6 +89,15 @@ BAD_FACTS = {
     "fact without evidence": ('evidence = "releasing models like Llama"', 'evidence = []', "'evidence' must be"),
     "duplicate fact id": ('id = "meta-released-llama"', 'id = "meta-advocates-open-source-ai"', "duplicate fact id"),
     "bad TOML": ('subject = "Meta"\npredicate = "released"', 'subject = Meta\npredicate = "released"', "invalid TOML"),
+    "ambiguous quote": ('evidence = "releasing models like Llama"', 'evidence = "the AI Alliance"',
+                        "quote 'the AI Alliance' is in more than one place (sentences 1, 11)"),
+    "provenance class": ('class = "AIModel"', 'class = "Sentence"', "class 'Sentence' is for the records aigraph"),
+    "quote over three sentences": (
+        'evidence = "releasing models like Llama"',
+        'evidence = "despite potential misuse. The Alliance’s co-founder, IBM, likely seeks more exposure for its'
+        ' generative AI platform amidst competition from Microsoft, OpenAI, and Google. The AI Alliance’s early"',
+        "runs over sentences 7-9; split it into quotes of at most two sentences",
+    ),
 }
 
 
@@ -123,3 +132,18 @@ def test_every_quote_and_sentence_is_verbatim(built_triples) -> None:
     sentences = [t.object.value for t in built_triples if t.predicate.value == "http://www.w3.org/ns/prov#value"]
     assert len(sentences) == 12
     assert quotes and all(q in article for q in quotes + sentences)
+
+
+def test_a_quote_may_run_into_the_next_sentence(facts_copy: Path) -> None:
+    _edit(facts_copy, 'evidence = "releasing models like Llama"',
+          'evidence = "despite potential misuse. The Alliance’s co-founder"')
+    triples = build_graph(facts_copy)
+    kg = "https://w3id.org/aigraph/id/"
+    cited = {t.object.value for t in triples
+             if t.subject.value == kg + "fact-type-Llama" and t.predicate.value.endswith("#evidence")}
+    assert cited == {kg + "ai-alliance-article-s07", kg + "ai-alliance-article-s08"}
+
+
+def test_every_sentence_supports_a_fact(built_triples) -> None:
+    cited = {t.object.value for t in built_triples if t.predicate.value.endswith("ontology#evidence")}
+    assert len(cited) == 12

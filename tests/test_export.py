@@ -113,8 +113,8 @@ def test_network_formats_load_in_networkx(fmt: str, reader, runner: CliRunner, t
     result = runner.invoke(cli, ["export", "-o", str(out)])
     assert result.exit_code == 0, result.output
     g = reader(out)
-    assert g.number_of_nodes() == 39
-    assert g.number_of_edges() == 44  # 45 facts, one of them a literal (the member count)
+    assert g.number_of_nodes() == 43
+    assert g.number_of_edges() == 50  # 51 relation facts, one of them a literal (the member count)
     google = "https://w3id.org/aigraph/id/Google"
     meta = "https://w3id.org/aigraph/id/Meta"
     assert g.nodes[google]["label"] == "Google"
@@ -123,3 +123,17 @@ def test_network_formats_load_in_networkx(fmt: str, reader, runner: CliRunner, t
     assert data["label"] == "criticizes"
     assert "faced criticism from companies like Google" in data["evidence"]
     assert all(isinstance(v, str) for _, d in g.nodes(data=True) for v in d.values())
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_formats_are_byte_stable(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same graph, same bytes, on any day: NetworkX would stamp today's date into GEXF."""
+    import time
+
+    from aigraph.exporter import export
+
+    today = export(fmt)
+    real = time.strftime
+    monkeypatch.setattr(time, "strftime", lambda f, t=None: real(f, time.gmtime(0)))  # 1970-01-01
+    assert export(fmt) == today
+    assert today is not None and b"lastmodifieddate" not in today and b"1970" not in today

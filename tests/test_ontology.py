@@ -52,6 +52,7 @@ def test_aligned_to_public_vocabularies() -> None:
     assert (AIG.Topic, RDFS.subClassOf, rdflib.SKOS.Concept) in g
     assert (AIG.evidence, RDFS.subPropertyOf, rdflib.PROV.wasDerivedFrom) in g
     assert (AIG.memberOf, OWL.inverseOf, AIG.hasMember) in g
+    assert (AIG.hasMember, RDFS.subPropertyOf, org.hasMember) in g
 
 
 def test_every_ontology_term_used_by_the_data_is_declared() -> None:
@@ -70,3 +71,65 @@ def test_shapes_parse_and_target_facts() -> None:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (None, sh.targetClass, AIG.Fact) in g
     assert len(list(g.subjects(RDF.type, sh.NodeShape))) >= 4
+
+
+# str(): rdflib's URIRef.startswith takes no tuple.
+BUILT_IN = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://www.w3.org/2001/XMLSchema#",
+)
+KINDS = {
+    OWL.Class: "class",
+    OWL.ObjectProperty: "object property",
+    OWL.DatatypeProperty: "datatype property",
+    OWL.AnnotationProperty: "annotation property",
+    OWL.Ontology: "ontology",
+}
+
+
+def _declared(g: rdflib.Graph) -> dict[rdflib.URIRef, set[str]]:
+    out: dict[rdflib.URIRef, set[str]] = {}
+    for kind, name in KINDS.items():
+        for s in g.subjects(RDF.type, kind):
+            out.setdefault(s, set()).add(name)  # type: ignore[arg-type]
+    return out
+
+
+def test_every_iri_the_ontology_uses_is_declared() -> None:
+    """OWL 2 DL (Protégé, the OWL API) wants a declaration for every entity, external ones included."""
+    g = _onto()
+    declared = _declared(g)
+    annotations = {p for p, kinds in declared.items() if "annotation property" in kinds}
+    annotations |= {RDFS.label, RDFS.comment, OWL.versionInfo, OWL.versionIRI}
+    used = set()
+    for s, p, o in g:
+        used |= {s, p}
+        if p not in annotations:  # an annotation's value is a literal or an IRI, not an entity
+            used.add(o)
+    undeclared = {
+        str(x) for x in used if isinstance(x, rdflib.URIRef) and not str(x).startswith(BUILT_IN) and x not in declared
+    }
+    assert undeclared == set()
+    # No punning between property kinds (OWL 2 DL forbids it).
+    assert all(len(kinds) == 1 for kinds in declared.values()), {k: v for k, v in declared.items() if len(v) > 1}
+
+
+def test_every_predicate_and_class_of_the_data_is_declared() -> None:
+    from .conftest import GOLDEN_TTL
+
+    declared = _declared(_onto())
+    data = rdflib.Graph().parse(GOLDEN_TTL)
+    properties = {p for p in data.predicates() if not str(p).startswith(BUILT_IN)}
+    classes = {o for o in data.objects(None, RDF.type) if not str(o).startswith(BUILT_IN)}
+    assert properties and classes
+    assert {str(p) for p in properties if not declared.get(p, set()) & {"object property", "datatype property",
+                                                                        "annotation property"}} == set()
+    assert {str(c) for c in classes if "class" not in declared.get(c, set())} == set()
+    # The kind matches the use: literal values only for datatype and annotation properties.
+    for p in properties:
+        if "object property" in declared[p]:
+            assert not any(isinstance(o, rdflib.Literal) for o in data.objects(None, p)), p
+        if "datatype property" in declared[p]:
+            assert all(isinstance(o, rdflib.Literal) for o in data.objects(None, p)), p

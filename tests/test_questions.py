@@ -14,6 +14,7 @@ PREFIX aig: <https://w3id.org/aigraph/ontology#>
 PREFIX kg: <https://w3id.org/aigraph/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 
@@ -77,15 +78,50 @@ def test_which_sentence_says_google_criticizes_meta() -> None:
 
 
 def test_no_fact_without_its_sentence() -> None:
-    # Every triple about an entity is reified with evidence (SHACL checks it too).
+    # Every triple but names and the provenance records is reified with evidence,
+    # class assertions and non-aig: predicates included (SHACL checks it too).
     missing = ask(
         """SELECT ?s ?p ?o {
              ?s ?p ?o .
-             FILTER (STRSTARTS(STR(?p), STR(aig:)) && ?p NOT IN (aig:quote, aig:evidence, aig:sentenceIndex))
-             FILTER NOT EXISTS { ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aig:evidence ?e }
+             FILTER (?p NOT IN (rdfs:label, skos:prefLabel, skos:altLabel))
+             FILTER NOT EXISTS { ?s a ?record FILTER (?record IN (aig:Fact, aig:Sentence, aig:Article)) }
+             FILTER NOT EXISTS { ?f a aig:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aig:evidence ?e }
            }"""
     )
     assert missing == set()
+    assert len(ask("SELECT ?f { ?f a aig:Fact ; rdf:predicate rdf:type }")) == 43  # one per entity
+
+
+def test_what_it_aims_at() -> None:
+    assert labels("SELECT ?n { kg:AIAlliance aig:aimsTo ?g . ?g rdfs:label ?n }") >= {
+        "be complementary and additive to its members' efforts",
+        "mitigate specific risks",
+        "innovate more inclusively and rapidly",
+    }
+
+
+def test_whose_sincerity_is_doubted() -> None:
+    assert labels("SELECT ?n { ?o aig:faces kg:SkepticismAboutFoundersSincerity ; rdfs:label ?n }") == {
+        "AI Alliance",
+        "Meta",
+        "IBM",
+    }
+
+
+def test_what_meta_risks() -> None:
+    rows = ask(
+        """SELECT ?i { ?f rdf:subject kg:Meta ; rdf:predicate aig:advocates ; rdf:object kg:CalculatedRisks ;
+                          aig:evidence ?s . ?s aig:sentenceIndex ?i }"""
+    )
+    assert rows == {("7",)}
+
+
+def test_the_missing_members_rest_on_two_sentences() -> None:
+    rows = ask(
+        """SELECT ?i { ?f rdf:subject kg:AIAlliance ; rdf:predicate aig:faces ; rdf:object kg:AbsenceOfMajorAIPlayers ;
+                          aig:evidence ?s . ?s aig:sentenceIndex ?i }"""
+    )
+    assert rows == {("9",), ("11",)}
 
 
 def test_nothing_the_article_does_not_say() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,18 @@ from .conftest import GOLDEN_TTL
 
 KG = "https://w3id.org/aigraph/id/"
 AIG = "https://w3id.org/aigraph/ontology#"
+PREFIXES = """@prefix aig: <https://w3id.org/aigraph/ontology#> .
+@prefix kg: <https://w3id.org/aigraph/id/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
 
 
 def test_built_graph_conforms(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Conforms: 729 triples")
+    assert result.stdout.startswith("Conforms: 809 triples")
 
 
 def test_validate_named_files(runner: CliRunner) -> None:
@@ -27,60 +34,213 @@ def test_validate_named_files(runner: CliRunner) -> None:
     assert "Conforms" in result.stdout
 
 
-def _with(tmp_path: Path, extra: str, drop: str | None = None) -> Path:
+def _without_blocks(text: str, subject: str) -> str:
+    """The Turtle text without the blocks of subjects starting with ``subject`` (one per paragraph)."""
+    blocks = text.split("\n\n")
+    kept = [b for b in blocks if not b.startswith(subject)]
+    assert len(kept) < len(blocks), subject
+    return "\n\n".join(kept)
+
+
+def _with(tmp_path: Path, extra: str, drop: str | None = None, remove: str | None = None) -> Path:
     text = GOLDEN_TTL.read_text(encoding="utf-8")
     if drop:
         assert drop in text
         text = text.replace(drop, drop.split(" ;")[0] + " .")
+    if remove:
+        text = _without_blocks(text, remove)
     path = tmp_path / "bad.ttl"
     path.write_text(text + "\n" + extra, encoding="utf-8")
     return path
 
 
-CASES = {
+# A fact with evidence for a triple, in the built graph's shape.
+def _fact(name: str, s: str, p: str, o: str, quote: str, sentence: int = 7) -> str:
+    return (
+        f"kg:fact-{name} a aig:Fact ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;"
+        f' aig:quote "{quote}" ; aig:evidence kg:ai-alliance-article-s{sentence:02d} .\n'
+    )
+
+
+# name -> (Turtle to add, text to cut after its first " ;", subject whose block to remove, expected lines)
+CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
     "wrong domain": (
         "kg:Llama aig:memberOf kg:AIAlliance .",
         None,
-        "kg:Llama aig:memberOf kg:AIAlliance: the subject is not in the domain aig:Organization",
+        None,
+        ["kg:Llama aig:memberOf kg:AIAlliance: the subject is not in the domain aig:Organization"],
     ),
     "wrong range": (
         "kg:Meta aig:focusArea kg:Google .",
         None,
-        "kg:Meta aig:focusArea kg:Google: the object is not in the range aig:FocusArea",
+        None,
+        ["kg:Meta aig:focusArea kg:Google: the object is not in the range aig:FocusArea"],
     ),
     "fact without evidence": (
         "kg:Meta aig:competesWith kg:Google .",
         None,
-        "kg:Meta aig:competesWith kg:Google: no aig:Fact with evidence states this triple",
+        None,
+        ["kg:Meta aig:competesWith kg:Google: no aig:Fact with evidence states this triple"],
+    ),
+    "class assertion without its fact": (
+        "",
+        None,
+        "kg:fact-type-Llama ",
+        ["kg:Llama rdf:type aig:AIModel: no aig:Fact with evidence states this triple"],
+    ),
+    "a new class assertion without a fact": (
+        'kg:Stranger a aig:Company ; rdfs:label "Stranger" .',
+        None,
+        None,
+        ["kg:Stranger rdf:type aig:Company: no aig:Fact with evidence states this triple"],
+    ),
+    "a non-aig: relation without a fact": (
+        "kg:Meta org:memberOf kg:AIAlliance .",
+        None,
+        None,
+        ["kg:Meta org:memberOf kg:AIAlliance: no aig:Fact with evidence states this triple"],
+    ),
+    "a triple hidden in a fact record": (
+        "kg:fact-meta-released-llama org:memberOf kg:IBM .",
+        None,
+        None,
+        ["kg:fact-meta-released-llama org:memberOf = kg:IBM: A fact has only rdf:subject, rdf:predicate"],
+    ),
+    "a triple hidden in a sentence record": (
+        "kg:ai-alliance-article-s01 org:memberOf kg:IBM .",
+        None,
+        None,
+        ["kg:ai-alliance-article-s01 org:memberOf = kg:IBM: A sentence has only prov:value"],
     ),
     "entity without label": (
         "",
         'kg:Llama a aig:AIModel ;\n\trdfs:label "Llama" .',
-        "kg:Llama rdfs:label: An entity that facts are about has no rdfs:label",
+        None,
+        ["kg:Llama has no rdfs:label: every entity needs a label and a class"],
     ),
     "entity without class": (
-        'kg:Mystery rdfs:label "Mystery" . kg:fact-x a aig:Fact ; rdf:subject kg:Mystery ;'
-        ' rdf:predicate aig:criticizes ; rdf:object kg:Meta ; aig:quote "q" ;'
-        " aig:evidence kg:ai-alliance-article-s07 .",
+        'kg:Mystery rdfs:label "Mystery" .\n'
+        + _fact("x", "kg:Mystery", "aig:criticizes", "kg:Meta", "faced criticism from companies like Google"),
         None,
-        "kg:Mystery rdf:type: An entity that facts are about has no rdf:type",
+        None,
+        ["kg:Mystery has no rdf:type: every entity needs a label and a class"],
+    ),
+    "an entity named only as an object, without label": (
+        "kg:Meta aig:released kg:M . kg:M a aig:AIModel .\n"
+        + _fact("m1", "kg:Meta", "aig:released", "kg:M", "releasing models like Llama")
+        + _fact("m2", "kg:M", "rdf:type", "aig:AIModel", "releasing models like Llama"),
+        None,
+        None,
+        ["kg:M has no rdfs:label: every entity needs a label and a class"],
+    ),
+    "a term the ontology lacks": (
+        "kg:Meta aig:notATerm kg:IBM .\n" + _fact("n", "kg:Meta", "aig:notATerm", "kg:IBM", "Meta and IBM", 12),
+        None,
+        None,
+        ["aig:notATerm is not a term of the aigraph ontology"],
+    ),
+    "a quote that is not in its sentence": (
+        'kg:fact-meta-released-llama aig:quote "Meta released Llama 2" .',
+        None,
+        None,
+        ["kg:fact-meta-released-llama: a quote is not in its evidence sentence(s): Meta released Llama 2"],
     ),
     "fact without sentence": (
         "kg:fact-y a aig:Fact ; rdf:subject kg:Meta ; rdf:predicate aig:criticizes ; rdf:object kg:IBM ;"
         ' aig:quote "q" .',
         None,
-        "A fact has no evidence sentence",
+        None,
+        ["kg:fact-y aig:evidence: A fact has no evidence sentence"],
+    ),
+    "blank nodes": (
+        "[] aig:memberOf kg:AIAlliance . kg:Meta aig:criticizes [ a aig:Company ] .",
+        None,
+        None,
+        [
+            "_:b1 aig:memberOf kg:AIAlliance: no aig:Fact with evidence states this triple",
+            "kg:Meta aig:criticizes _:b2: no aig:Fact with evidence states this triple",
+            "_:b2 has no rdfs:label",
+        ],
     ),
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_shapes_catch(case: str, runner: CliRunner, tmp_path: Path) -> None:
-    extra, drop, expected = CASES[case]
-    result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra, drop))])
-    assert result.exit_code == 1, result.output
-    assert result.stdout.startswith("Does not conform")
-    assert expected in result.stdout
+@pytest.fixture(scope="module")
+def report_of_all_cases(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
+    """One validation of the built graph with every case's mistake in it (each names its own nodes)."""
+    text = GOLDEN_TTL.read_text(encoding="utf-8")
+    for extra, drop, remove, _ in CASES.values():
+        if drop:
+            assert drop in text
+            text = text.replace(drop, drop.split(" ;")[0] + " .")
+        if remove:
+            text = _without_blocks(text, remove)
+        text += "\n" + extra
+    path = tmp_path_factory.mktemp("validate") / "bad.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    return result.exit_code, result.stdout
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_shapes_catch(case: str, report_of_all_cases: tuple[int, str]) -> None:
+    code, report = report_of_all_cases
+    assert code == 1 and report.startswith("Does not conform"), report
+    for line in CASES[case][3]:
+        assert f"  Violation: {line}" in report, report
+    # Readable: prefixed names, no raw blank-node ids.
+    assert not re.search(r"[0-9a-f]{16,}", report), report
+
+
+def test_one_mistake_one_exit_code(runner: CliRunner, tmp_path: Path) -> None:
+    extra, drop, remove, expected = CASES["class assertion without its fact"]
+    result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra, drop, remove))])
+    assert result.exit_code == 1
+    assert result.stdout == f"Does not conform: 1 result(s).\n  Violation: {expected[0]}.\n"
+
+
+def test_every_class_assertion_needs_its_fact(runner: CliRunner, tmp_path: Path) -> None:
+    text = _without_blocks(GOLDEN_TTL.read_text(encoding="utf-8"), "kg:fact-type-")
+    path = tmp_path / "no-type-facts.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    entities = len(re.findall(r"^kg:fact-type-", GOLDEN_TTL.read_text(encoding="utf-8"), re.MULTILINE))
+    assert f"Does not conform: {entities} result(s)." in result.stdout
+    assert "kg:Google rdf:type aig:Company: no aig:Fact with evidence states this triple." in result.stdout
+
+
+def test_a_bare_class_assertion_fails(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bare.ttl"
+    path.write_text(PREFIXES + 'kg:A a aig:Company ; rdfs:label "A" .\n', encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "Does not conform: 1 result(s).\n"
+        "  Violation: kg:A rdf:type aig:Company: no aig:Fact with evidence states this triple.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "releasing   models\\n like Llama ",  # whitespace differs
+        "despite potential misuse. The Alliance’s co-founder",  # runs into the next evidence sentence
+    ],
+)
+def test_quotes_compare_whitespace_aside_and_may_cross_one_boundary(
+    quote: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    extra = f'kg:fact-meta-released-llama aig:quote "{quote}" ; aig:evidence kg:ai-alliance-article-s08 .'
+    result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_quote_across_sentences_that_are_not_its_evidence_fails(runner: CliRunner, tmp_path: Path) -> None:
+    extra = 'kg:fact-meta-released-llama aig:quote "despite potential misuse. The Alliance’s co-founder" .'
+    result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
+    assert result.exit_code == 1
+    assert "kg:fact-meta-released-llama: a quote is not in its evidence sentence(s)" in result.stdout
 
 
 def test_validate_refuses_unparsable_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -54,10 +54,21 @@ class ArticleText:
     def find(self, quote: str) -> list[Sentence]:
         """Return the sentence(s) a quote comes from; empty if it is not verbatim.
 
-        A quote may span sentences; whitespace differences are ignored.
+        A quote may span sentences; whitespace differences are ignored. Where
+        the quote occurs in several places, the first is returned (see
+        :meth:`places`).
 
         >>> ArticleText("One two. Three four.").find("two. Three")
         [Sentence(index=1, text='One two.'), Sentence(index=2, text='Three four.')]
+        """
+        found = self.places(quote)
+        return list(found[0]) if found else []
+
+    def places(self, quote: str) -> list[tuple[Sentence, ...]]:
+        """Every distinct run of sentences the quote occurs in, in article order.
+
+        >>> [[s.index for s in run] for run in ArticleText("AI here. AI there.").places("AI")]
+        [[1], [2]]
         """
         q = normalize(quote)
         if not q:
@@ -69,12 +80,16 @@ class ArticleText:
                 joined += " "
             starts.append(len(joined))
             joined += s.text
+        runs: list[tuple[Sentence, ...]] = []
         at = joined.find(q)
-        if at < 0:
-            return []
-        end = at + len(q)
-        return [
-            s
-            for s, start in zip(self.sentences, starts, strict=True)
-            if start < end and start + len(s.text) > at
-        ]
+        while at >= 0:
+            end = at + len(q)
+            run = tuple(
+                s
+                for s, start in zip(self.sentences, starts, strict=True)
+                if start < end and start + len(s.text) > at
+            )
+            if run not in runs:
+                runs.append(run)
+            at = joined.find(q, at + 1)
+        return runs

@@ -110,6 +110,17 @@ def _value_problem(value: str | int | float | bool | None, datatype: str | None)
     return None
 
 
+def _span(run: tuple[Sentence, ...]) -> str:
+    """``4`` or ``4-5``: the sentences one occurrence of a quote covers."""
+    first, last = run[0].index, run[-1].index
+    return str(first) if first == last else f"{first}-{last}"
+
+
+# The builder writes these records itself; an entity of one of these classes
+# would be checked as a provenance record, not as an entity.
+_PROVENANCE_CLASSES = {AIG + "Fact", AIG + "Sentence", AIG + "Article"}
+
+
 class _Builder:
     def __init__(self, facts: FactsFile, article: ArticleText, onto: Ontology) -> None:
         self.facts = facts
@@ -127,15 +138,32 @@ class _Builder:
     def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
         found: dict[int, Sentence] = {}
         for quote in quotes:
-            sentences = self.article.find(quote)
-            if not sentences:
-                short = quote if len(quote) <= 80 else quote[:77] + "..."
+            places = self.article.places(quote)
+            short = quote if len(quote) <= 80 else quote[:77] + "..."
+            if not places:
                 raise AigraphError(
                     f"quote is not in the article {self.article.path}: {short!r}",
                     path=self.facts.path,
                     line=line,
                 )
-            found.update((s.index, s) for s in sentences)
+            if len(places) > 1:
+                # The facts file cannot say which place is meant: citing the first would be a guess.
+                where = ", ".join(_span(run) for run in places)
+                raise AigraphError(
+                    f"quote {short!r} is in more than one place (sentences {where});"
+                    " quote more words so that it matches one place",
+                    path=self.facts.path,
+                    line=line,
+                )
+            if len(places[0]) > 2:
+                # The SHACL shapes check a quote against at most two consecutive sentences.
+                raise AigraphError(
+                    f"quote {short!r} runs over sentences {_span(places[0])};"
+                    " split it into quotes of at most two sentences",
+                    path=self.facts.path,
+                    line=line,
+                )
+            found.update((s.index, s) for s in places[0])
         return [found[i] for i in sorted(found)]
 
     def reify(
@@ -180,13 +208,24 @@ class _Builder:
             self.add(iri, PROV + "value", ox.Literal(sent.text))
             self.add(iri, PROV + "wasQuotedFrom", self.art)
 
+        known = sorted(
+            t.iri[len(AIG) :]
+            for t in self.onto.classes
+            if t.iri.startswith(AIG) and not _PROVENANCE_CLASSES & set(self.onto.ancestors(t.iri))
+        )
         for ent in self.facts.entities.values():
             cls = self.onto.local(ent.cls, "class")
             if cls is None:
-                known = sorted(t.iri[len(AIG) :] for t in self.onto.classes if t.iri.startswith(AIG))
                 raise AigraphError(
                     f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology{_did_you_mean(ent.cls, known)}"
                     f" (classes: {', '.join(known)})",
+                    path=self.facts.path,
+                    line=ent.at("class"),
+                )
+            if _PROVENANCE_CLASSES & set(self.onto.ancestors(cls.iri)):
+                raise AigraphError(
+                    f"entity {ent.id!r}: class {ent.cls!r} is for the records aigraph writes itself"
+                    f" (facts, sentences, articles), not for entities (classes: {', '.join(known)})",
                     path=self.facts.path,
                     line=ent.at("class"),
                 )
@@ -203,7 +242,9 @@ class _Builder:
             if prop is None or prop.kind == "class":
                 raise AigraphError(
                     f"fact {fact.id!r}: predicate {fact.predicate!r} is not a property of the ontology"
-                    + _did_you_mean(fact.predicate, [t.iri[len(AIG) :] for t in self.onto.properties]),
+                    + _did_you_mean(
+                        fact.predicate, [t.iri[len(AIG) :] for t in self.onto.properties if t.iri.startswith(AIG)]
+                    ),
                     path=self.facts.path,
                     line=fact.at("predicate"),
                 )

@@ -48,9 +48,17 @@ def _network(quads: Sequence[ox.Quad], fmt: str) -> bytes:
     if fmt == "graphml":
         nx.write_graphml(g, buf, named_key_ids=True)
     else:
+        from networkx.readwrite.gexf import GEXFWriter
+
         for i, (_, _, _, d) in enumerate(g.edges(keys=True, data=True)):
             d["id"] = f"e{i}"
-        nx.write_gexf(g, buf)
+        writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+        # NetworkX stamps today's date here (optional in GEXF): the same graph must give the same bytes.
+        meta = writer.xml.find("meta")
+        if meta is not None:
+            meta.attrib.pop("lastmodifieddate", None)
+        writer.add_graph(g)
+        writer.write(buf)
     return escape_cr(buf.getvalue())
 
 

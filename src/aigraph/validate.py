@@ -66,6 +66,28 @@ def _shorten_all(text: str) -> str:
     return re.sub(r"https?://[^\s<>\"]*[^\s<>\".,;:)]", lambda m: _short(m.group(0)), text)
 
 
+def _blank_names(data: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
+    """``_:b1``, ``_:b2``, ... for blank nodes in the order they first appear.
+
+    A parser gives blank nodes random 32-digit ids, so a report naming them by
+    id would point nowhere; the order of appearance points into the file. Short
+    ids (made by hand through the API) are left alone: they are readable, and
+    renaming them inside messages could hit ordinary words.
+    """
+    names: dict[str, str] = {}
+    for t in data:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.BlankNode) and len(term.value) >= 16 and term.value not in names:
+                names[term.value] = f"_:b{len(names) + 1}"
+    return names
+
+
+def _name_blanks(text: str, names: dict[str, str]) -> str:
+    if not names:
+        return text
+    return re.sub(r"[A-Za-z0-9_]{16,}", lambda m: names.get(m.group(0), m.group(0)), text)
+
+
 def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-def]
     """Copy pyoxigraph triples (or the default graph of quads) into an rdflib Graph."""
     import rdflib
@@ -131,20 +153,25 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
             raise AigraphError(
                 "the data nests too deeply for the SHACL validator (pyshacl); nothing was checked"
             ) from None
+    if not isinstance(results_graph, rdflib.Graph):  # pyshacl refused the shapes themselves
+        raise AigraphError(f"the SHACL shapes cannot be used: {results_graph}")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    blank = _blank_names(data)
     results = []
     for node in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
 
         def get(p, node=node):  # type: ignore[no-untyped-def]
             v = results_graph.value(node, p)
-            return None if v is None else str(v)
+            if v is None:
+                return None
+            return blank.get(str(v), str(v)) if isinstance(v, rdflib.BNode) else str(v)
 
         results.append(
             Result(
                 focus=get(sh.focusNode) or "",
                 path=get(sh.resultPath),
                 value=get(sh.value),
-                message=_shorten_all(get(sh.resultMessage) or "constraint violated"),
+                message=_name_blanks(_shorten_all(get(sh.resultMessage) or "constraint violated"), blank),
                 severity=(get(sh.resultSeverity) or "Violation").rsplit("#", 1)[-1],
             )
         )
