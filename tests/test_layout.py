@@ -8,7 +8,7 @@ from collections import deque
 import numpy as np
 import pytest
 
-from aigraph.layout import BIG_PIECE, DENSE, _blur, _Hops, close_pairs, positions
+from aigraph.layout import BIG_PIECE, DENSE, _blur, _Hops, close_pairs, place, positions
 
 
 @pytest.mark.parametrize("n, reach", [(0, 1.0), (1, 1.0), (2, 0.5), (300, 0.7), (2000, 1.0), (400, 50.0)])
@@ -96,3 +96,86 @@ def test_positions_keep_neighbours_near(side: int) -> None:
     far = np.sqrt(((xy[: n // 2] - xy[n // 2 :][::-1]) ** 2).sum(axis=1))
     # A grid stays a grid: linked nodes sit close, nodes across it far apart.
     assert np.median(edge) * side / 4 < np.median(far)
+
+
+def _boxes_of(pos: list[tuple[int, int]], boxes: list[tuple[float, float, float]], above: list[bool]) -> np.ndarray:
+    """Label boxes (x0, y0, x1, y1) where the page draws them: below a node, or above it."""
+    out = []
+    for (x, y), (w, h, off), up in zip(pos, boxes, above, strict=True):
+        cy = y - off if up else y + off
+        out.append((x - w / 2, cy - h / 2, x + w / 2, cy + h / 2))
+    return np.array(out)
+
+
+def _crosses(box: np.ndarray, a: np.ndarray, b: np.ndarray, samples: int = 200) -> bool:
+    t = np.linspace(0.02, 0.98, samples)[:, None]
+    points = a + t * (b - a)
+    inside = (points[:, 0] > box[0]) & (points[:, 0] < box[2]) & (points[:, 1] > box[1]) & (points[:, 1] < box[3])
+    return bool(inside.any())
+
+
+@pytest.mark.parametrize("leaves, links", [(6, 0), (30, 0), (30, 3), (80, 2)])
+def test_leaves_fan_out_clear_of_each_other_and_of_every_spoke(leaves: int, links: int) -> None:
+    """A hub's labelled leaves: no two label boxes meet, no spoke or link runs through a box,
+    and a leaf above its hub has its label above it (away from its spoke)."""
+    rng = np.random.default_rng(leaves + links)
+    n = 1 + links + leaves
+    pairs = sorted(
+        [(0, i) for i in range(1, n)] + [(i, i + 1) for i in range(1, links)] + ([(1, links)] if links > 2 else [])
+    )
+    boxes: list[tuple[float, float, float]] = [(150.0, 40.0, 0.0)] + [(70.0, 36.0, 0.0)] * links
+    for _ in range(leaves):
+        width, lines = float(rng.integers(40, 180)), int(rng.integers(1, 4))
+        height = 24 + 4 + 14 * lines
+        boxes.append((width + 6, height + 4.0, height / 2 - 12))
+    keys = [("", f"n{i}", i) for i in range(n)]
+    edges = [(a, b, 0.0, 60.0) for a, b in pairs]
+    placed = place(n, pairs, keys, boxes=boxes, edges=edges)
+    assert place(n, pairs, keys, boxes=boxes, edges=edges) == placed  # deterministic
+    xy = np.array(placed.xy, dtype=float)
+    drawn = _boxes_of(placed.xy, boxes, placed.above)
+    for i in range(1, n):
+        for j in range(i + 1, n):
+            a, b = drawn[i], drawn[j]
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (i, j)
+    for a, b in pairs:
+        for k in range(n):
+            if k not in (a, b):
+                assert not _crosses(drawn[k], xy[a], xy[b]), (a, b, k)
+    first = links + 1
+    for k in range(first, n):
+        dy = xy[k, 1] - xy[0, 1]
+        if placed.above[k]:
+            assert dy < 0
+        elif dy < -0.5 * abs(xy[k, 0] - xy[0, 0]):
+            raise AssertionError(f"leaf {k} well above its hub keeps its label below")
+
+
+def test_no_linked_pair_is_level() -> None:
+    """vis-network 9.1.2 draws the label of an edge pointing exactly right to left at the origin."""
+    rng = np.random.default_rng(9)
+    n = 400
+    raw = rng.integers(0, n, size=(900, 2))
+    pairs = np.unique(np.sort(raw[raw[:, 0] != raw[:, 1]], axis=1), axis=0)
+    keys = [("", f"n{i}", i) for i in range(n)]
+    for boxes in (None, [(60.0, 40.0, 10.0)] * n):
+        pos = positions(n, pairs, keys, boxes=boxes)
+        level = [(a, b) for a, b in pairs.tolist() if pos[a][1] == pos[b][1]]
+        assert level == []
+    # Two nodes alone are laid out side by side: no longer exactly level.
+    assert (
+        positions(2, [(0, 1)], [("", "a", 0), ("", "b", 1)])[0][1]
+        != positions(2, [(0, 1)], [("", "a", 0), ("", "b", 1)])[1][1]
+    )
+
+
+def test_boxes_are_pushed_off_edges_and_labels() -> None:
+    """A node whose label sits on another edge, or on its relation label, moves off it."""
+    from aigraph.layout import _clear_edges
+
+    pos = np.array([[0.0, 0.0], [400.0, 0.0], [200.0, 5.0], [200.0, 300.0]])
+    boxes = np.array([[60.0, 30.0, 0.0], [60.0, 30.0, 0.0], [80.0, 30.0, 0.0], [60.0, 30.0, 0.0]])
+    edges = [(0, 1, 0.0, 70.0), (2, 3, 0.0, 0.0)]
+    out = _clear_edges(pos, boxes, edges)
+    assert abs(out[2, 1]) >= 15 + 10  # half its box plus half a label off the line
+    assert np.allclose(out[[0, 1]], pos[[0, 1]])

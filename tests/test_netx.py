@@ -156,3 +156,84 @@ def test_edges_are_the_distinct_resource_triples(triples: list[tuple[str, str, s
     for s, p, o in triples:
         if isinstance(o, ox.Literal):
             assert o.value in g.nodes[s][p.replace(RDFS, "rdfs:")] or o.value == g.nodes[s]["label"]
+
+
+def test_vocabulary_is_folded_out() -> None:
+    """Classes, properties and ontologies the data declares name things: they are not nodes."""
+    import aigraph
+
+    alone, with_ontology = to_networkx(load_quads()), to_networkx(aigraph.load())
+    assert set(with_ontology) == set(alone)
+    assert with_ontology.number_of_edges() == alone.number_of_edges()
+    text = b"""@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix ex: <http://example.org/> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        foaf:knows a rdf:Property ; rdfs:label "is acquainted with" ; rdfs:domain foaf:Person .
+        foaf:Person a rdfs:Class ; rdfs:label "Human being" ; rdfs:subClassOf foaf:Agent .
+        ex:C a owl:Class ; rdfs:label "Club" ; rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:has ;
+            owl:someValuesFrom ex:D ] .
+        ex:rel a owl:ObjectProperty, owl:SymmetricProperty ; rdfs:label "plays with" .
+        ex:onto a owl:Ontology ; rdfs:label "An ontology" ; ex:license <http://example.org/licence> .
+        ex:alice a foaf:Person ; foaf:knows ex:bob ; ex:rel ex:chess .
+        ex:chess a ex:C .
+        ex:bob a foaf:Person ; ex:likes ex:C .
+    """
+    g = to_networkx(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    # ex:C stays: data links to it (ex:bob likes it); the rest are vocabulary.
+    assert set(g) == {EX + "alice", EX + "bob", EX + "chess", EX + "C"}
+    assert g.nodes[EX + "alice"]["class_label"] == "Human being"
+    assert g.nodes[EX + "chess"]["class_label"] == "Club"
+    assert g.edges[EX + "alice", EX + "bob", FOAF + "knows"]["label"] == "is acquainted with"
+    assert g.edges[EX + "alice", EX + "chess", EX + "rel"]["label"] == "plays with"
+    assert fold(ox.parse(text, format=ox.RdfFormat.TURTLE)).vocabulary.terms[EX + "rel"].characteristics == [
+        "Symmetric"
+    ]
+
+
+def test_blank_nodes_get_readable_stable_labels() -> None:
+    text = (
+        b"@prefix ex: <http://example.org/> . ex:a ex:p [ ex:q [ ex:r ex:b ] ] . [] ex:s ex:a ."
+        b" [ ex:t 'x' ; ex:name 'Named' ] ex:u ex:a ."
+    )
+    first = to_networkx(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    second = to_networkx(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    labels = sorted(d["label"] for _, d in first.nodes(data=True))
+    assert labels == sorted(d["label"] for _, d in second.nodes(data=True))
+    assert labels == ["a", "b", "blank node 1", "blank node 2", "blank node 3", "blank node 4"]
+
+
+def test_an_rdflib_graph_works_and_other_things_are_refused() -> None:
+    import pytest
+    import rdflib
+
+    text = '@prefix ex: <http://example.org/> . ex:a ex:knows ex:b, [ ex:name "B"@en ] ; ex:age 3 .'
+    ours = to_networkx(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    theirs = to_networkx(rdflib.Graph().parse(data=text, format="turtle"))
+    assert sorted(d["label"] for _, d in theirs.nodes(data=True)) == sorted(
+        d["label"] for _, d in ours.nodes(data=True)
+    )
+    assert theirs.nodes[EX + "a"][EX + "age"] == ["3"]
+    assert theirs.number_of_edges() == ours.number_of_edges() == 2
+    for bad in ([1, 2], "text", [("a", "b", "c")]):
+        with pytest.raises(TypeError):
+            to_networkx(bad)
+
+
+def test_literal_languages_and_datatypes_are_kept() -> None:
+    from aigraph.netx import stringify
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    quads = [
+        q(EX + "a", EX + "name", ox.Literal("Ana", language="es")),
+        q(EX + "a", EX + "name", ox.Literal("Anna")),
+        q(EX + "a", EX + "age", ox.Literal("42", datatype=ox.NamedNode(xsd + "integer"))),
+        q(EX + "a", EX + "note", ox.Literal("plain")),
+        q(EX + "a", EX + "knows", EX + "b"),
+    ]
+    node = to_networkx(quads).nodes[EX + "a"]
+    assert node[EX + "name"] == ["Ana", "Anna"] and node[EX + "age"] == ["42"]
+    assert node["datatypes"] == {EX + "name": ["@es", ""], EX + "age": ["xsd:integer"]}
+    assert "datatypes" not in to_networkx(quads).nodes[EX + "b"]
+    flat = stringify(to_networkx(quads)).nodes[EX + "a"]
+    assert all(isinstance(v, str) for v in flat.values())

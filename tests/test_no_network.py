@@ -359,6 +359,10 @@ def test_data_never_reaches_out(name: str, command: str, world: World) -> None:
             refused(result, REFUSAL)
             assert result.stderr.startswith(f"aigraph: error: {path}")
             assert list(world.out.iterdir()) == []
+        elif command == "validate":  # a report on plain data (which states no aig:Fact), not a refusal
+            assert result.exit_code in (0, 1) and result.stderr == "", (result.exit_code, result.stderr)
+            assert result.stdout.startswith(("Conforms", "Does not conform")), result.stdout[:300]
+            assert SECRET not in result.stdout
         else:
             worked(result)
         outputs_hold_no_secret(world)

@@ -289,3 +289,139 @@ def test_same_bytes_across_processes(tmp_path: Path) -> None:
         subprocess.run(command, env=env, check=True, capture_output=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+# ----------------------------------------------------------------------------- styles and labels
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour, for telling colours apart as eyes do."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_every_relation_of_the_ontology_looks_different() -> None:
+    """Colour and dashes tell each relation apart: two with one dash pattern differ clearly in colour."""
+    import itertools
+    import math
+
+    from aigraph.ontology import load_ontology
+
+    onto = load_ontology()
+    relations = sorted(
+        iri[len(AIG) :]
+        for iri, term in onto.terms.items()
+        if iri.startswith(AIG) and term.kind == "object" and term.range != AIG + "Sentence"
+    )
+    styles = view_module._AIG_RELATION_STYLE
+    assert set(relations) <= set(styles), set(relations) - set(styles)
+    for a, b in itertools.combinations(relations, 2):
+        (ca, da, _), (cb, db, _) = styles[a], styles[b]
+        if da == db:
+            assert math.dist(_lab(ca), _lab(cb)) >= 25, (a, b)
+    data = page_data(render_html(load_quads()))
+    legend = {(r["color"], json.dumps(r["dashes"])) for r in data["relations"]}
+    assert len(legend) == len(data["relations"])
+
+
+def test_each_fan_of_spokes_is_labelled_once(built_html: bytes) -> None:
+    """A hub's spokes of one relation show one label until one zooms in; other edges show theirs."""
+    data = page_data(built_html)
+    fans: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    degree: dict[int, set[int]] = {}
+    for e in data["edges"]:
+        degree.setdefault(e["from"], set()).add(e["to"])
+        degree.setdefault(e["to"], set()).add(e["from"])
+    for e in data["edges"]:
+        ends = [n for n in (e["from"], e["to"]) if len(degree[n]) == 1]
+        if len(ends) == 1:
+            hub = e["to"] if ends[0] == e["from"] else e["from"]
+            fans.setdefault((hub, e["r"]), []).append(e)
+    assert any(len(fan) > 2 for fan in fans.values())
+    quiet = view_module._EDGE_LABEL_NEAR
+    for fan in fans.values():
+        loud = [e for e in fan if e.get("scaling", {}).get("label", {}).get("drawThreshold") != quiet]
+        assert len(loud) == 1
+    in_fans = {e["id"] for fan in fans.values() for e in fan}
+    assert all("scaling" not in e for e in data["edges"] if e["id"] not in in_fans)
+    assert data["options"]["edges"]["scaling"]["label"]["drawThreshold"] < quiet
+
+
+@pytest.mark.parametrize("source", ["ours", "people", "random"])
+def test_no_edge_is_level(source: str) -> None:
+    """vis-network 9.1.2 misplaces the label of an edge pointing exactly right to left."""
+    import random
+
+    if source == "ours":
+        quads = load_quads()
+    elif source == "people":
+        text = "@prefix ex: <http://example.org/> . " + " ".join(
+            f"ex:p{i} ex:knows ex:p{(i * 7 + 3) % 40}, ex:p{(i + 1) % 40} ." for i in range(40)
+        )
+        quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    else:
+        rng = random.Random(5)
+        quads = [
+            ox.Quad(
+                ox.NamedNode(f"{EX}n{rng.randrange(300)}"),
+                ox.NamedNode(EX + "p"),
+                ox.NamedNode(f"{EX}n{rng.randrange(300)}"),
+            )
+            for _ in range(500)
+        ]
+    data = page_data(render_html(quads))
+    ys = [n["y"] for n in data["nodes"]]
+    level = [(e["from"], e["to"]) for e in data["edges"] if e["from"] != e["to"] and ys[e["from"]] == ys[e["to"]]]
+    assert level == []
+
+
+def test_vocabulary_is_named_not_drawn() -> None:
+    """The ontology beside the graph names classes and relations; it adds no nodes."""
+    import aigraph
+
+    with_ontology = page_data(render_html(aigraph.load()))
+    alone = page_data(render_html(load_quads()))
+    assert len(with_ontology["nodes"]) == len(alone["nodes"])
+    legend = {c["label"] for c in with_ontology["classes"]}
+    assert not legend & {"Class", "ObjectProperty", "Ontology", "DatatypeProperty"}
+
+
+def test_open_in_browser_says_whether_a_browser_took_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aigraph.view import open_in_browser
+
+    out = tmp_path / "v.html"
+    out.write_text("<!DOCTYPE html>")
+    asked: list[str] = []
+    for answer in (True, False):
+        monkeypatch.setattr("webbrowser.open", lambda url, *a, answer=answer, **k: asked.append(url) or answer)
+        assert open_in_browser(out) is answer
+    assert asked == [out.resolve().as_uri()] * 2
+    result = write_view(out, open_browser=True)
+    assert result.opened is False  # the last answer above
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: True)
+    assert write_view(out, open_browser=True).opened is True
+    assert write_view(out).opened is False
+
+
+def test_open_says_where_the_page_is_when_no_browser_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+
+    def no_browser(path: str | Path) -> bool:
+        opened.append(str(path))
+        return False
+
+    monkeypatch.setattr(view_module, "open_in_browser", no_browser)
+    out = tmp_path / "v.html"
+    result = CliRunner().invoke(cli, ["view", "-o", str(out), "--open"])
+    assert result.exit_code == 0 and out.is_file() and opened == [str(out)]
+    assert result.stderr.splitlines()[-1] == f"aigraph: warning: no web browser could be started; open {out.as_uri()}"
+    result = CliRunner().invoke(cli, ["view", "-o", "-", "--open"])
+    assert result.exit_code == 2 and "--open needs a file to open" in result.stderr and result.stdout == ""

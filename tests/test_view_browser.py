@@ -8,6 +8,7 @@ each console message (no errors) and each dialog (none may open). A missing
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -327,8 +328,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(browser: Any, tmp_path: Pat
     assert result.exit_code == 0, result.output
     g = to_networkx(load_quads([data]))
     opened = open_page(browser, out)
-    # The four resources, plus the class and the property the file declares.
-    assert opened.js("window.aigraph.counts()")["nodes"] == g.number_of_nodes() == 6
+    # The four resources; the class and the property the file declares name them, undrawn.
+    assert opened.js("window.aigraph.counts()")["nodes"] == g.number_of_nodes() == 4
     assert opened.js("document.getElementById('heading').textContent") == f"{SCRIPT} {IMG} {HREF}"
     assert opened.page.title() == f"{SCRIPT} {IMG} {HREF}"
     legend = opened.js("Array.from(document.querySelectorAll('.keys .name')).map(e => e.textContent)")
@@ -525,4 +526,204 @@ def test_committed_view_opens(browser: Any) -> None:
     opened = open_page(browser, ROOT / "graphs" / "ai-alliance.html")
     data = json.loads(opened.js("document.getElementById('aigraph-data').textContent"))
     assert opened.js("window.aigraph.counts()")["nodes"] == len(data["nodes"]) > 30
+    opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- every edge can be hovered
+
+# The edge whose tooltip vis-network would show at a canvas point: none if a node is there,
+# else the last edge (in drawing order) within 10 canvas units, as its popup code decides.
+TOOLTIP_OWNER = """
+function tooltipOwner(net, c) {
+  const body = net.body, box = {left: c.x, top: c.y, right: c.x, bottom: c.y};
+  for (const i of body.nodeIndices) {
+    if (!body.nodes[i].options.hidden && body.nodes[i].isOverlappingWith(box)) return null;
+  }
+  let last = null;
+  for (const j of body.edgeIndices) {
+    const e = body.edges[j];
+    if (e.connected && !e.options.hidden && e.isOverlappingWith(box)) last = j;
+  }
+  return last;
+}"""
+
+
+def own_stretches(opened: Opened) -> dict[int, tuple[float, float]]:
+    """For each edge, the longest stretch between 25% and 75% of its length whose points show
+    that edge's tooltip and no other: its length in screen pixels and its middle (t)."""
+    found = opened.js(
+        "() => {"
+        + TOOLTIP_OWNER
+        + """
+          const net = window.aigraph.network, body = net.body, out = {};
+          for (const j of body.edgeIndices) {
+            const e = body.edges[j];
+            if (e.fromId === e.toId) continue;
+            let best = [0, 0.5], run = 0, start = 0;
+            const samples = 81;
+            for (let k = 0; k < samples; k++) {
+              const t = 0.25 + 0.5 * k / (samples - 1);
+              if (tooltipOwner(net, e.edgeType.getPoint(t)) === j) {
+                if (run === 0) start = t;
+                run++;
+                const len = (t - start) * Math.hypot(e.to.x - e.from.x, e.to.y - e.from.y) * net.getScale();
+                if (len > best[0]) best = [len, (start + t) / 2];
+              } else run = 0;
+            }
+            out[j] = best;
+          }
+          return out;
+        }"""
+    )
+    return {int(j): (float(v[0]), float(v[1])) for j, v in found.items()}
+
+
+def test_every_edge_of_our_graph_can_be_hovered(browser: Any, ours: tuple[Path, nx.MultiDiGraph]) -> None:
+    """No edge runs under another or through a node for all its middle: each has a stretch of its
+    own, and hovering there shows that edge's sentence."""
+    path, g = ours
+    opened = open_page(browser, path)
+    stretches = own_stretches(opened)
+    assert len(stretches) == g.number_of_edges()
+    short = {j: round(v[0], 1) for j, v in stretches.items() if v[0] < 12}
+    assert short == {}, f"edges without 12 px of their own to hover: {short}"
+    box = opened.js(
+        "(() => { const b = document.getElementById('graph').getBoundingClientRect(); return [b.left, b.top]; })()"
+    )
+    tooltip = opened.page.locator("div.vis-tooltip")
+    for j, (_length, t) in sorted(stretches.items()):
+        x, y = opened.js(
+            "([j, t]) => { const net = window.aigraph.network;"
+            " const d = net.canvasToDOM(net.body.edges[j].edgeType.getPoint(t));"
+            " return [d.x, d.y]; }",
+            [j, t],
+        )
+        title = opened.js(f"window.aigraph.edges.get({j}).title")
+        opened.page.mouse.move(box[0] + x + 25, box[1] + y + 25)
+        opened.page.mouse.move(box[0] + x, box[1] + y, steps=3)
+        opened.page.wait_for_function(
+            "first => { const e = document.querySelector('div.vis-tooltip');"
+            " return e && e.style.visibility !== 'hidden' && e.innerText.startsWith(first); }",
+            arg=title.split("\n")[0],
+            timeout=5000,
+        )
+        assert tooltip.inner_text().split("\n")[0] == title.split("\n")[0]
+    opened.check_clean()
+
+
+def test_relation_labels_show_once_per_fan_and_all_when_zoomed(
+    browser: Any, ours: tuple[Path, nx.MultiDiGraph]
+) -> None:
+    path, _g = ours
+    opened = open_page(browser, path)
+    # What vis-network decides to draw at the scale it opened at, and at a close zoom.
+    probe = """() => { const net = window.aigraph.network, s = net.getScale();
+      return net.body.edgeIndices.filter(j => { const e = net.body.edges[j];
+        return e.options.label && 12 * s >= e.options.scaling.label.drawThreshold; }).length; }"""
+    shown, total = opened.js(probe), opened.js("window.aigraph.edges.length")
+    relations = opened.js("new Set(window.aigraph.edges.get().map(e => e.r)).size")
+    assert relations <= shown < total
+    opened.js("window.aigraph.network.moveTo({scale: 1.0})")
+    assert opened.js(probe) == total
+    opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- labels of level edges
+
+
+def test_a_level_edge_keeps_its_label(browser: Any, tmp_path: Path) -> None:
+    """vis-network 9.1.2 draws the label of an edge pointing exactly right to left at the canvas
+    origin: the layout makes no such edge, and the page keeps the label in place if a drag does."""
+    ex = "http://example.org/level/"
+
+    def t(s: str, p: str, o: str) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(ex + s), ox.NamedNode(ex + p), ox.NamedNode(ex + o))
+
+    quads = [t("alice", "knows", "bob"), t("alice", "likes", "carol"), t("bob", "sees", "dave")]
+    path, _ = write_page(tmp_path, quads)
+    data = json.loads(re.search(rb'id="aigraph-data">(.*?)</script>', path.read_bytes(), re.S).group(1))  # type: ignore[union-attr]
+    ys = {n["id"]: n["y"] for n in data["nodes"]}
+    assert all(ys[e["from"]] != ys[e["to"]] for e in data["edges"]), "the layout made a level edge"
+    opened = open_page(browser, path, width=1000, height=700)
+    ids = {n: node_id(opened, n) for n in ("alice", "bob", "carol", "dave")}
+    # Drag-like: Bob exactly level with Alice, to her left, far from the canvas origin.
+    opened.js(
+        """ids => { const net = window.aigraph.network;
+          net.moveNode(ids.alice, 400, 200); net.moveNode(ids.bob, 100, 200);
+          net.moveNode(ids.carol, 500, 420); net.moveNode(ids.dave, 100, 420);
+          window.aigraph.nodes.update([{id: ids.alice, label: ' '}, {id: ids.bob, label: ' '},
+                                       {id: ids.carol, label: ' '}, {id: ids.dave, label: ' '}]);
+          net.fit({animation: false}); net.redraw(); }""",
+        ids,
+    )
+    opened.page.wait_for_timeout(300)
+    ink = """([x, y]) => { const net = window.aigraph.network, canvas = document.querySelector('#graph canvas');
+      const d = net.canvasToDOM({x: x, y: y}), r = window.devicePixelRatio || 1;
+      const px = canvas.getContext('2d').getImageData(Math.round((d.x - 22) * r), Math.round((d.y - 8) * r),
+                                                       Math.round(44 * r), Math.round(16 * r)).data;
+      let dark = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 200 && px[i] < 110 && px[i + 1] < 110) dark++;
+      return dark; }"""
+    assert opened.js(ink, [250, 200]) > 15  # "knows", on its edge
+    assert opened.js(ink, [0, 0]) == 0  # and nothing at the origin
+    opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- narrow windows, small things
+
+
+def test_narrow_window_keeps_the_legend_a_click_away(
+    browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path
+) -> None:
+    path, g = ours
+    opened = open_page(browser, path, width=760, height=800)
+    page = opened.page
+    legend = page.locator("#legend")
+    assert not legend.is_visible()
+    toggle = page.locator("#legend-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert legend.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    screenshot(opened, tmp_path, "narrow-legend")
+    page.locator('#relations input[data-rel="aig:competesWith"]').uncheck()
+    assert opened.js("window.aigraph.counts()")["edges"] < g.number_of_edges()
+    page.locator("#legend-close").click()
+    assert not legend.is_visible()
+    toggle.click()
+    page.keyboard.press("Escape")
+    assert not legend.is_visible()
+    # Wide again: the legend is beside the drawing, and the button hides it there too.
+    page.set_viewport_size({"width": 1300, "height": 800})
+    assert legend.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    toggle.click()
+    assert not legend.is_visible()
+    opened.check_clean()
+
+
+def test_empty_graph_says_so(browser: Any, tmp_path: Path) -> None:
+    path, _ = write_page(tmp_path, [])
+    opened = open_page(browser, path)
+    assert opened.page.locator("#empty").is_visible()
+    assert "Nothing to draw" in opened.page.locator("#empty").inner_text()
+    opened.check_clean()
+
+
+def test_loops_long_words_and_blank_nodes_in_the_panel(browser: Any, tmp_path: Path) -> None:
+    ex = "http://example.org/small/"
+    word = "Supercalifragilistic" * 8
+    quads = [
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "knows"), ox.NamedNode(ex + "a")),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "knows"), ox.NamedNode(ex + "b")),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(RDFS + "label"), ox.Literal(word)),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "note"), ox.Literal("hola", language="es")),
+        ox.Quad(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "near"), ox.BlankNode("x1")),
+    ]
+    path, _ = write_page(tmp_path, quads)
+    opened = open_page(browser, path)
+    opened.js(f"window.aigraph.showNode({node_id(opened, word)})")
+    panel = opened.page.locator("#panel")
+    assert opened.page.locator("#details .fact").count() == 2  # the loop once, and a -> b
+    assert opened.js("(() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; })()")
+    assert "hola @es" in panel.inner_text()
+    assert node_id(opened, "blank node 1") >= 0
     opened.check_clean()

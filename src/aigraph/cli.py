@@ -357,6 +357,8 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
     """
     from .view import write_view
 
+    if open_browser and output == "-":
+        raise click.UsageError("--open needs a file to open: give -o PATH, not -o -")
     result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser)
     if output != "-":
         where = Path(output).resolve()
@@ -367,6 +369,8 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
         )
         if not open_browser:
             click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
+        elif not result.opened:
+            click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
 
 
 def _count(n: int, noun: str) -> str:

@@ -32,8 +32,58 @@ _FOLDED_PREDICATES = {
     PROV + "wasQuotedFrom",
 }
 _REIFICATION = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
-_DECLARATIONS = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"}  # what from_quads reads as terms
 _PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
+_SH = "http://www.w3.org/ns/shacl#"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# Types that make a resource part of a vocabulary (a class, a property, an ontology, a shape):
+# it names things rather than being one, so it is read for labels and not drawn. Each maps
+# to the OWL kind its label is read as.
+_VOCABULARY: dict[str, str] = {
+    OWL + "Class": OWL + "Class",
+    RDFS + "Class": OWL + "Class",
+    RDFS + "Datatype": OWL + "Class",
+    OWL + "Restriction": OWL + "Class",
+    OWL + "DeprecatedClass": OWL + "Class",
+    OWL + "ObjectProperty": OWL + "ObjectProperty",
+    OWL + "DatatypeProperty": OWL + "DatatypeProperty",
+    RDF + "Property": OWL + "ObjectProperty",
+    OWL + "AnnotationProperty": OWL + "ObjectProperty",
+    OWL + "OntologyProperty": OWL + "ObjectProperty",
+    OWL + "DeprecatedProperty": OWL + "ObjectProperty",
+    RDFS + "ContainerMembershipProperty": OWL + "ObjectProperty",
+    **{
+        OWL + c + "Property": OWL + "ObjectProperty"
+        for c in (
+            "Transitive",
+            "Symmetric",
+            "Asymmetric",
+            "Functional",
+            "InverseFunctional",
+            "Reflexive",
+            "Irreflexive",
+        )
+    },  # fmt: skip
+    OWL + "Ontology": "",
+    OWL + "AllDisjointClasses": "",
+    OWL + "AllDisjointProperties": "",
+    OWL + "AllDifferent": "",
+    _SH + "NodeShape": "",
+    _SH + "PropertyShape": "",
+}
+# Predicates that state a vocabulary (class and property axioms, OWL and SHACL structure):
+# their subjects are vocabulary, and they are never drawn.
+_SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range", "isDefinedBy")} | {
+    OWL + p
+    for p in (
+        "inverseOf", "equivalentClass", "equivalentProperty", "disjointWith", "propertyDisjointWith",
+        "onProperty", "someValuesFrom", "allValuesFrom", "hasValue", "onClass", "onDataRange", "cardinality",
+        "minCardinality", "maxCardinality", "qualifiedCardinality", "minQualifiedCardinality",
+        "maxQualifiedCardinality", "unionOf", "intersectionOf", "complementOf", "oneOf", "members",
+        "distinctMembers", "imports", "versionIRI", "priorVersion", "propertyChainAxiom", "disjointUnionOf",
+        "hasKey", "withRestrictions", "onDatatype",
+    )
+}  # fmt: skip
 
 
 def node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
@@ -71,42 +121,91 @@ def _language_rank(lit: ox.Literal) -> int:
 
 
 def vocabulary(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Ontology:
-    """The shipped ontology (or ``ontology``) plus the OWL terms the data itself declares."""
-    triples: list[ox.Quad | ox.Triple] = list(items)
+    """The shipped ontology (or ``ontology``) plus the classes and properties the data itself
+    declares (OWL, RDFS or RDF), with their labels."""
+    triples = _triples(items)
     rdf_type = RDF + "type"
     declared = {
         t.subject.value
         for t in triples
         if t.predicate.value == rdf_type
         and isinstance(t.object, ox.NamedNode)
-        and t.object.value in _DECLARATIONS
+        and _VOCABULARY.get(t.object.value)
         and isinstance(t.subject, ox.NamedNode)
     }
     return _with_declared(ontology or load_ontology(), triples, declared)
 
 
 def _with_declared(onto: Ontology, triples: list[ox.Quad | ox.Triple], declared: set[str]) -> Ontology:
-    """``onto`` plus the terms ``declared`` (IRIs typed as OWL classes or properties) in ``triples``."""
+    """``onto`` plus the terms ``declared`` (IRIs typed as classes or properties) in ``triples``."""
     if not declared:
         return Ontology(quads=[], terms=dict(onto.terms))
-    # Only resources typed as OWL terms can be terms: read just their triples.
-    local = from_quads(
-        [
-            ox.Quad(t.subject, t.predicate, t.object)
-            for t in triples
-            if isinstance(t.subject, ox.NamedNode) and t.subject.value in declared
-        ]
-    )
+    # Only declared resources can be terms: read just their triples, each kind of declaration
+    # as the OWL one it amounts to (an rdfs:Class is read as an owl:Class).
+    rdf_type = RDF + "type"
+    quads = []
+    for t in triples:
+        if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in declared):
+            continue
+        o = t.object
+        if t.predicate.value == rdf_type and isinstance(o, ox.NamedNode) and _VOCABULARY.get(o.value):
+            quads.append(ox.Quad(t.subject, t.predicate, ox.NamedNode(_VOCABULARY[o.value])))
+        quads.append(ox.Quad(t.subject, t.predicate, o))
+    local = from_quads(quads)
     return Ontology(quads=[], terms={**onto.terms, **local.terms})
 
 
-def to_networkx(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> nx.MultiDiGraph:
+def _triples(items: Iterable[Any]) -> list[ox.Quad | ox.Triple]:
+    """pyoxigraph quads or triples as they are; an rdflib graph's triples converted."""
+    if isinstance(items, list | tuple) and all(isinstance(t, ox.Quad | ox.Triple) for t in items[:1]):
+        return list(items)
+    out: list[ox.Quad | ox.Triple] = []
+    for t in items:
+        if isinstance(t, ox.Quad | ox.Triple):
+            out.append(t)
+        elif isinstance(t, tuple) and len(t) in (3, 4):
+            s, p, o = (_from_rdflib(x) for x in t[:3])
+            if not isinstance(s, ox.NamedNode | ox.BlankNode) or not isinstance(p, ox.NamedNode):
+                raise TypeError(f"not an RDF triple: {t!r}")
+            out.append(ox.Triple(s, p, o))
+        else:
+            raise TypeError(
+                f"expected pyoxigraph quads or triples, or an rdflib Graph; got {type(t).__name__} {t!r:.80}"
+            )
+    return out
+
+
+def _from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term (URIRef, BNode, Literal) as a pyoxigraph term."""
+    kind = type(term).__name__
+    module = type(term).__module__
+    if not module.startswith("rdflib"):
+        raise TypeError(f"not an RDF term: {term!r:.80}")
+    if kind == "URIRef":
+        return ox.NamedNode(str(term))
+    if kind == "BNode":
+        return ox.BlankNode(str(term))
+    if kind == "Literal":
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r:.80}")
+
+
+def to_networkx(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None = None) -> nx.MultiDiGraph:
     """Turn RDF triples (or quads, graph names ignored) into a ``networkx.MultiDiGraph``.
 
-    Nodes carry ``label``, ``class`` (most specific type IRI), ``class_label``,
-    ``types`` and one attribute per literal property (prefixed name -> list of
-    values). Edges are keyed by predicate IRI and carry ``predicate``, ``label``,
-    ``evidence`` (sentences), ``quotes`` and ``source``. The input is not changed.
+    ``items`` are pyoxigraph quads or triples (a ``Store`` too), or an rdflib ``Graph``.
+    Nodes carry ``label`` (a blank node without one is "blank node N", numbered in order),
+    ``class`` (most specific type IRI), ``class_label``, ``types`` and one attribute per
+    literal property (prefixed name -> list of values); where values have a language or a
+    datatype, ``datatypes`` maps the property to them, value by value ("@en",
+    "xsd:integer", or "" for a plain string). Edges are keyed by predicate IRI and carry
+    ``predicate``, ``label``, ``evidence`` (sentences), ``quotes`` and ``source``.
+    Classes, properties, ontologies and shapes the data declares are not nodes: their
+    labels name the classes and relations. The input is not changed.
     """
     import networkx as nx
 
@@ -138,10 +237,13 @@ class Folded:
         return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
 
 
-def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Folded:
+def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None = None) -> Folded:
     """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples."""
-    triples: list[ox.Quad | ox.Triple] = list(items)  # both have subject, predicate and object
-    declared: set[str] = set()  # OWL terms the data declares (see vocabulary())
+    triples = _triples(items)  # quads and triples both have subject, predicate and object
+    declared: set[str] = set()  # classes and properties the data declares (see vocabulary())
+    vocab: set[str] = set()  # resources that are vocabulary: not drawn
+    vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
+    tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
 
     types: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -169,6 +271,11 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
         if p in _REIFICATION:
             statements[s][_REIFICATION[p]] = o
             continue
+        if p in _SCHEMA_PREDICATES:
+            vocab.add(s)
+            if isinstance(o, ox.BlankNode):
+                vocab_objects[s].append(node_id(o))
+            continue
         if isinstance(o, literal):
             if p == quote_p:
                 statements[s]["quotes"].append(o.value)
@@ -188,7 +295,11 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
             name = shorts.get(p)
             if name is None:
                 name = shorts[p] = short(p)
-            literals[s][name].append(_literal_text(o))
+            values = literals[s][name]
+            tag = "@" + o.language if o.language else "" if o.datatype.value == _XSD_STRING else short(o.datatype.value)
+            if tag or name in tags.get(s, ()):
+                tags[s].setdefault(name, [""] * len(values)).append(tag)
+            values.append(_literal_text(o))
             nodes.setdefault(s)
             continue
         if p == evidence_p:
@@ -200,11 +311,15 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
         if p == rdf_type and isinstance(o, named):
             type_iri = o.value
             types[s].append(type_iri)
-            if type_iri in _DECLARATIONS and isinstance(subject, named):
-                declared.add(s)
+            if type_iri in _VOCABULARY:
+                vocab.add(s)
+                if _VOCABULARY[type_iri] and isinstance(subject, named):
+                    declared.add(s)
             nodes.setdefault(s)
             continue
         target = o.value if isinstance(o, named) else node_id(o)
+        if isinstance(o, ox.BlankNode):
+            vocab_objects[s].append(target)
         key = (s, p, target)
         if key not in seen_edges:
             seen_edges.add(key)
@@ -214,6 +329,9 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
 
     merged = _with_declared(ontology or load_ontology(), triples, declared)
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
+    hidden |= _vocabulary_nodes(
+        vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
+    )
     hidden |= set(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
     cited = {sent for parts in statements.values() for sent in parts.get("evidence", [])}
@@ -249,13 +367,22 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
     most_specific = cache(lambda ts: _most_specific(list(ts), merged))
     label_of = cache(lambda iri: _label_of(iri, merged))
     rdf_type = RDF + "type"
+    blanks = 0
     for n in nodes:
         if n in hidden:
             continue
         node_types = types.get(n, [])
         cls = most_specific(tuple(node_types))
+        label = labels.get(n)
+        if not label:
+            # A blank node's id is new on every parse: number it instead, in order.
+            if n.startswith("_:"):
+                blanks += 1
+                label = f"blank node {blanks}"
+            else:
+                label = local_name(n)
         attrs: dict[str, Any] = {
-            "label": labels.get(n) or local_name(n),
+            "label": label,
             "class": cls or "",
             "class_label": label_of(cls) if cls else "",
             "types": list(node_types),
@@ -263,6 +390,8 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
         if n in literals:
             for prop, values in literals[n].items():
                 attrs[prop] = list(values)
+            if n in tags:
+                attrs["datatypes"] = {prop: list(kinds) for prop, kinds in tags[n].items()}
         # Evidence for the node's class and literal values, when reified.
         type_ev = evidence.get((n, rdf_type, cls)) if cls and evidence else None
         if type_ev:
@@ -289,6 +418,28 @@ def fold(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None)
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
     return Folded(out_nodes, out_edges, merged)
+
+
+def _vocabulary_nodes(
+    vocab: set[str], points_at: dict[str, list[str]], edges: list[tuple[str, str, str]], described: set[str]
+) -> set[str]:
+    """The vocabulary resources not to draw, with the blank nodes only they point at (OWL
+    restrictions, lists) and the bare IRIs only they link to (an ontology's license). A term
+    that other data links to stays."""
+    todo = list(vocab)
+    found = set(vocab)
+    while todo:
+        for o in points_at.get(todo.pop(), ()):
+            if o.startswith("_:") and o not in found:
+                found.add(o)
+                todo.append(o)
+    if not found:
+        return found
+    linked = {o for s, _p, o in edges if s not in found}
+    found -= linked
+    # What only vocabulary links to, and nothing describes, goes with it.
+    found |= {o for s, _p, o in edges if s in found and o not in linked and o not in described}
+    return found
 
 
 def _label_of(iri: str, onto: Ontology) -> str:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     import numpy as np
     from pyvis.network import Network
 
+    from .layout import Placement
     from .netx import Folded
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
@@ -77,26 +78,28 @@ _AIG_CLASS_STYLE: dict[str, tuple[str, str]] = {
     "Sentence": ("dot", "#868e96"),
 }
 
-# Colour, dash pattern and width of the aigraph relations.
+# Colour, dash pattern and width of the aigraph relations: no two alike in colour and dashes
+# (an inverse shares its relation's colour, with its own dashes). Warm reds for criticism and
+# opposition, each with its own dashes; organisations' ties in blues and violets, solid.
 _AIG_RELATION_STYLE: dict[str, tuple[str, bool | list[int], float]] = {
-    "memberOf": ("#1f6fb2", False, 2.0),
-    "hasMember": ("#1f6fb2", [8, 4], 2.0),
-    "foundingMemberOf": ("#3f37c9", False, 3.5),
-    "hasFoundingMember": ("#3f37c9", [8, 4], 3.0),
-    "collaboratesWith": ("#0f9d58", False, 3.0),
-    "competesWith": ("#f76707", [10, 6], 2.5),
+    "memberOf": ("#1971c2", False, 2.0),
+    "hasMember": ("#1971c2", [2, 4], 2.0),
+    "foundingMemberOf": ("#6741d9", False, 3.5),
+    "hasFoundingMember": ("#6741d9", [8, 4], 3.0),
+    "collaboratesWith": ("#5c940d", False, 3.0),
+    "competesWith": ("#e8590c", [10, 6], 2.5),
     "criticizes": ("#e03131", [4, 4], 2.0),
-    "willEstablish": ("#8e44ad", [12, 4, 2, 4], 2.0),
-    "released": ("#e8590c", False, 2.0),
-    "offers": ("#c77c02", False, 2.0),
-    "focusArea": ("#2b9348", False, 1.5),
-    "aimsTo": ("#0b8fb3", False, 1.5),
-    "emphasizes": ("#d4a017", False, 1.5),
+    "opposes": ("#a61e4d", [12, 4, 2, 4], 2.0),
+    "faces": ("#495057", [2, 4], 1.8),
+    "willEstablish": ("#ae3ec9", [12, 4, 2, 4, 2, 4], 2.0),
+    "released": ("#9c4f1d", False, 2.0),
+    "offers": ("#0b7285", [10, 3], 2.0),
+    "focusArea": ("#12b886", False, 1.8),
+    "aimsTo": ("#1098ad", False, 1.8),
+    "emphasizes": ("#f59f00", False, 1.8),
     "advocates": ("#d6336c", False, 2.0),
-    "opposes": ("#c92a2a", [3, 4], 2.0),
-    "membershipSector": ("#7cb518", [6, 4], 1.5),
-    "positionedAt": ("#6c7a89", [2, 4], 1.5),
-    "faces": ("#d62828", [2, 3], 1.5),
+    "membershipSector": ("#74b816", [6, 4], 1.5),
+    "positionedAt": ("#4263eb", [1, 4], 1.8),
 }
 
 _PALETTE = [
@@ -113,12 +116,13 @@ _TITLE_PROPS = (DCTERMS + "title", SCHEMA + "headline", SCHEMA + "name", RDFS + 
 
 @dataclass(frozen=True)
 class ViewResult:
-    """What :func:`write_view` wrote."""
+    """What :func:`write_view` wrote (and, asked to open it, whether a browser took it)."""
 
     path: str
     nodes: int
     edges: int
     seconds: float
+    opened: bool = False
 
 
 def write_view(
@@ -140,11 +144,20 @@ def write_view(
     quads = load_quads(list(data) if data else None)
     page = build_page(quads, title=title)
     write_bytes(output, page.html)
-    if open_browser and str(output) != "-":
-        import webbrowser
+    seconds = time.perf_counter() - start
+    opened = open_browser and str(output) != "-" and open_in_browser(output)
+    return ViewResult(str(output), page.nodes, page.edges, seconds, opened)
 
-        webbrowser.open(Path(output).resolve().as_uri())
-    return ViewResult(str(output), page.nodes, page.edges, time.perf_counter() - start)
+
+def open_in_browser(path: str | Path) -> bool:
+    """Open a written page in the default web browser; False if no browser could be started
+    (then the caller can print the file's address instead)."""
+    import webbrowser
+
+    try:
+        return bool(webbrowser.open(Path(path).resolve().as_uri()))
+    except webbrowser.Error:
+        return False
 
 
 @dataclass(frozen=True)
@@ -377,7 +390,7 @@ def _options(big: bool) -> dict[str, Any]:
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
             "font": {"face": _FONT, "size": 14, "color": "#1f2933", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            "widthConstraint": {"maximum": 180},
+            "widthConstraint": {"maximum": _DOT_LABEL_WIDTH},
             "scaling": {"label": {"drawThreshold": 9 if big else 4}},
             "shapeProperties": {"borderRadius": 6},
         },
@@ -386,7 +399,7 @@ def _options(big: bool) -> dict[str, Any]:
             "arrowStrikethrough": False,
             "font": {
                 "face": _FONT,
-                "size": 11,
+                "size": _EDGE_FONT,
                 "color": "#3e4c59",
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
@@ -396,20 +409,9 @@ def _options(big: bool) -> dict[str, Any]:
             "hoverWidth": 1.5,
             "selectionWidth": 2,
             "smooth": False,
-            "scaling": {"label": {"drawThreshold": 7}},
+            "scaling": {"label": {"drawThreshold": _EDGE_LABEL_AT}},
         },
     }
-
-
-def _blank_labels(graph: Folded) -> dict[str, str]:
-    """Stable labels for blank nodes without one (their parsed ids are random)."""
-    from .netx import local_name
-
-    out: dict[str, str] = {}
-    for n, d in graph.nodes.items():
-        if n.startswith("_:") and d.get("label") == local_name(n):
-            out[n] = f"blank node {len(out) + 1}"
-    return out
 
 
 @cache
@@ -430,7 +432,6 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     src = [index[e[0]] for e in edges]
     dst = [index[e[1]] for e in edges]
     pairs = _pairs(n_nodes, src, dst)
-    blanks = _blank_labels(graph)
     node_classes = [d.get("class", "") for d in attrs]
     class_styles = _class_styles(node_classes, vocab)
     relation_styles = _relation_styles([e[3]["predicate"] for e in edges], vocab)
@@ -447,13 +448,22 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     class_labels = {c: _cls_label(c, vocab) for c in class_order}
     rel_order = sorted(relation_styles, key=lambda p: (_rel_label(p, vocab).lower(), p))
     rel_index = {p: i for i, p in enumerate(rel_order)}
-    positions = _positions(
+    curves = _curves(src, dst)
+    rel_labels = [e[3].get("label") or _short_iri(e[2]) for e in edges]
+    placement = _place(
         graph,
         pairs,
         None if big else [_label_box(d, degree[i], class_styles) for i, d in enumerate(attrs)],
         big=big,
+        edges=None
+        if big
+        else [
+            (a, b, _bend(curves.get(j)), _EDGE_CHAR * len(rel_labels[j]))
+            for j, (a, b) in enumerate(zip(src, dst, strict=True))
+        ],
     )
-    leaves = _leaves(n_nodes, pairs)
+    positions = placement.xy
+    quiet = set() if big else _quiet_labels(positions, src, dst, [e[2] for e in edges], _leaves(n_nodes, pairs))
 
     # Big pages send short nodes and edges, without tooltips, and each class's and relation's
     # style once (classes[].node, relations[].edge), which the page applies: a third of the
@@ -462,7 +472,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     node_info: list[dict[str, Any]] = []
     labels: list[str] = []
     for i, (n, d) in enumerate(graph.nodes.items()):
-        label = blanks.get(n, d.get("label") or n)
+        label = d.get("label") or n
         labels.append(label)
         cls = node_classes[i]
         style = class_styles[cls]
@@ -471,6 +481,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         if not big:
             options = {"title": f"{label}\n{class_labels[cls]}\nClick for its facts and sentences", **options}
             options.update(_node_style(style))
+            if placement.above[i] and style["shape"] != "box":
+                options["up"] = 1  # the page draws this label above the node, away from its hub
         if style["shape"] == "box":
             if not big:
                 options["font"] = {**options["font"], "size": 15 + min(7, deg // 4)}
@@ -480,14 +492,13 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         node_info.append(_node_info(n, d))
 
     edge_info: list[dict[str, Any]] = []
-    curves = _curves(src, dst)
     for j, (_s, _o, pred, d) in enumerate(edges):
         a, b = src[j], dst[j]
         rs = relation_styles[pred]
         evidence = list(d.get("evidence") or [])
         edge: dict[str, Any] = {"id": j}
         if not big:
-            rel = d.get("label") or _short_iri(pred)
+            rel = rel_labels[j]
             edge["title"] = f"{labels[a]} \u2014 {rel} \u2192 {labels[b]}\n\n" + (
                 "\n\n".join(f"\u201c{e}\u201d" for e in evidence) if evidence else "(no evidence sentence recorded)"
             )
@@ -495,9 +506,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         edge["r"] = rel_index[pred]
         if not big:
             edge["label"] = rel
-            if a in leaves or b in leaves:
-                # Spokes to leaves are many and short: their labels wait until one zooms in.
-                edge["scaling"] = {"label": {"drawThreshold": 12}}
+            if j in quiet:
+                edge["scaling"] = {"label": {"drawThreshold": _EDGE_LABEL_NEAR}}
         if rs["symmetric"]:
             edge["arrows"] = {"to": {"enabled": True}, "from": {"enabled": True, "scaleFactor": 0.55}}
         curve = curves.get(j)
@@ -599,6 +609,40 @@ def _leaves(n: int, pairs: np.ndarray) -> set[int]:
     return set(np.flatnonzero((count == 1) & (count[other] > 1)).tolist())
 
 
+_EDGE_FONT = 12
+_EDGE_LABEL_AT = 6
+"""Relation labels show once 12 px text is drawn at least this many pixels high."""
+_EDGE_LABEL_NEAR = 10
+"""...and the labels of a hub's other spokes of one relation, once this high (zoomed in)."""
+
+
+def _quiet_labels(
+    positions: list[tuple[int, int]], src: list[int], dst: list[int], predicates: list[str], leaves: set[int]
+) -> set[int]:
+    """Edges whose label waits until one zooms in: of a hub's spokes to its leaves with one
+    relation, all but the middle one, whose label names the whole fan."""
+    groups: dict[tuple[int, str, bool], list[int]] = defaultdict(list)
+    for j, (a, b) in enumerate(zip(src, dst, strict=True)):
+        if (a in leaves) != (b in leaves):
+            hub = b if a in leaves else a
+            groups[(hub, predicates[j], hub == a)].append(j)
+    quiet: set[int] = set()
+    for (hub, _p, _out), members in groups.items():
+        if len(members) < 2:
+            continue
+        hx, hy = positions[hub]
+        vectors = []
+        for j in members:
+            leaf = dst[j] if src[j] == hub else src[j]
+            dx, dy = positions[leaf][0] - hx, positions[leaf][1] - hy
+            norm = math.hypot(dx, dy) or 1.0
+            vectors.append((dx / norm, dy / norm))
+        mx, my = sum(v[0] for v in vectors), sum(v[1] for v in vectors)
+        keep = max(range(len(members)), key=lambda k: (vectors[k][0] * mx + vectors[k][1] * my, -members[k]))
+        quiet.update(j for k, j in enumerate(members) if k != keep)
+    return quiet
+
+
 def _cls_label(cls: str, vocab: Ontology) -> str:
     from .netx import local_name
 
@@ -624,22 +668,33 @@ def _comment(iri: str, vocab: Ontology) -> str:
     return term.comment if term else ""
 
 
-_NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evidence"}
+_NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evidence", "datatypes"}
 
 
 def _node_info(n: str, d: dict[str, Any]) -> dict[str, Any]:
     """What the details panel shows of a node; empty fields are left out."""
     value_ev = d.get("value_evidence") or {}
+    kinds = d.get("datatypes") or {}
     info = {
         "iri": "" if n.startswith("_:") else n,
         "types": [_short_iri(t) for t in d.get("types", [])],
         "props": [
-            [k, [str(x) for x in v] if isinstance(v, list) else [str(v)]] for k, v in d.items() if k not in _NODE_KEYS
+            [k, _values(v if isinstance(v, list) else [v], kinds.get(k))] for k, v in d.items() if k not in _NODE_KEYS
         ],
         "ev": list(d.get("evidence") or []),
         "vev": [[k, list(v)] for k, v in value_ev.items()],
     }
     return {k: v for k, v in info.items() if v}
+
+
+def _values(values: list[Any], kinds: list[str] | None) -> list[str]:
+    """Literal values as the panel shows them: ``Alicia @es``, ``42 (xsd:integer)``."""
+    if not kinds:
+        return [str(x) for x in values]
+    return [
+        f"{x} {kind}" if kind.startswith("@") else f"{x} ({kind})" if kind else str(x)
+        for x, kind in zip(values, kinds + [""] * (len(values) - len(kinds)), strict=False)
+    ]
 
 
 def _curves(src: list[int], dst: list[int]) -> dict[int, tuple[str, float]]:
@@ -674,18 +729,43 @@ def _curves(src: list[int], dst: list[int]) -> dict[int, tuple[str, float]]:
 
 
 def _label_box(d: dict[str, Any], degree: int, class_styles: dict[str, dict[str, Any]]) -> tuple[float, float, float]:
-    """Rough size of a node with its label, in pixels: (width, height, centre below the node)."""
+    """About the size of a node with its label, in pixels: (width, height, centre below the node)."""
     text = str(d.get("label", ""))
     if class_styles[d.get("class", "")]["shape"] == "box":
-        per_char = 8.6 + min(7, degree // 4) * 0.55
-        width = min(220.0, len(text) * per_char) + 20
-        lines = max(1, math.ceil(len(text) * per_char / 220))
-        return (width, lines * 19 + 20, 0.0)
+        font = 15 + min(7, degree // 4)
+        width, lines = _wrap(text, 0.5 * font, 220 - 20)
+        return (width + 22, lines * (font + 2) + 22, 0.0)
     size = min(30.0, 9 + 3 * math.sqrt(degree))
-    width = max(2 * size, min(180.0, len(text) * 7.4))
-    lines = max(1, math.ceil(len(text) * 7.4 / 180))
-    height = 2 * size + 4 + lines * 17
-    return (width + 6, height + 4, height / 2 - size)
+    width, lines = _wrap(text, 7.0, _DOT_LABEL_WIDTH)
+    height = 2 * size + 4 + lines * 14
+    return (max(2 * size, width) + 6, height + 4, height / 2 - size)
+
+
+_DOT_LABEL_WIDTH = 180
+"""Labels below (or above) a node wrap at this many pixels."""
+
+
+def _wrap(text: str, char: float, limit: float) -> tuple[float, int]:
+    """The width and line count of ``text`` wrapped at word breaks to ``limit`` pixels, as
+    vis-network wraps labels (``char`` pixels a character, about)."""
+    widths: list[float] = []
+    line = 0.0
+    for word in text.split() or [""]:
+        w = len(word) * char
+        while w > limit:  # a word wider than a line is broken
+            if line:
+                widths.append(line)
+            widths.append(limit)
+            w -= limit
+            line = 0.0
+        if line and line + char + w <= limit:
+            line += char + w
+        else:
+            if line:
+                widths.append(line)
+            line = w
+    widths.append(line)
+    return max(widths), len(widths)
 
 
 def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
@@ -704,10 +784,41 @@ def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] 
 def _positions(
     graph: Folded, pairs: np.ndarray, boxes: list[tuple[float, float, float]] | None, *, big: bool
 ) -> list[tuple[int, int]]:
-    from .layout import positions
+    return _place(graph, pairs, boxes, big=big).xy
 
-    keys = [(str(d.get("class", "")), str(d.get("label", "")).lower(), i) for i, d in enumerate(graph.nodes.values())]
-    return positions(len(graph.nodes), pairs, keys, boxes=boxes, big=big)
+
+def _place(
+    graph: Folded,
+    pairs: np.ndarray,
+    boxes: list[tuple[float, float, float]] | None,
+    *,
+    big: bool,
+    edges: list[tuple[int, int, float, float]] | None = None,
+) -> Placement:
+    from .layout import place
+
+    # A hub's leaves go round it by relation, then class and label: each relation's spokes
+    # form one fan (whose middle spoke carries the label), each class one run of colour.
+    spoke: dict[str, str] = {}
+    for s, o, p, _d in graph.edges:
+        spoke[s] = "\u2190" + p if s not in spoke else ""
+        spoke[o] = "\u2192" + p if o not in spoke else ""
+    keys = [
+        (spoke.get(n, "") + "\t" + str(d.get("class", "")), str(d.get("label", "")).lower(), i)
+        for i, (n, d) in enumerate(graph.nodes.items())
+    ]
+    return place(len(graph.nodes), pairs, keys, boxes=boxes, big=big, edges=edges)
+
+
+_EDGE_CHAR = 6.4
+"""Pixels per character of a relation label, about (11 px system sans)."""
+
+
+def _bend(curve: tuple[str, float] | None) -> float:
+    """A curve as :mod:`aigraph.layout` takes it: the roundness, negative for counter-clockwise."""
+    if curve is None:
+        return 0.0
+    return curve[1] if curve[0] == "curvedCW" else -curve[1]
 
 
 def _pairs(n: int, src: list[int], dst: list[int]) -> np.ndarray:

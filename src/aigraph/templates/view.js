@@ -55,6 +55,23 @@
   var container = $("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
 
+  // vis-network 9.1.2 draws the label of an edge that points exactly right to left at the
+  // canvas origin, not on the edge: such a label's rotation is 0, and only a rotation that is
+  // not 0 moves the drawing to the edge's middle. The layout never makes such an edge, but
+  // dragging a node level with its neighbour does: a rotation too small to see fixes it.
+  (function () {
+    var any = network.body.edges[network.body.edgeIndices[0]];
+    var proto = any && Object.getPrototypeOf(any);
+    if (!proto || typeof proto._getRotation !== "function" || proto._getRotation.aigraph) return;
+    var original = proto._getRotation;
+    proto._getRotation = function (ctx) {
+      var r = original.call(this, ctx);
+      if (r.angle === 0 && this.options.font.align !== "horizontal") r.angle = 1e-9;
+      return r;
+    };
+    proto._getRotation.aigraph = true;
+  })();
+
   var outEdges = N.map(function () { return []; });
   var inEdges = N.map(function () { return []; });
   E.forEach(function (e) { outEdges[e.from].push(e.id); inEdges[e.to].push(e.id); });
@@ -73,9 +90,26 @@
     },
     focusNode: focusNode, showEdge: showEdge, showNode: showNode
   };
+  // Leaves fanned out above their hub have their label above them, clear of the spoke that
+  // comes from below: move each label up by the height vis-network measured for it.
+  var UP = N.filter(function (n) { return n.up; });
+  function lift() {
+    var moved = [];
+    UP.forEach(function (n) {
+      var node = network.body.nodes[n.id];
+      if (!node || !node.labelModule || !node.shape) return;
+      moved.push({ id: n.id, font: { vadjust: -Math.round(node.shape.height + node.labelModule.size.height + 8) } });
+    });
+    if (moved.length) nodes.update(moved);
+    return moved.length > 0;
+  }
   network.once("afterDrawing", function () {
-    api.ready = true;
-    api.drawnAt = performance.now();
+    function done() {
+      api.ready = true;
+      api.drawnAt = performance.now();
+    }
+    if (UP.length && lift()) network.once("afterDrawing", done);
+    else done();
   });
 
   // ------------------------------------------------------------------ header
@@ -93,6 +127,31 @@
       "left out; narrow it down with the class and relation filters, or click a node and show its neighbourhood.";
     notice.hidden = false;
   }
+
+  if (!N.length) $("empty").hidden = false;
+
+  // ------------------------------------------------------------------ legend drawer
+  // Wide windows show the legend beside the drawing, narrow ones over it: the header's button
+  // hides or shows it either way (each width keeps its own choice).
+  var narrow = window.matchMedia("(max-width: 900px)");
+  var legendToggle = $("legend-toggle");
+  function legendShown() {
+    return narrow.matches ? document.body.classList.contains("legend-open") : !document.body.classList.contains("legend-closed");
+  }
+  function showLegend(on) {
+    if (narrow.matches) document.body.classList.toggle("legend-open", on);
+    else document.body.classList.toggle("legend-closed", !on);
+    legendToggle.setAttribute("aria-expanded", String(on));
+    network.setSize("100%", "100%");
+    network.redraw();
+  }
+  legendToggle.addEventListener("click", function () { showLegend(!legendShown()); });
+  $("legend-close").addEventListener("click", function () { showLegend(false); legendToggle.focus(); });
+  function legendChanged() { legendToggle.setAttribute("aria-expanded", String(legendShown())); }
+  if (narrow.addEventListener) narrow.addEventListener("change", legendChanged);
+  legendChanged();
+  api.showLegend = showLegend;
+  api.legendShown = legendShown;
 
   // ------------------------------------------------------------------ legend
   function shapeIcon(shape, colour) {
@@ -227,7 +286,11 @@
     select(null);
   }
   $("close").addEventListener("click", closePanel);
-  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !panel.hidden) closePanel(); });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    if (!panel.hidden) closePanel();
+    else if (narrow.matches && legendShown()) showLegend(false);
+  });
 
   function nodeButton(i) {
     var b = el("button", "linkish", N[i].label);
@@ -309,7 +372,8 @@
         evidenceList(details, v[1], []);
       });
     }
-    var facts = outEdges[i].concat(inEdges[i]);
+    // A loop is both out and in: list it once.
+    var facts = outEdges[i].concat(inEdges[i].filter(function (j) { return E[j].from !== i; }));
     details.appendChild(el("h3", null, plural(facts.length, "relation", "relations")));
     if (!facts.length) details.appendChild(el("p", "none", "No relations to other nodes."));
     facts.slice(0, LIMIT).forEach(function (j) { details.appendChild(factCard(j, i)); });
@@ -352,6 +416,7 @@
   }
 
   network.on("click", function (params) {
+    if (narrow.matches && legendShown()) showLegend(false);
     if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
     else if (!panel.hidden) closePanel();
