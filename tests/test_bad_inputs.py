@@ -199,6 +199,12 @@ def test_bad_input(case: dict, command: str, tmp_path: Path) -> None:
             other = tmp_path / f"other-{source.name}"
             source.symlink_to(other)
             other.symlink_to(source)
+        elif case.get("make") == "fifo":  # a pipe nobody writes to: reading it would wait for ever
+            source = tmp_path / Path(case["file"]).name
+            os.mkfifo(source)
+        elif case.get("make") == "device":  # a link to /dev/zero, which never ends
+            source = tmp_path / Path(case["file"]).name
+            source.symlink_to("/dev/zero")
         elif case.get("make") == "directory":
             source = tmp_path / Path(case["file"]).name
             source.mkdir()
@@ -297,9 +303,9 @@ def _deep_bnodes() -> bytes:
     return (P + "ex:s ex:p " + "[ ex:q " * DEPTH + '"bottom"' + " ]" * DEPTH + " .\n").encode()
 
 
-def _deep_jsonld() -> bytes:
+def _deep_jsonld(depth: int = DEPTH) -> bytes:
     inner = '"bottom"'
-    for _ in range(DEPTH):
+    for _ in range(depth):
         inner = '{"http://example.org/q": ' + inner + "}"
     return ('{"@id": "http://example.org/s", "http://example.org/p": ' + inner + "}\n").encode()
 
@@ -318,6 +324,8 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None, int | None]] = {
     "collections nested 1,000 deep": ("deep-list.ttl", _deep_list, None, None),
     "blank-node property lists nested 1,000 deep": ("deep-bnodes.ttl", _deep_bnodes, None, None),
     "JSON-LD objects nested 1,000 deep": ("deep.jsonld", _deep_jsonld, None, None),
+    # Oxigraph's JSON-LD reader overflows its stack (the process dies) at about 3,500 levels.
+    "JSON-LD objects nested 5,000 deep": ("deeper.jsonld", lambda: _deep_jsonld(5000), "2,000 levels deep", 1),
     "a 5,000-digit integer": ("bigint.ttl", lambda: (P + "ex:s ex:p " + "7" * 5000 + " .\n").encode(), None, None),
     "a 5,000-digit decimal": ("bigdec.ttl", lambda: (P + "ex:s ex:p " + "7" * 5000 + ".5 .\n").encode(), None, None),
     "a 50 MB literal in RDF/XML": ("big.rdf", _big_literal_xml, None, None),

@@ -201,3 +201,35 @@ def test_interrupted_write_leaves_the_old_file(tmp_path: Path) -> None:
             write_bytes(target, half)
         assert target.read_bytes() == b"old\n"
         assert os.listdir(tmp_path) == ["graph.ttl"]
+
+
+def test_terminated_export_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    """SIGTERM (what `timeout` and `kill` send) mid-write: old target kept, temporary file removed."""
+    with TALLY.case("terminated export"):
+        big = tmp_path / "big.nt"
+        with big.open("w") as fh:  # about 40 MB: long enough to be caught while writing
+            for i in range(400_000):
+                fh.write(f'<http://example.org/s{i}> <http://example.org/p> "value number {i} of many" .\n')
+        out = tmp_path / "out"
+        out.mkdir()
+        target = out / "g.jsonld"  # JSON-LD is built in Python: the signal lands between steps
+        target.write_bytes(b"old\n")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aigraph", "export", "--data", str(big), "-o", str(target)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143 and err.endswith("aigraph: terminated\n"), (proc.returncode, err[-300:])
+        assert target.read_bytes() == b"old\n"
+        assert os.listdir(out) == ["g.jsonld"]
+
+
+def test_output_path_ending_in_a_slash_is_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["export", "-o", f"{tmp_path}/new/"])
+    assert result.exit_code == 1 and "names a folder (it ends with a slash)" in result.stderr
+    assert os.listdir(tmp_path) == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AigraphError
+from .rdfio import read_input
 
 # A sentence ends at . ! or ? followed by space and a capital or an opening quote.
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])")
@@ -34,12 +36,13 @@ class ArticleText:
             for i, s in enumerate(_BOUNDARY.split(text.strip()), 1)
             if s.strip()
         ]
+        self._cache: tuple[str, list[int]] | None = None
 
     @classmethod
     def read(cls, path: str | Path) -> ArticleText:
         path = Path(path)
+        raw = read_input(path, "an article")
         try:
-            raw = path.read_bytes()
             return cls(raw.decode("utf-8"), path)
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
@@ -50,6 +53,16 @@ class ArticleText:
             raise AigraphError("article is a directory", path=path) from None
         except OSError as exc:
             raise AigraphError(f"cannot read article: {exc.strerror}", path=path) from None
+
+    def _joined(self) -> tuple[str, list[int]]:
+        """The sentences joined by single spaces, and where each starts (computed once)."""
+        if self._cache is None:
+            starts, at = [], 0
+            for s in self.sentences:
+                starts.append(at)
+                at += len(s.text) + 1
+            self._cache = (" ".join(s.text for s in self.sentences), starts)
+        return self._cache
 
     def find(self, quote: str) -> list[Sentence]:
         """Return the sentence(s) a quote comes from; empty if it is not verbatim.
@@ -73,23 +86,16 @@ class ArticleText:
         q = normalize(quote)
         if not q:
             return []
-        joined = ""
-        starts: list[int] = []
-        for s in self.sentences:
-            if joined:
-                joined += " "
-            starts.append(len(joined))
-            joined += s.text
+        joined, starts = self._joined()
         runs: list[tuple[Sentence, ...]] = []
+        seen: set[tuple[int, int]] = set()
         at = joined.find(q)
         while at >= 0:
-            end = at + len(q)
-            run = tuple(
-                s
-                for s, start in zip(self.sentences, starts, strict=True)
-                if start < end and start + len(s.text) > at
-            )
-            if run not in runs:
-                runs.append(run)
+            # The sentences the occurrence overlaps, found by bisection (big articles have many).
+            first = bisect.bisect_right(starts, at) - 1
+            last = bisect.bisect_left(starts, at + len(q)) - 1
+            if (first, last) not in seen:
+                seen.add((first, last))
+                runs.append(tuple(self.sentences[first : last + 1]))
             at = joined.find(q, at + 1)
         return runs

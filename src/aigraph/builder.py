@@ -22,7 +22,7 @@ from .facts import FactsFile, read_facts
 from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, load_ontology
 from .progress import progress
-from .rdfio import serialize, write_bytes
+from .rdfio import check_input, serialize, write_bytes
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 
@@ -305,12 +305,11 @@ def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> li
             return build_graph(path, validate=validate)
     facts_file = read_facts(facts)
     art = facts_file.article
-    if not art.path.exists():
-        raise AigraphError(f"the article {art.path} does not exist", path=facts_file.path, line=art.at("path"))
-    if art.path.is_dir():
-        raise AigraphError(
-            f"the article {art.path} is a directory, not a text file", path=facts_file.path, line=art.at("path")
-        )
+    try:
+        check_input(art.path, "a text file")
+    except AigraphError as exc:  # name the line of the facts file that points there
+        what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
+        raise AigraphError(f"the article {art.path}{what}", path=facts_file.path, line=art.at("path")) from None
     article = ArticleText.read(art.path)
     onto = load_ontology()
     with progress(f"Building the graph from {Path(facts_file.path).name}") as shown:

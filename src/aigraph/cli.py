@@ -34,6 +34,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("aigraph: interrupted", err=True)
             ctx.exit(130)
+        except _Terminated:
+            click.echo("aigraph: terminated", err=True)
+            ctx.exit(143)
         except BrokenPipeError:
             # The reader went away (`aigraph query ... | head`): not an error.
             sys.stderr.close()
@@ -377,5 +380,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+class _Terminated(BaseException):
+    """SIGTERM (``timeout``, ``kill``), raised so that half-written temporary files are removed."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="aigraph")

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .progress import progress, size_text
-from .rdfio import RDF_FORMATS, format_for_path, parse_bytes, read_rdf
+from .rdfio import RDF_FORMATS, check_input, format_for_path, parse_bytes, read_rdf
 
 
 def ontology_quads() -> list[ox.Quad]:
@@ -88,7 +88,7 @@ _DIRECT = {"turtle", "ntriples", "nquads", "trig"}
 
 def load_file(store: ox.Store, path: str | Path) -> None:
     """Add one RDF file to ``store``; bad input raises the same AigraphError as rdfio.read_rdf."""
-    path = Path(path)
+    path = check_input(path)
     fmt = format_for_path(path)
     try:
         label = f"Loading {path} ({size_text(path.stat().st_size)})"

@@ -13,7 +13,16 @@ from .dataset import load_quads, unique
 from .errors import AigraphError
 from .namespaces import PREFIXES
 from .progress import progress, size_text
-from .rdfio import RDF_FORMATS, check_xml_text, escape_cr, format_for_path, read_rdf, serialize, write_bytes
+from .rdfio import (
+    RDF_FORMATS,
+    check_input,
+    check_xml_text,
+    escape_cr,
+    format_for_path,
+    read_rdf,
+    serialize,
+    write_bytes,
+)
 
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf"}
 EXPORT_FORMATS = [f for f in RDF_FORMATS if f != "n3"] + list(NETWORK_FORMATS)
@@ -130,6 +139,7 @@ def _streamable(data: Sequence[str | Path] | None, with_ontology: bool, fmt: str
     path = Path(data[0])
     if format_for_path(path) not in {"turtle", "ntriples"}:
         return None
+    check_input(path)  # before opening it: a pipe would block the open
     try:
         with open(path, "rb") as fh:
             if fh.read(3) == b"\xef\xbb\xbf":
@@ -149,7 +159,7 @@ def stream(path: str | Path, fmt: str, out: IO[bytes]) -> None:
     repeats is written again (the graph is the same). Bad input raises the
     AigraphError that rdfio.read_rdf gives, naming the file and line.
     """
-    path = Path(path)
+    path = check_input(path)
     in_fmt = format_for_path(path)
     if fmt not in _STREAM_WRITERS or in_fmt not in {"turtle", "ntriples"}:
         raise AigraphError(f"cannot stream {in_fmt} to {fmt}", path=path)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AigraphError
+from .rdfio import read_input
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
@@ -126,14 +127,7 @@ def _decode(raw: bytes, path: Path) -> str:
 def read_facts(path: str | Path) -> FactsFile:
     """Parse and check the shape of a facts file; raise AigraphError on any mistake."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise AigraphError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise AigraphError("is a directory, not a facts file", path=path) from None
-    except OSError as exc:
-        raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    raw = read_input(path, "a facts file")
     text = _decode(raw, path)
     try:
         doc = tomllib.loads(text)
@@ -261,11 +255,20 @@ def _quotes(table: dict, what: str, where: _Where) -> tuple[str, ...]:
     return tuple(quotes)
 
 
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+", re.I)
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
 def _article(table: object, where: _Where) -> Article:
     if not isinstance(table, dict):
         raise AigraphError("missing [article] table (id, path, title)", path=where.path, line=where.line)
     what = "[article]"
     _check_keys(table, {"id", "path", "title"}, {"url", "published", "language"}, what, where)
+    url, language = _optional_str(table, "url", what, where), _optional_str(table, "language", what, where)
+    if url is not None and not _URL.fullmatch(url):
+        raise where.error(f"{what}: 'url' must be an absolute http(s) URL without spaces, not {url!r}", "url")
+    if language is not None and not _LANGUAGE.fullmatch(language):
+        raise where.error(f"{what}: 'language' must be a BCP 47 tag such as en or en-GB, not {language!r}", "language")
     published = table.get("published")
     if published is not None and (not isinstance(published, _dt.date) or isinstance(published, _dt.datetime)):
         raise where.error(f"{what}: 'published' must be a date like 2023-12-05, not {_kind(published)}", "published")
@@ -273,9 +276,9 @@ def _article(table: object, where: _Where) -> Article:
         id=_id(table, what, where),
         path=(where.path.parent / _str(table, "path", what, where)),
         title=_str(table, "title", what, where),
-        url=_optional_str(table, "url", what, where),
+        url=url,
         published=published,
-        language=_optional_str(table, "language", what, where),
+        language=language,
         line=where.line or 1,
         lines=dict(where.lines),
     )

@@ -17,8 +17,10 @@ its writers do not rewrite values. On top of that, this module:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -53,15 +55,44 @@ def format_for_path(path: str | Path, formats: Iterable[str] | None = None) -> s
     return None
 
 
-def _read_bytes(path: Path) -> bytes:
+def check_input(path: str | Path, what: str = "an RDF file") -> Path:
+    """``path`` if it names a regular file to read; else an AigraphError saying what it is.
+
+    Devices, pipes and sockets are refused: ``/dev/zero`` never ends, and a pipe
+    with no writer would wait for ever.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise AigraphError("no such file", path=path) from None
+    except (OSError, RuntimeError, ValueError) as exc:  # a looping link, a name too long, a NUL byte
+        if getattr(exc, "errno", None) == errno.ELOOP or isinstance(exc, RuntimeError):
+            raise AigraphError("cannot read: a looping symbolic link", path=path) from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise AigraphError(f"cannot read: {reason}", path=path) from None
+    if stat.S_ISDIR(mode):
+        raise AigraphError(f"is a directory, not {what}", path=path)
+    if not stat.S_ISREG(mode):
+        raise AigraphError(f"not a regular file (a device, pipe or socket), not {what}", path=path)
+    return path
+
+
+def read_input(path: str | Path, what: str = "an RDF file") -> bytes:
+    """The bytes of a regular file, or an AigraphError naming it (see :func:`check_input`)."""
+    path = check_input(path, what)
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise AigraphError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise AigraphError("is a directory, not an RDF file", path=path) from None
+    except MemoryError:
+        raise AigraphError("not enough memory to read this file", path=path) from None
     except OSError as exc:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    return read_input(path)
 
 
 _POSITION = re.compile(
@@ -252,7 +283,9 @@ def parse_bytes(
     name = RDF_FORMATS[fmt][2]
     if fmt == "xml":
         _check_xml(data, path)
-    elif data.startswith(b"\xef\xbb\xbf") and fmt != "jsonld":
+    elif fmt == "jsonld":
+        _check_json_depth(data, path)
+    elif data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte order mark (Windows editors write one) means nothing
     try:
         quads = list(
@@ -279,6 +312,32 @@ def parse_bytes(
     except (ValueError, OSError, RecursionError) as exc:
         raise AigraphError(f"cannot parse as {name}: {exc}", path=path) from None
     return quads
+
+
+MAX_JSON_NESTING = 2000
+"""JSON-LD nested deeper is refused: Oxigraph's JSON-LD reader recurses, and
+overflows its stack (the process dies) at about 3,500 levels."""
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+
+
+def _check_json_depth(data: bytes, path: Path | str) -> None:
+    if data.count(b"{") + data.count(b"[") <= MAX_JSON_NESTING:
+        return  # too few brackets to nest that deep (the common case: no scan)
+    depth = 0
+    for m in _JSON_TOKENS.finditer(data):
+        c = data[m.start()]
+        if c in b"{[":
+            depth += 1
+            if depth > MAX_JSON_NESTING:
+                raise AigraphError(
+                    f"JSON nested more than {MAX_JSON_NESTING:,} levels deep, more than aigraph's"
+                    " JSON-LD reader accepts",
+                    path=path,
+                    line=_line_at(data, m.start()),
+                )
+        elif c in b"}]":
+            depth -= 1
 
 
 def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
@@ -473,6 +532,8 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
+    if str(path).endswith(("/", os.sep)):
+        raise AigraphError("names a folder (it ends with a slash); give a file name", path=path)
     path = Path(path)
     if path.is_dir():
         raise AigraphError("is a directory; give a file name", path=path)

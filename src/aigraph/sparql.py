@@ -121,18 +121,24 @@ def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> Quer
     if _NAME.fullmatch(arg) and arg in saved_queries():
         return saved_query(arg)
     path = Path(arg)
-    looks_like_path = "\n" not in arg and "{" not in arg and len(arg) < 4096 and not _SPARQL_START.match(arg)
-    if looks_like_path and path.is_dir():
-        raise AigraphError("is a directory, not a query file", path=arg)
-    if looks_like_path and path.is_file():
+    query_suffix = path.suffix.lower() in {".rq", ".sparql"}
+    maybe_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
+    if maybe_path:
         try:
-            return QueryText(path.read_text(encoding="utf-8").removeprefix("\ufeff"), arg)
-        except UnicodeDecodeError as exc:
-            raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
-        except OSError as exc:
-            raise AigraphError(f"cannot read: {exc.strerror or exc}", path=arg) from None
-    if looks_like_path and (path.suffix.lower() in {".rq", ".sparql", ".txt"} or os.sep in arg):
-        if not re.search(r"\s", arg):
+            there = path.exists() or path.is_symlink()
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+            if query_suffix:
+                raise AigraphError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path=arg) from None
+            there = False
+        if there:
+            from .rdfio import read_input
+
+            raw = read_input(path, "a query file")
+            try:
+                return QueryText(raw.decode("utf-8").removeprefix("\ufeff"), arg)
+            except UnicodeDecodeError as exc:
+                raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
+        if query_suffix or (os.sep in arg and not _SPARQL_START.match(arg) and not re.search(r"\s", arg)):
             raise AigraphError("no such query file", path=arg)
     if _NAME.fullmatch(arg):
         return saved_query(arg)
@@ -173,6 +179,7 @@ class QueryInfo:
     prefixes: dict[str, str] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
     prefixed_names: list[tuple[str, int]] = field(default_factory=list)  # (prefix, line) used
+    too_deep: int | None = None  # the line where brackets first nest deeper than MAX_NESTING
 
 
 def inspect_query(text: str) -> QueryInfo:
@@ -185,8 +192,15 @@ def inspect_query(text: str) -> QueryInfo:
     words: list[tuple[str, str, int]] = []  # (kind, text, line) of significant tokens
     line = 1
     previous = ""
+    depth = 0
     for m in _TOKENS.finditer(text):
         kind, tok = m.lastgroup or "punct", m.group()
+        if kind == "punct" and tok in "{([":
+            depth += 1
+            if depth > MAX_NESTING and info.too_deep is None:
+                info.too_deep = line
+        elif kind == "punct" and tok in "})]":
+            depth -= 1
         after_lt, previous = previous == "<", (tok if kind != "ws" else previous)
         if kind in {"iri", "var", "word"}:
             words.append((kind, tok, line))
@@ -218,8 +232,19 @@ def inspect_query(text: str) -> QueryInfo:
     return info
 
 
+MAX_NESTING = 1000
+"""Brackets nested deeper than this are refused: Oxigraph's parser recurses, and
+overflows its stack (the process dies) at about 3,000 levels."""
+
+
 def check_safety(info: QueryInfo, *, allow_network: bool, source: str = "<query>") -> None:
-    """Refuse updates, and SERVICE / FROM / LOAD unless the network is allowed."""
+    """Refuse updates, queries nested too deep, and SERVICE / FROM / LOAD unless the network is allowed."""
+    if info.too_deep is not None:
+        raise AigraphError(
+            f"the query nests brackets more than {MAX_NESTING:,} levels deep, more than aigraph reads",
+            path=source,
+            line=info.too_deep,
+        )
     for keyword, line in info.keywords:
         if keyword in _NETWORK and not allow_network:
             what = {
@@ -356,6 +381,10 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
         return AigraphError("the query is empty", path=prepared.source, line=1)
     lines = prepared.text.splitlines() or [""]
     line, column = int(m.group(1)), int(m.group(2))
+    while line > 1 and (line > len(lines) or not lines[line - 1].strip()) and column == 1:
+        # Oxigraph points past a final newline or blank lines: name the last line with text.
+        line -= 1
+        column = len(lines[line - 1]) + 1 if line <= len(lines) else 1
     expected = [x.strip() for x in re.split(r",\s+(?=[\"'\[A-Za-z(])", m.group(3).strip()) if x.strip()]
     expected = [x.removeprefix("expected one of ").removeprefix("expected ") for x in expected]
     notes = [_SEMANTIC.get(x, x[0].lower() + x[1:]) for x in expected if " " in x and x[:1].isupper()]
@@ -378,14 +407,14 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
             prepared, lines, line, column,
         )  # fmt: skip
     at_end = not "\n".join(lines)[sum(len(x) + 1 for x in lines[: line - 1]) + column - 1 :].strip()
-    unclosed = _unclosed(prepared.text) if at_end else None
+    unclosed = _unclosed(prepared.text)
     if unclosed:
-        at_line, at_column, bracket = unclosed
-        return _located(
-            f"SPARQL syntax error at column {at_column}: this {bracket!r} is never closed",
-            prepared, lines, at_line, at_column,
-        )  # fmt: skip
+        at_line, at_column, problem = unclosed
+        return _located(f"SPARQL syntax error at column {at_column}: {problem}", prepared, lines, at_line, at_column)
     other = _rdflib_syntax_error(prepared.text)
+    unsure = other is not None and other[2] == _UNKNOWN
+    if unsure:
+        other = None
     if prepared.info.form is None and other and other[2]:
         return _located(
             f"SPARQL syntax error at column {other[1]}: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"
@@ -403,7 +432,7 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
             if starts_line and previous and previous[-1] not in ".;,{([" and re.match(r"[?$<\"'_]|\w*:", found):
                 reason += " (is a '.' missing at the end of the line before?)"
         return _located(f"SPARQL syntax error at column {at_column}: {reason}", prepared, lines, at_line, at_column)
-    if at_end and other is None:  # rdflib's grammar reads it: a rule beyond the grammar is broken
+    if at_end and other is None and not unsure:  # rdflib's grammar reads it: a rule beyond the grammar
         reason = "the query is not valid SPARQL (a variable bound twice, by BIND or AS, is a common cause)"
     elif at_end:
         reason = "the query ends too soon (is a '}' or ')' missing?)"
@@ -432,7 +461,8 @@ def _located(message: str, prepared: Prepared, lines: list[str], line: int, colu
 
 
 def _unclosed(text: str) -> tuple[int, int, str] | None:
-    """The first ``{`` or ``(`` (outside strings, IRIs and comments) never closed: (line, column, bracket)."""
+    """A ``{`` or ``(`` never closed, or a ``}`` or ``)`` that closes nothing (outside strings,
+    IRIs and comments): (line, column, what is wrong)."""
     stack: list[tuple[int, int, str]] = []
     line, line_start = 1, 0
     pairs = {"}": "{", ")": "("}
@@ -441,20 +471,31 @@ def _unclosed(text: str) -> tuple[int, int, str] | None:
         if m.lastgroup == "punct" and tok in "{(":
             stack.append((line, m.start() - line_start + 1, tok))
         elif m.lastgroup == "punct" and tok in pairs:
-            if not stack or stack[-1][2] != pairs[tok]:
-                return None  # unbalanced the other way: not a missing closing bracket
-            stack.pop()
+            if stack and stack[-1][2] == pairs[tok]:
+                stack.pop()
+            elif any(b == pairs[tok] for _, _, b in stack):
+                at_line, at_column, bracket = stack[-1]  # "{ ( }": the "(" is never closed
+                return at_line, at_column, f"this {bracket!r} is never closed"
+            else:  # "{ ) }": this ")" closes nothing
+                return line, m.start() - line_start + 1, f"this {tok!r} has no {pairs[tok]!r} to close"
         if "\n" in tok:
             line += tok.count("\n")
             line_start = m.start() + tok.rindex("\n") + 1
-    return stack[-1] if stack else None  # the innermost: the last one opened
+    if stack:  # the innermost: the last one opened
+        at_line, at_column, bracket = stack[-1]
+        return at_line, at_column, f"this {bracket!r} is never closed"
+    return None
+
+
+_UNKNOWN = "\x00"  # rdflib could not tell (it ran out of recursion, say)
 
 
 def _rdflib_syntax_error(text: str) -> tuple[int, int, str | None] | None:
     """Where rdflib's SPARQL grammar fails on ``text``: (line, column, token or None at the end).
 
     Only called once Oxigraph has refused the query, so rdflib's import costs
-    nothing on the normal path. ``None`` when rdflib reads the query.
+    nothing on the normal path. ``None`` when rdflib reads the query; line 0
+    and :data:`_UNKNOWN` when it cannot tell.
     """
     try:
         from pyparsing import ParseBaseException
@@ -468,7 +509,7 @@ def _rdflib_syntax_error(text: str) -> tuple[int, int, str | None] | None:
         token = None if found is None or found.group(2) else found.group(1)
         return int(exc.lineno), int(exc.col), token
     except Exception:  # RecursionError and the like: no better place than Oxigraph's
-        return None
+        return (0, 0, _UNKNOWN)
     return None
 
 
