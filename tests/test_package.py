@@ -41,7 +41,10 @@ def test_installed_wheel_works_from_another_folder(wheel: Path, tmp_path: Path) 
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
     subprocess.run(
-        [py, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)], check=True, capture_output=True
+        # --ignore-installed: into the venv even where aigraph is installed system-wide (as CI does)
+        [py, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
     )
     work = tmp_path / "elsewhere"
     work.mkdir()
