@@ -47,12 +47,6 @@ class ArticleText:
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             raise AigraphError("article is not valid UTF-8", path=path, line=line) from None
-        except FileNotFoundError:
-            raise AigraphError("article not found", path=path) from None
-        except IsADirectoryError:
-            raise AigraphError("article is a directory", path=path) from None
-        except OSError as exc:
-            raise AigraphError(f"cannot read article: {exc.strerror}", path=path) from None
 
     def _joined(self) -> tuple[str, list[int]]:
         """The sentences joined by single spaces, and where each starts (computed once)."""

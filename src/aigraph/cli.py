@@ -181,7 +181,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     if fmt is None:
         fmt = (format_for_output(output) if output != "-" else None) or "turtle"
-    run_export(fmt.lower(), output, data=list(data) or None, with_ontology=with_ontology)
+    run_export(fmt, output, data=list(data) or None, with_ontology=with_ontology)
     if output != "-":
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
@@ -286,7 +286,7 @@ def query(
     rendered = render_query(
         prepared,
         store,
-        fmt and fmt.lower(),
+        fmt,
         default_results_format=default,
         timeout=timeout or None,
         max_memory_mb=max_memory or None,

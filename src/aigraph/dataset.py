@@ -69,11 +69,11 @@ def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True
     go through a store, so files keep every literal as written).
     """
     store = ox.Store()
-    local = None if data else built_graph_path()
-    paths: list[str | Path] = list(data) if data else ([local] if local else [])
-    if paths:
-        for path in paths:
+    if data:
+        for path in data:
             load_file(store, path)
+    elif (local := built_graph_path()) is not None:
+        load_file(store, local)  # the user's own build, straight from the file
     else:
         store.extend(built_quads())
     if with_ontology:

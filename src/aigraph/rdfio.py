@@ -91,10 +91,6 @@ def read_input(path: str | Path, what: str = "an RDF file") -> bytes:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
-def _read_bytes(path: Path) -> bytes:
-    return read_input(path)
-
-
 _POSITION = re.compile(
     r"^Parser error (?:at line (\d+) (?:between columns (\d+) and \d+|column (\d+))"
     r"|between line (\d+) column (\d+) and line \d+ column \d+)\s*:\s*"
@@ -349,7 +345,7 @@ def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
         raise AigraphError(
             f"cannot tell the RDF format from the extension (known: {known})", path=path
         )
-    data = _read_bytes(path)
+    data = read_input(path)
     return parse_bytes(data, fmt, path=path, base_iri=_base_iri(path))
 
 
