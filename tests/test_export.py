@@ -144,7 +144,8 @@ GRAPHML_XSD = Path(__file__).parent / "schemas" / "graphml" / "graphml.xsd"  # s
 HOSTILE_TTL = """\
 @prefix ex: <http://example.org/> .
 <http://example.org/a%20b?x=1&y=%3C2%3E#frag> ex:p [ ex:q "x & <y> \\"z\\" ]]> --" ] ;
-    <http://example.org/weird_x41_/\u00fcmlaut#p%20q> "\u00e9t\u00e9"@fr, "01"^^<http://www.w3.org/2001/XMLSchema#integer> ;
+    <http://example.org/weird_x41_/\u00fcmlaut#p%20q> "\u00e9t\u00e9"@fr,
+        "01"^^<http://www.w3.org/2001/XMLSchema#integer> ;
     <urn:x:y> <urn:isbn:0-000-00000-0> .
 _:b ex:r <http://example.org/a%20b?x=1&y=%3C2%3E#frag> .
 <urn:isbn:0-000-00000-0> ex:p <http://example.org/a%20b?x=1&y=%3C2%3E#frag> ;
@@ -211,7 +212,8 @@ def test_hostile_graphml_validates_and_reads_back(runner: CliRunner, tmp_path: P
     node = next(d for _, d in g.nodes(data=True) if d["iri"].startswith("http://example.org/a%20b"))
     # An attribute named by an IRI is escaped to a name token, and reads back with the escape undone.
     names = {unescape_nmtoken(k): v for k, v in node.items()}
-    assert names["http://example.org/weird_x41_/\u00fcmlaut#p%20q"] == "\u00e9t\u00e9\n01"  # the lexical form as written
+    # The integer keeps its lexical form as written.
+    assert names["http://example.org/weird_x41_/\u00fcmlaut#p%20q"] == "\u00e9t\u00e9\n01"
     blank = next(d for _, d in g.nodes(data=True) if d["iri"] == "_:b1")
     assert {unescape_nmtoken(k): v for k, v in blank.items()}["http://example.org/q"] == 'x & <y> "z" ]]> --'
     far = next(d for _, d in g.nodes(data=True) if "\u30ce" in d["iri"])

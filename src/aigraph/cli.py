@@ -53,6 +53,25 @@ class _Group(click.Group):
             ctx.exit(70)
 
 
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text, a byte order mark dropped, as a query file is read.
+
+    Read as bytes and decoded here, whatever the locale says: SPARQL is UTF-8, and
+    ``click.get_text_stream`` is deprecated from click 8.5.
+    """
+    stream = sys.stdin
+    if stream is None:  # started with standard input closed
+        raise AigraphError("no standard input to read the query from")
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # already text (a caller replaced sys.stdin)
+        return str(stream.read()).removeprefix("\ufeff")
+    raw = buffer.read()
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise AigraphError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
+
+
 # Short names people type for --format, as file extensions spell them.
 _ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "xml"}
 
@@ -275,7 +294,7 @@ def query(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
+    text = resolve_query(query_arg, _stdin_text)
     prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
     if fmt is None and output != "-":
         from .results import format_for_path
