@@ -36,8 +36,9 @@ def test_top_level_help_and_version() -> None:
     assert CliRunner().invoke(cli, ["--version"]).output.startswith("aigraph, version ")
 
 
-MAIN_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install . && aigraph build && aigraph view"
-TEST_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && python3 -m pip install ".[test]" && python3 -m pytest'
+VENV = "python3 -m venv .venv && . .venv/bin/activate && "
+MAIN_COMMAND = VENV + "python3 -m pip install . && aigraph build && aigraph view"
+TEST_COMMAND = VENV + 'python3 -m pip install ".[test]" && python3 -m pytest'
 
 
 def test_readme_ci_and_test_command_agree() -> None:
