@@ -200,8 +200,10 @@ def test_hostile_graphml_validates_and_reads_back(runner: CliRunner, tmp_path: P
         result = runner.invoke(cli, ["export", "--data", str(src), "-o", str(out)])
         assert result.exit_code == 0, result.output
         validate_graphml(out)
-    # Byte-stable though the parser names the anonymous blank node afresh each time.
+    # Byte-stable though the parser names the anonymous blank node afresh each time; GEXF too.
     assert outs[0].read_bytes() == outs[1].read_bytes()
+    gexf = [runner.invoke(cli, ["export", "--data", str(src), "--format", "gexf"]).stdout_bytes for _ in range(2)]
+    assert gexf[0] == gexf[1] and b'id="_:b1"' in gexf[0]
     g = nx.read_graphml(outs[0])
     expected = to_networkx(list(ox.parse(path=src, format=ox.RdfFormat.TURTLE)))
     iris = [d["iri"] for _, d in g.nodes(data=True)]
