@@ -121,7 +121,7 @@ def nmtoken(name: str) -> str:
         else:
             code = ord(ch)
             out.append(f"_x{code:04X}_" if code <= 0xFFFF else f"_x{code:08X}_")
-    return "".join(out) or "_x_"
+    return "".join(out) or "_x_"  # an empty name still needs a token; no other name gives this one
 
 
 def _check_xml_safe(g: Any, fmt: str) -> None:
