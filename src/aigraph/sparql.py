@@ -301,14 +301,14 @@ def display_prefixes(declared: Mapping[str, str]) -> dict[str, str]:
 
 
 def _substitutions(
-    bind: Mapping[str, str | Term], info: QueryInfo, source: str
+    bind: Mapping[str, str | Term], info: QueryInfo, source: str, extra: Mapping[str, str] | None = None
 ) -> dict[ox.Variable, Term]:
     out: dict[ox.Variable, Term] = {}
     for name, value in bind.items():
         var = name.lstrip("?$")
         if var not in info.variables:
             raise AigraphError(f"cannot bind ?{var}: the query has no such variable", path=source)
-        term = parse_term(value, info.prefixes)
+        term = parse_term(value, {**(extra or {}), **info.prefixes})
         out[ox.Variable(var)] = term
     return out
 
@@ -326,6 +326,12 @@ class Prepared:
     substitutions: dict[ox.Variable, Term]
     allow_network: bool = False
     infer: bool = False
+    extra_prefixes: dict[str, str] = field(default_factory=dict)  # pre-declared, beside aigraph's
+
+    @property
+    def known_prefixes(self) -> dict[str, str]:
+        """aigraph's prefixes, the extra ones, and the query's own (which win)."""
+        return {**PREFIXES, **self.extra_prefixes, **self.info.prefixes}
 
 
 def prepare(
@@ -334,17 +340,20 @@ def prepare(
     bind: Mapping[str, str | Term] | None = None,
     allow_network: bool = False,
     infer: bool = False,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Prepared:
     """Check a query (safety, bindings) before any evaluation.
 
-    A plain string is SPARQL text, or the name of a saved query.
+    A plain string is SPARQL text, or the name of a saved query. ``prefixes``
+    are pre-declared too (an ontology extension's, say).
     """
     if isinstance(query, str):
         query = saved_query(query.strip()) if _NAME.fullmatch(query.strip()) else QueryText(query)
     info = inspect_query(query.text)
     check_safety(info, allow_network=allow_network, source=query.source)
-    subs = _substitutions({**query.defaults, **(bind or {})}, info, query.source)
-    return Prepared(query.text, query.source, info, subs, allow_network, infer)
+    extra = {p: ns for p, ns in (prefixes or {}).items() if p not in PREFIXES}
+    subs = _substitutions({**query.defaults, **(bind or {})}, info, query.source, extra)
+    return Prepared(query.text, query.source, info, subs, allow_network, infer, extra)
 
 
 _SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
@@ -367,7 +376,7 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
     m = _SYNTAX.match(text)
     if not m:
         return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
-    known = {**PREFIXES, **prepared.info.prefixes}
+    known = prepared.known_prefixes
     unknown = [(p, n) for p, n in prepared.info.prefixed_names if p not in known]
     if unknown:  # Oxigraph does not always say so
         prefix, at = unknown[0]
@@ -518,7 +527,7 @@ def _store_query(store: ox.Store, prepared: Prepared) -> Any:
     try:
         return store.query(
             prepared.text,
-            prefixes=PREFIXES,
+            prefixes={**PREFIXES, **prepared.extra_prefixes},
             # Named graphs (TriG, N-Quads) answer plain queries; an explicit FROM
             # must win, and Oxigraph ignores FROM when the union is on.
             use_default_graph_as_union=not prepared.info.dataset_iris,
@@ -563,7 +572,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
             raw[1:-1],
         )
     prefix, _, local = raw.partition(":")
-    namespaces = {**PREFIXES, **prepared.info.prefixes}
+    namespaces = prepared.known_prefixes
     if prefix in namespaces:
         return namespaces[prefix] + local
     raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
@@ -852,14 +861,18 @@ class QueryResult:
 
 
 def load_store(
-    data: Sequence[str | Path] | None = None, *, with_ontology: bool | None = None
+    data: Sequence[str | Path] | None = None,
+    *,
+    with_ontology: bool | None = None,
+    ontology: Sequence[str | Path] = (),
 ) -> ox.Store:
-    """The store a query runs over: the built graph + ontology, or ``data`` files."""
+    """The store a query runs over: the built graph + ontology, or ``data`` files
+    (with the ``ontology`` extension files, whenever given)."""
     from .dataset import load
 
     if with_ontology is None:
         with_ontology = not data
-    return load(data, with_ontology=with_ontology)
+    return load(data, with_ontology=with_ontology, ontology=ontology)
 
 
 def render_query(
@@ -876,7 +889,7 @@ def render_query(
 
     if prepared.info.form is not None:  # refuse a mismatched format before evaluating
         results.choose_format(prepared.info.form, fmt, default_results_format)
-    prefixes = display_prefixes(prepared.info.prefixes)
+    prefixes = display_prefixes({**prepared.extra_prefixes, **prepared.info.prefixes})
     if prepared.allow_network and prepared.info.dataset_iris:
         import urllib.request  # noqa: F401 - imported before a fork, not in the child
 
@@ -905,6 +918,7 @@ def query(
     allow_network: bool = False,
     timeout: float | None = None,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    ontology: Sequence[str | Path] = (),
 ) -> QueryResult:
     """Run SPARQL (or a saved query's name) over the built graph + ontology, or ``data``.
 
@@ -912,15 +926,21 @@ def query(
     answers over the RDFS / OWL 2 RL closure; ``timeout`` (seconds) stops a
     runaway query with QueryTimeout, and ``max_memory_mb`` (with a timeout) one that
     grows without bound. Common prefixes (aig, kg, rdf, rdfs, owl,
-    xsd, skos, prov, org, schema, dcterms) need no PREFIX lines.
+    xsd, skos, prov, org, schema, dcterms) need no PREFIX lines, nor do those
+    of the ``ontology`` extension files, whose terms are added to the store.
 
     >>> result = query("ASK { kg:IBM aig:competesWith kg:Google }")
     >>> result.boolean
     True
     """
-    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer)
+    extra: dict[str, str] = {}
+    if ontology:
+        from .extensions import load_extensions
+
+        extra = load_extensions(ontology).prefixes
+    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
     if store is None:
-        store = load_store(data, with_ontology=with_ontology)
+        store = load_store(data, with_ontology=with_ontology, ontology=ontology)
     rendered = render_query(prepared, store, "transport", timeout=timeout, max_memory_mb=max_memory_mb)
     if rendered.kind == "graph":
         triples = [q.triple for q in ox.parse(input=rendered.data, format=ox.RdfFormat.N_TRIPLES)]

@@ -126,23 +126,29 @@ class ViewResult:
 
 
 def write_view(
-    output: str | Path = DEFAULT_OUTPUT,
+    output: str | Path | None = None,
     *,
     data: Sequence[str | Path] | None = None,
     title: str | None = None,
     open_browser: bool = False,
+    ontology: Sequence[str | Path] = (),
 ) -> ViewResult:
     """Write the interactive HTML view of the built graph (or of ``data`` files).
 
-    The file is written atomically (``-`` means stdout); with ``open_browser``
-    it is opened in the default web browser.
+    The file is written atomically (``-`` means stdout; None: the graph's name
+    with ``.html``, see :func:`aigraph.dataset.view_output`); with ``open_browser``
+    it is opened in the default web browser. ``ontology`` extension files name
+    their classes and relations in the legend.
     """
-    from .dataset import load_quads
+    from .dataset import load_quads, view_output
+    from .extensions import load_extensions
     from .rdfio import write_bytes
 
     start = time.perf_counter()
+    output = view_output(data) if output is None else output
+    vocab = load_extensions(ontology).ontology() if ontology else None
     quads = load_quads(list(data) if data else None)
-    page = build_page(quads, title=title)
+    page = build_page(quads, title=title, ontology=vocab)
     write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
@@ -176,14 +182,16 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
     return build_page(quads, title=title).html
 
 
-def build_page(quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None) -> Page:
+def build_page(
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None, ontology: Ontology | None = None
+) -> Page:
     """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
     fill a pyvis Network and render the page."""
     from .netx import fold
 
     with _no_gc():
         triples: list[ox.Quad | ox.Triple] = list(quads)  # both have subject, predicate and object
-        graph = fold(triples)
+        graph = fold(triples, ontology)
         heading = title if title is not None else page_title(triples)
         payload = page_data(graph, graph.vocabulary, title=heading)
         return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
