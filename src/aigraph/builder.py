@@ -146,18 +146,22 @@ class _Builder:
         term = self.onto.terms.get(iri)
         if term is not None and term.kind in kinds:
             return term
-        exts = ", ".join(str(e.path) for e in self.ext.items) or "none given"
+        # "is not a property of the ontology" / "is not in the ontology": the words users grep for.
+        noun = "a property of the ontology" if what == "property" else "in the ontology"
         if term is not None:
-            problem = f"is a {'class' if term.kind == 'class' else 'property'}, not a {what}"
-        elif iri.startswith(AIG):
-            problem = f"is not a {what} of the aigraph ontology"
+            problem = f"is not {noun}: it is a {'class' if term.kind == 'class' else 'property'}"
+        elif iri.startswith(AIG) or not self.ext:
+            problem = f"is not {noun}"
+            if not iri.startswith(AIG):
+                problem += " (no ontology extension declares it: name one in [article] ontology or --ontology)"
         else:
-            declared = " (declared as neither owl:Class nor owl:ObjectProperty/DatatypeProperty)" if any(
-                isinstance(q.subject, ox.NamedNode) and q.subject.value == iri for q in self.ext.quads
-            ) else ""
-            problem = f"is not declared in the ontology extensions ({exts}){declared}"
+            exts = ", ".join(str(e.path) for e in self.ext.items)
+            named = any(isinstance(q.subject, ox.NamedNode) and q.subject.value == iri for q in self.ext.quads)
+            problem = f"is not {noun} or its extensions ({exts})" + (
+                ": declare it as an owl:Class, owl:ObjectProperty or owl:DatatypeProperty" if named else ""
+            )
         raise AigraphError(
-            f"{who}{what} {written!r} {problem}" + suggest(written, known),
+            f"{who}{'predicate' if what == 'property' else what} {written!r} {problem}" + suggest(written, known),
             path=self.facts.path,
             line=line,
         )

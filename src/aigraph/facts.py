@@ -323,7 +323,7 @@ def _article(table: object, where: _Where) -> Article:
             " path = \"my-article.txt\" (relative to the facts file), title = \"...\""
             f" (aigraph init ARTICLE.txt writes one; see {_DOC})",
             path=where.path,
-            line=where.line or 1,
+            line=where.line,
         )
     what = "[article]"
     _check_keys(
