@@ -19,6 +19,16 @@ from .errors import AigraphError
 from .rdfio import read_input
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+# Each table's keys: (required, optional). docs/facts-format.md documents every one (a test checks).
+KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "article": (
+        frozenset({"id", "path", "title"}),
+        frozenset({"url", "published", "language", "ontology", "namespace"}),
+    ),
+    "entity": (frozenset({"id", "label", "class", "evidence"}), frozenset({"aliases"})),
+    "fact": (frozenset({"id", "subject", "predicate", "evidence"}), frozenset({"object", "value"})),
+}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 
 
@@ -246,7 +256,7 @@ def suggest(name: str, known: list[str], *, listing: bool = True, limit: int = 4
     return out
 
 
-def _check_keys(table: dict, required: set[str], optional: set[str], what: str, where: _Where) -> None:
+def _check_keys(table: dict, required: frozenset[str], optional: frozenset[str], what: str, where: _Where) -> None:
     missing = sorted(required - set(table))
     if missing:
         wanted = "; ".join(f"{k} = {_MEANING[k]}" if k in _MEANING else k for k in missing)
@@ -326,9 +336,7 @@ def _article(table: object, where: _Where) -> Article:
             line=where.line,
         )
     what = "[article]"
-    _check_keys(
-        table, {"id", "path", "title"}, {"url", "published", "language", "ontology", "namespace"}, what, where
-    )
+    _check_keys(table, *KEYS["article"], what, where)
     ontology = table.get("ontology", [])
     if isinstance(ontology, str):
         ontology = [ontology]
@@ -370,7 +378,7 @@ def _article(table: object, where: _Where) -> Article:
 
 def _entity(table: dict, where: _Where) -> Entity:
     what = "entity"
-    _check_keys(table, {"id", "label", "class", "evidence"}, {"aliases"}, what, where)
+    _check_keys(table, *KEYS["entity"], what, where)
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise where.error("entity: 'aliases' must be a list of non-empty strings", "aliases")
@@ -387,7 +395,7 @@ def _entity(table: dict, where: _Where) -> Entity:
 
 def _fact(table: dict, where: _Where) -> Fact:
     what = "fact"
-    _check_keys(table, {"id", "subject", "predicate", "evidence"}, {"object", "value"}, what, where)
+    _check_keys(table, *KEYS["fact"], what, where)
     if ("object" in table) == ("value" in table):
         raise where.error(
             "fact needs exactly one of 'object' (an entity id) or 'value' (a literal)",
