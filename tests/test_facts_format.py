@@ -58,3 +58,16 @@ def test_every_key_is_documented() -> None:
             assert rows[key] == "yes", (table, key)
         for key in optional:
             assert rows[key] != "yes", (table, key)
+
+
+def test_the_readme_shows_the_same_session() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## Your own article", 1)[1].split("\n## ", 1)[0]
+    doc = re.search(r"```console\n(.*?)```", TEXT.split("## A complete example", 1)[1], re.S)
+    assert doc is not None
+    assert doc.group(1) in readme
+    for name in ("deals.ttl", "lumora-deal.facts.toml"):
+        body = _files()[name]
+        for block in re.findall(r"```(?:turtle|toml)\n(.*?)```", readme, re.S):
+            if ("@prefix" in block) == name.endswith(".ttl"):
+                # Every line the README shows is in the documented file (the README shortens it).
+                assert all(line in body.splitlines() for line in block.splitlines()), block
