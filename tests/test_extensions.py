@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -210,8 +211,11 @@ def test_query_validate_view_export_read_the_extension(runner: CliRunner, deal: 
     relations = {r["iri"]: r for r in data["relations"]}
     mine = relations[EX + "acquired"]
     assert mine["label"] == "acquired" and mine["comment"] == "The subject bought the object company."
-    others = [(r["color"], json.dumps(r["dashes"])) for iri, r in relations.items() if iri != EX + "acquired"]
-    assert (mine["color"], json.dumps(mine["dashes"])) not in others
+    # A colour of its own, not a near twin of memberOf's blue (the palette's first colour is one).
+    rgb = [int(mine["color"][k : k + 2], 16) for k in (1, 3, 5)]
+    for iri, other in relations.items():
+        if iri != EX + "acquired":
+            assert math.dist(rgb, [int(other["color"][k : k + 2], 16) for k in (1, 3, 5)]) > 60, iri
     # export: GraphML edges carry the extension's label.
     gml = folder / "deal.graphml"
     result = runner.invoke(cli, ["export", "--data", str(graph), "--ontology", str(ext), "-o", str(gml)])

@@ -255,11 +255,14 @@ def _class_styles(classes: list[str], vocab: Ontology) -> dict[str, dict[str, An
         key=lambda c: (-counts[c], c),
     )
     family_shape: dict[str, str] = {}
+    taken = [
+        _AIG_CLASS_STYLE[c[len(AIG) :]][1] for c in counts if c.startswith(AIG) and c[len(AIG) :] in _AIG_CLASS_STYLE
+    ]
     for i, cls in enumerate(generic):
         fam = _family(cls, vocab)
         if fam not in family_shape:
             family_shape[fam] = _SHAPES[len(family_shape) % len(_SHAPES)]
-        colour = _PALETTE[i % len(_PALETTE)]
+        colour = _unlike(taken, i)
         # Cycle shapes as well once colours repeat, so every class stays distinct.
         shape = family_shape[fam] if i < len(_PALETTE) else _SHAPES[(i // len(_PALETTE)) % len(_SHAPES)]
         styles[cls] = {"shape": shape, "color": colour}
@@ -282,8 +285,13 @@ def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[s
         (p for p in counts if not (p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE)),
         key=lambda p: (-counts[p], p),
     )
+    taken = [
+        _AIG_RELATION_STYLE[p[len(AIG) :]][0]
+        for p in counts
+        if p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE
+    ]
     for i, pred in enumerate(generic):
-        colour = _PALETTE[i % len(_PALETTE)]
+        colour = _unlike(taken, i)
         dashes = _DASHES[(i // len(_PALETTE)) % len(_DASHES)]
         styles[pred] = {"color": colour, "dashes": dashes, "width": 1.5}
     for pred in counts:
@@ -295,6 +303,22 @@ def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[s
         style["count"] = counts[pred]
         style["symmetric"] = bool(term and "Symmetric" in term.characteristics)
     return styles
+
+
+def _unlike(taken: list[str], i: int) -> str:
+    """The ``i``-th generic colour, skipping palette colours close to ``taken`` (aigraph's own
+    on the page, and those given before), so that an extension's term looks like no other."""
+    if i >= len(_PALETTE):
+        return _PALETTE[i % len(_PALETTE)]  # the palette is spent: dashes or shapes tell them apart
+    for colour in _PALETTE[i:] + _PALETTE[:i]:
+        if all(_rgb_distance(colour, t) > 60 for t in taken):
+            taken.append(colour)
+            return colour
+    return _PALETTE[i]
+
+
+def _rgb_distance(a: str, b: str) -> float:
+    return math.dist([int(a[k : k + 2], 16) for k in (1, 3, 5)], [int(b[k : k + 2], 16) for k in (1, 3, 5)])
 
 
 @cache
