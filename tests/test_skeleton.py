@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from aigraph.article import ArticleText, split_sentences
 from aigraph.cli import cli
 from aigraph.facts import read_facts
-from aigraph.skeleton import article_id, article_table, sentence_comments
+from aigraph.skeleton import article_id, article_table, sentence_comments, toml_string
 
 from .conftest import ARTICLE, ROOT
 
@@ -162,3 +162,5 @@ def test_reusable_pieces() -> None:
     assert sentence_comments(ArticleText("One. Two.").sentences) == sentence_comments("One. Two.")
     assert sentence_comments("") == ""
     assert article_id("x/My Deal.v2.txt") == "My-Deal"
+    odd = 'a\tb\nc\x01\x7f"\\ é\u2028'
+    assert tomllib.loads(f"x = {toml_string(odd)}")["x"] == odd

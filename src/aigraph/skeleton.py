@@ -29,6 +29,7 @@ FORMAT_DOC = "docs/facts-format.md"
 """Where the facts format is documented (in the aigraph repository)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
 
 
 def toml_string(text: str) -> str:
@@ -38,7 +39,8 @@ def toml_string(text: str) -> str:
     '"say \\\\"hi\\\\"\\\\n"'
     """
     out = text.replace("\\", "\\\\").replace('"', '\\"')
-    out = _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", out)
+    out = out.replace("\t", "\\t")  # TOML allows a raw tab, but a visible one reads better
+    out = _CONTROL.sub(lambda m: _ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04x}"), out)
     return f'"{out}"'
 
 
