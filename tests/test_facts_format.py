@@ -71,3 +71,25 @@ def test_the_readme_shows_the_same_session() -> None:
             if ("@prefix" in block) == name.endswith(".ttl"):
                 # Every line the README shows is in the documented file (the README shortens it).
                 assert all(line in body.splitlines() for line in block.splitlines()), block
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ('predicate = "memberOf"', 'predicat = "memberOf"', 37, "unknown key predicat; did you mean 'predicate'?"),
+        ('id = "lumora-deal"\n', "", 1, "[article] is missing id (id = a name made of letters, digits, - and _;"),
+        ("[article]\n", "", 1, "id = ... is outside any table: put a line [article] above the article's id"),
+        ("[[fact]]", "[[facts]]", 27, "unknown top-level key(s): facts; did you mean 'fact'?"),
+        ('class = "Company"', 'class = "company"', 12, "'company' is not in the ontology; did you mean 'Company'"),
+    ],
+    ids=["misspelt-key", "missing-id", "missing-article", "misspelt-table", "lowercase-class"],
+)
+def test_errors_teach(tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
+    from aigraph.builder import build_graph
+    from aigraph.errors import AigraphError
+
+    for name, body in _files().items():
+        (tmp_path / name).write_text(body.replace(old, new, 1) if name.endswith(".toml") else body, encoding="utf-8")
+    with pytest.raises(AigraphError) as caught:
+        build_graph(tmp_path / "lumora-deal.facts.toml")
+    assert (caught.value.line, message in caught.value.message) == (line, True), str(caught.value)

@@ -258,10 +258,16 @@ def suggest(name: str, known: list[str], *, listing: bool = True, limit: int = 4
 
 def _check_keys(table: dict, required: frozenset[str], optional: frozenset[str], what: str, where: _Where) -> None:
     missing = sorted(required - set(table))
+    extra = sorted(set(table) - required - optional, key=lambda k: where.lines.get(k, 0))
     if missing:
+        import difflib
+
+        for key in extra:  # a misspelt key: say so where it is
+            close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+            if close:
+                raise where.error(f"{what} has unknown key {key}; did you mean {close[0]!r}?", key)
         wanted = "; ".join(f"{k} = {_MEANING[k]}" if k in _MEANING else k for k in missing)
         raise where.error(f"{what} is missing {', '.join(missing)} ({wanted}; see {_DOC})")
-    extra = sorted(set(table) - required - optional, key=lambda k: where.lines.get(k, 0))
     if extra:
         raise where.error(
             f"{what} has unknown key(s) {', '.join(extra)}" + suggest(extra[0], sorted(required | optional)),
