@@ -715,6 +715,11 @@ def test_base_sets_the_base_of_inline_stdin_and_file_queries(relative: Path) -> 
     assert sparql.resolve_query("-", lambda: text, base_iri=base) == sparql.QueryText(text, "<stdin>", base)
     assert run(str(relative / "q.rq"), "--base", "http://elsewhere.example/", *data)[1] == "s\r\n"
     assert run("BASE <" + base + "> " + text, *data)[1] == f"s\r\n{base}s\r\n"  # a BASE line needs no --base
+    for bad in ("x/", "http://a b/"):
+        code, out, err = run(text, "--base", bad, *data)
+        assert (code, out) == (1, "") and err == (
+            f"aigraph: error: the base IRI {bad!r} is not an absolute IRI (such as https://example.org/)\n"
+        )
 
 
 def test_relative_iri_without_a_base_is_named(relative: Path) -> None:

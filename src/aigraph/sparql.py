@@ -486,7 +486,15 @@ def prepare(
     info = inspect_query(query.text)
     check_safety(info, allow_network=allow_network, source=query.source)
     text, subs = _bind(query.text, bind or {}, info, query.source)
-    return Prepared(text, query.source, info, subs, allow_network, infer, base_iri or query.base_iri)
+    base = base_iri or query.base_iri
+    if base is not None:
+        try:
+            valid = bool(_ABSOLUTE.match(base)) and ox.NamedNode(base).value == base
+        except ValueError:
+            valid = False
+        if not valid:
+            raise AigraphError(f"the base IRI {base!r} is not an absolute IRI (such as https://example.org/)")
+    return Prepared(text, query.source, info, subs, allow_network, infer, base)
 
 
 _SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
