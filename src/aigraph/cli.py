@@ -317,7 +317,9 @@ def query(
 def queries(name: str | None) -> None:
     """List the saved queries, or print one's SPARQL.
 
-    Run one with `aigraph query NAME`.
+    Run one with `aigraph query NAME`. What NAME prints is standalone SPARQL
+    1.1 (its own PREFIX lines, defaults in a final VALUES clause): it runs
+    unchanged on any SPARQL endpoint loaded with `aigraph export --with-ontology`.
 
     \b
     Examples:
