@@ -730,3 +730,13 @@ def test_relative_iri_without_a_base_is_named(relative: Path) -> None:
         "aigraph: error: <query>:1: the relative IRI <x> needs a base IRI: give --base IRI, a BASE line,"
         " or run the query from a file (its address is the base)\n"
     )
+
+
+def test_relative_from_resolves_against_the_query_file(relative: Path) -> None:
+    """FROM <data.ttl> in a query file names the file beside it (read only with --allow-network)."""
+    (relative / "from.rq").write_text("SELECT ?s FROM <data.ttl> WHERE { ?s ?p 2 }\n", encoding="utf-8")
+    base = relative.resolve().as_uri() + "/"
+    code, _, err = run(str(relative / "from.rq"))
+    assert code == 1 and "the query uses FROM" in err
+    code, out, err = run(str(relative / "from.rq"), "--allow-network", "-f", "csv")
+    assert (code, out, err) == (0, f"s\r\n{base}t\r\n", "")
