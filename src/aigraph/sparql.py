@@ -427,7 +427,7 @@ def _bind(
     standalone SPARQL); any other variable is substituted by Oxigraph
     (``substitutions``: it must be selected).
     """
-    values = trailing_values(text)
+    values = trailing_values(text) if bind else None
     subs: dict[ox.Variable, Term] = {}
     cells: dict[str, str] = {}
     for name, value in bind.items():
