@@ -361,7 +361,7 @@ def _check_article_path(facts: FactsFile, allow_outside: bool) -> None:
         folder = Path(facts.path).parent
         try:
             root, target = folder.resolve(), art.path.resolve()
-        except (OSError, RuntimeError):  # a looping link: check_input says so below
+        except (OSError, RuntimeError, ValueError):  # a looping link, a NUL: check_input says so below
             target = None
         if target is not None and not target.is_relative_to(root):
             raise AigraphError(
