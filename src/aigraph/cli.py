@@ -99,12 +99,18 @@ def cli() -> None:
     metavar="FILE",
     help="Facts file to build from (default: the shipped AI Alliance facts).",
 )
-def build(output: str, facts: Path | None) -> None:
+@click.option(
+    "--allow-outside-article",
+    is_flag=True,
+    help="Read the article even if its path leads outside the facts file's folder.",
+)
+def build(output: str, facts: Path | None, allow_outside_article: bool) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
     ontology; the result must pass the SHACL shapes. Nothing is written on
-    failure.
+    failure. The article must be UTF-8 text of at most 10 MiB in the facts
+    file's folder or below it (links resolved), unless --allow-outside-article.
 
     \b
     Examples:
@@ -113,7 +119,7 @@ def build(output: str, facts: Path | None) -> None:
     """
     from .builder import build as run_build
 
-    triples = run_build(facts, output)
+    triples = run_build(facts, output, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
         click.echo(
