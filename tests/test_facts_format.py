@@ -36,6 +36,8 @@ def test_the_documented_example_builds_queries_and_views(
     build = runner.invoke(cli, ["build", "--facts", "lumora-deal.facts.toml"])
     assert build.exit_code == 0, build.output
     assert build.stderr.strip() == transcript[1]
+    built = (tmp_path / "graphs" / "lumora-deal.ttl").read_text(encoding="utf-8")
+    assert "owl:imports <https://example.org/deals> , <https://w3id.org/aigraph/ontology> ." in built
     query = runner.invoke(
         cli, ["query", "SELECT ?buyer ?bought WHERE { ?buyer ex:acquired ?bought }", "--ontology", "deals.ttl",
               "--format", "table"],

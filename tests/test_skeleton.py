@@ -49,7 +49,8 @@ def test_init_writes_a_facts_file_that_reads_and_builds(runner: CliRunner, tmp_p
     # The untouched skeleton already builds: the article and its sentences.
     result = runner.invoke(cli, ["build", "--facts", str(target), "-o", str(tmp_path / "g.ttl")])
     assert result.exit_code == 0, result.output
-    assert f"{len(sentences) * 5 + 3} triples" in result.stderr
+    # 5 per sentence; the article's type, label and title; the graph's owl:Ontology header and import.
+    assert f"{len(sentences) * 5 + 5} triples" in result.stderr
 
 
 def test_splitting_abbreviations_quotes_and_one_sentence() -> None:
@@ -135,6 +136,7 @@ def test_init_options_output_and_relative_path(runner: CliRunner, tmp_path: Path
         "language": "en-GB",
     }
     assert read_facts(target).article.path.resolve() == article.resolve()
+    assert "the article is outside the facts file's folder" in err and "--allow-outside-article" in err
     # - writes to stdout; bad options are refused before anything is written.
     code, out, _ = _init(runner, str(article), "-o", "-", "--title", 'Say "hi"\\')
     assert code == 0 and 'title = "Say \\"hi\\"\\\\"' in out
@@ -144,13 +146,15 @@ def test_init_options_output_and_relative_path(runner: CliRunner, tmp_path: Path
 
 
 def test_control_characters_stay_valid_toml(runner: CliRunner, tmp_path: Path) -> None:
+    # The builder refuses such an article, and init says so; the comments stay valid TOML anyway.
     article = tmp_path / "odd.txt"
     article.write_text("Acme\x01 bought \x7fBeta. It\u2028paid.", encoding="utf-8")
     code, _, err = _init(runner, str(article))
-    assert code == 0, err
-    text = (tmp_path / "odd.facts.toml").read_text(encoding="utf-8")
-    tomllib.loads(text)
-    assert "#  1  Acme\\x01 bought \\x7fBeta." in text
+    assert code == 1 and "control character U+0001" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.txt"]
+    text = sentence_comments(["Acme\x01 bought \x7fBeta.", "It paid."])
+    assert tomllib.loads(text) == {}
+    assert text.splitlines()[0] == "#  1  Acme\\x01 bought \\x7fBeta."
 
 
 def test_reusable_pieces() -> None:

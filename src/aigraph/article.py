@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AigraphError
-from .rdfio import read_input
+from .rdfio import check_input
 
 # A candidate end: . ! ? or … (and any closing quotes or brackets after them), then
 # whitespace, then what can start a sentence: a capital, a digit or an opening quote.
@@ -72,6 +72,13 @@ def split_sentences(text: str) -> list[str]:
         out.append(para[start:])
     return [n for n in (normalize(s) for s in out) if n]
 
+MAX_BYTES = 10 * 1024 * 1024
+"""The largest article aigraph reads: 10 MiB, some 1.5 million words, far beyond any news article."""
+
+# Text has no control characters but tab, line breaks and form feed: a NUL or an
+# escape says the file is binary (or /proc/self/environ), not an article.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
 
 def normalize(text: str) -> str:
     """Collapse every run of whitespace to one space and strip the ends."""
@@ -95,13 +102,29 @@ class ArticleText:
 
     @classmethod
     def read(cls, path: str | Path) -> ArticleText:
-        path = Path(path)
-        raw = read_input(path, "an article")
+        """Read a regular file of UTF-8 text of at most :data:`MAX_BYTES`."""
+        path = check_input(path, "an article")
         try:
-            return cls(raw.decode("utf-8"), path)
+            with path.open("rb") as file:
+                raw = file.read(MAX_BYTES + 1)  # never more: /proc files claim a size of 0
+        except OSError as exc:
+            raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        if len(raw) > MAX_BYTES:
+            raise AigraphError(f"article is larger than {MAX_BYTES // 2**20} MiB, the most aigraph reads", path=path)
+        try:
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             raise AigraphError("article is not valid UTF-8", path=path, line=line) from None
+        control = _CONTROL.search(text)
+        if control:
+            line = text.count("\n", 0, control.start()) + 1
+            raise AigraphError(
+                f"article is not plain text: it holds the control character U+{ord(control.group()):04X}",
+                path=path,
+                line=line,
+            )
+        return cls(text, path)
 
     def _joined(self) -> tuple[str, list[int]]:
         """The sentences joined by single spaces, and where each starts (computed once)."""

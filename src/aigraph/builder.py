@@ -20,7 +20,7 @@ from .article import ArticleText, Sentence
 from .errors import AigraphError
 from .extensions import Extensions, load_extensions
 from .facts import FactsFile, read_facts, suggest
-from .namespaces import AIG, DCTERMS, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, Term
 from .progress import progress
 from .rdfio import check_input, serialize, write_bytes
@@ -120,6 +120,60 @@ def _span(run: tuple[Sentence, ...]) -> str:
 _PROVENANCE_CLASSES = {AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 
 
+def _sentence_name(article_id: str, index: int) -> str:
+    return f"{article_id}-s{index:02d}"
+
+
+def _fact_name(fact_id: str) -> str:
+    return f"fact-{fact_id}"
+
+
+def _type_fact_id(entity_id: str) -> str:
+    return f"type-{entity_id}"
+
+
+def _check_names(facts: FactsFile) -> None:
+    """Refuse ids that would name a provenance record: the entity would merge into it.
+
+    The records are kg:<article id>, kg:<article id>-sNN (sentences, see
+    :func:`_sentence_name`), kg:fact-<fact id> and kg:fact-type-<entity id>
+    (:func:`_fact_name`, :func:`_type_fact_id`); keep this in step with them.
+    """
+    a = facts.article
+    if a.id.startswith(_fact_name("")):
+        raise AigraphError(
+            f"[article]: id {a.id!r} starts with {_fact_name('')!r}, which begins the names of aigraph's fact"
+            " records; choose another id",
+            path=facts.path,
+            line=a.at("id"),
+        )
+    sentence = re.compile(re.escape(a.id) + r"-s[0-9]{2,}")
+    for ent in facts.entities.values():
+        if ent.id == a.id:
+            record = "the article's record (the [article] id)"
+        elif sentence.fullmatch(ent.id):
+            record = f"sentence {int(ent.id.rsplit('-s', 1)[1])}'s record"
+        elif ent.id.startswith(_fact_name("")):
+            record = "a fact's record"
+        else:
+            continue
+        raise AigraphError(
+            f"entity {ent.id!r}: kg:{ent.id} would be {record}, and the entity would merge into it"
+            f" (aigraph names the article kg:<article id>, its sentences kg:{_sentence_name('<article id>', 1)},"
+            f" ... and facts kg:{_fact_name('<id>')}); choose another id",
+            path=facts.path,
+            line=ent.at("id"),
+        )
+    for fact in facts.facts:
+        if fact.id.startswith(_type_fact_id("")):
+            raise AigraphError(
+                f"fact {fact.id!r}: ids starting with {_type_fact_id('')!r} name the records of entity classes"
+                f" ({_fact_name(_type_fact_id('<entity id>'))}); choose another id",
+                path=facts.path,
+                line=fact.at("id"),
+            )
+
+
 class _Builder:
     def __init__(self, facts: FactsFile, article: ArticleText, ext: Extensions) -> None:
         self.facts = facts
@@ -189,7 +243,7 @@ class _Builder:
         self.triples.append(ox.Triple(s, _N(p), o))
 
     def sentence_iri(self, s: Sentence) -> ox.NamedNode:
-        return _N(f"{self.ns}{self.facts.article.id}-s{s.index:02d}")
+        return _N(self.ns + _sentence_name(self.facts.article.id, s.index))
 
     def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
         found: dict[int, Sentence] = {}
@@ -233,7 +287,7 @@ class _Builder:
     ) -> None:
         sentences = self.evidence(quotes, line)
         self.add(s, p, o)
-        f = _N(self.ns + "fact-" + fact_id)
+        f = _N(self.ns + _fact_name(fact_id))
         self.add(f, RDF + "type", _N(AIG + "Fact"))
         self.add(f, RDF + "subject", s)
         self.add(f, RDF + "predicate", _N(p))
@@ -244,7 +298,15 @@ class _Builder:
             self.add(f, AIG + "evidence", self.sentence_iri(sent))
 
     def run(self) -> list[ox.Triple]:
+        _check_names(self.facts)
         a = self.facts.article
+        # The data names the ontology it needs (OWL's way: OWL tools load the
+        # import; a triple store does not, so the README says to load the
+        # export --with-ontology). An owl:Ontology needs no evidence (shapes.ttl).
+        graph = _N(self.ns + a.id + "-graph")
+        self.add(graph, RDF + "type", _N(OWL + "Ontology"))
+        for onto_iri in self.onto.iris:
+            self.add(graph, OWL + "imports", _N(onto_iri))
         self.add(self.art, RDF + "type", _N(AIG + "Article"))
         self.add(self.art, RDFS + "label", ox.Literal(a.title))
         self.add(self.art, DCTERMS + "title", ox.Literal(a.title))
@@ -285,7 +347,7 @@ class _Builder:
                 self.add(iri, SKOS + "altLabel", ox.Literal(alias))
             if AIG + "Topic" in self.onto.ancestors(cls.iri):
                 self.add(iri, SKOS + "prefLabel", ox.Literal(ent.label))
-            self.reify(f"type-{ent.id}", iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
+            self.reify(_type_fact_id(ent.id), iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
 
         props = [
             self.name(t.iri)
@@ -346,6 +408,35 @@ def _order(t: ox.Triple) -> tuple:
     return (getattr(t.subject, "value", str(t.subject)), rank, p, str(t.object))
 
 
+def _check_article_path(facts: FactsFile, allow_outside: bool) -> None:
+    """The article must be a regular file in the facts file's folder (or below it).
+
+    Otherwise a facts file could have any readable file (``/etc/passwd``,
+    ``/proc/self/environ``) copied into the graph. Links are followed first, so
+    a link beside the facts file to a file elsewhere is outside too.
+    """
+    art = facts.article
+    if not allow_outside:
+        folder = Path(facts.path).parent
+        try:
+            root, target = folder.resolve(), art.path.resolve()
+        except (OSError, RuntimeError, ValueError):  # a looping link, a NUL: check_input says so below
+            target = None
+        if target is not None and not target.is_relative_to(root):
+            raise AigraphError(
+                f"the article {art.path} is outside the facts file's folder (it is {target}); aigraph reads"
+                " an article only from that folder or below it, unless told to with --allow-outside-article"
+                " (allow_outside_article=True in Python)",
+                path=facts.path,
+                line=art.at("path"),
+            )
+    try:
+        check_input(art.path, "a text file")
+    except AigraphError as exc:  # name the line of the facts file that points there
+        what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
+        raise AigraphError(f"the article {art.path}{what}", path=facts.path, line=art.at("path")) from None
+
+
 def namespace(facts: FactsFile) -> str:
     """Where a facts file's IRIs are minted: its ``[article] namespace``, else kg:."""
     return facts.article.namespace or KG
@@ -366,30 +457,34 @@ def extensions_for(facts: FactsFile, ontology: Sequence[str | Path] = ()) -> Ext
 
 
 def build_graph(
-    facts: str | Path | None = None, *, validate: bool = True, ontology: Sequence[str | Path] = ()
+    facts: str | Path | None = None,
+    *,
+    validate: bool = True,
+    ontology: Sequence[str | Path] = (),
+    allow_outside_article: bool = False,
 ) -> list[ox.Triple]:
     """Build the graph's triples from a facts file (default: the shipped one).
 
-    The article path is read from the facts file's ``[article]`` table. Terms
-    may come from ontology extensions: those the table names (``ontology``) and
+    The article path is read from the facts file's ``[article]`` table; it must
+    lie in the facts file's folder (links resolved) unless
+    ``allow_outside_article``, and be UTF-8 text of at most 10 MiB. Terms may
+    come from ontology extensions: those the table names (``ontology``) and
     those in ``ontology``. With ``validate`` the result must conform to the
     SHACL shapes, read with the extensions' domains and ranges.
     """
     if facts is None:
         with resources.as_path(resources.facts()) as path:
-            return build_graph(path, validate=validate, ontology=ontology)
-    return _build(read_facts(facts), validate=validate, ontology=ontology)[0]
+            return build_graph(
+                path, validate=validate, ontology=ontology, allow_outside_article=allow_outside_article
+            )
+    return _build(read_facts(facts), validate, ontology, allow_outside_article)[0]
 
 
 def _build(
-    facts_file: FactsFile, *, validate: bool, ontology: Sequence[str | Path]
+    facts_file: FactsFile, validate: bool, ontology: Sequence[str | Path], allow_outside_article: bool
 ) -> tuple[list[ox.Triple], Extensions]:
     art = facts_file.article
-    try:
-        check_input(art.path, "a text file")
-    except AigraphError as exc:  # name the line of the facts file that points there
-        what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
-        raise AigraphError(f"the article {art.path}{what}", path=facts_file.path, line=art.at("path")) from None
+    _check_article_path(facts_file, allow_outside_article)
     article = ArticleText.read(art.path)
     if not article.sentences:
         raise AigraphError(f"the article {art.path} is empty", path=facts_file.path, line=art.at("path"))
@@ -444,11 +539,20 @@ def _line_of(
     return ent.line if ent else None
 
 
+# Line breaks to Unicode (and to str.splitlines) that Oxigraph writes raw in
+# strings and IRIs, as Turtle allows; written as \u escapes (also valid Turtle
+# there, and these never occur elsewhere in its output) so that no tool that
+# reads line by line splits a string.
+_RAW_BREAKS = str.maketrans({c: f"\\u{ord(c):04X}" for c in "\x85\u2028\u2029"})
+
+
 def to_turtle(triples: list[ox.Triple], prefixes: Mapping[str, str] | None = None) -> bytes:
     """Readable, deterministic Turtle: aigraph prefixes (and ``prefixes``), one blank line between subjects."""
-    raw = serialize(triples, "turtle", {**PREFIXES, **(prefixes or {})}).decode("utf-8")
+    raw = serialize(triples, "turtle", {**PREFIXES, **(prefixes or {})}).decode("utf-8").translate(_RAW_BREAKS)
     out: list[str] = []
-    for line in raw.splitlines():
+    # Turtle lines end at \n only: str.splitlines() would also cut at U+2028 and
+    # the like inside a string, and the join would put a raw newline there.
+    for line in raw.removesuffix("\n").split("\n"):
         if out and line and not line[0].isspace() and not line.startswith("@prefix"):
             out.append("")
         out.append(line)
@@ -470,17 +574,20 @@ def build(
     output: str | Path | None = None,
     *,
     ontology: Sequence[str | Path] = (),
+    allow_outside_article: bool = False,
 ) -> list[ox.Triple]:
     """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout).
 
     ``output`` defaults to :func:`default_output`, ``graphs/<article id>.ttl``.
-    The Turtle declares the extensions' prefixes too.
+    The Turtle declares the extensions' prefixes too. ``allow_outside_article``
+    lets the facts file name an article outside its folder.
     """
     if facts is None:
         with resources.as_path(resources.facts()) as path:
-            return build(path, output if output is not None else DEFAULT_OUTPUT, ontology=ontology)
+            target = output if output is not None else DEFAULT_OUTPUT
+            return build(path, target, ontology=ontology, allow_outside_article=allow_outside_article)
     facts_file = read_facts(facts)
     target = output if output is not None else default_output(facts)
-    triples, ext = _build(facts_file, validate=True, ontology=ontology)
+    triples, ext = _build(facts_file, True, ontology, allow_outside_article)
     write_bytes(target, to_turtle(triples, ext.prefixes))
     return triples

@@ -151,8 +151,16 @@ def init(
     target, n = run_init(article, output, title=title, url=url, published=published, language=language)
     if str(target) != "-":
         click.echo(f"Wrote {target} ({_count(n, 'sentence')}).", err=True)
+        outside = not article.resolve().is_relative_to(Path(target).resolve().parent)
+        flag = " --allow-outside-article" if outside else ""
+        if outside:
+            click.echo(
+                "aigraph: note: the article is outside the facts file's folder, which build refuses"
+                " unless told --allow-outside-article (or keep them in one folder)",
+                err=True,
+            )
         click.echo(
-            f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}", err=True
+            f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}", err=True
         )
 
 
@@ -171,13 +179,19 @@ def init(
     help="Facts file to build from (default: the shipped AI Alliance facts).",
 )
 @_ontology_option
-def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...]) -> None:
+@click.option(
+    "--allow-outside-article",
+    is_flag=True,
+    help="Read the article even if its path leads outside the facts file's folder.",
+)
+def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], allow_outside_article: bool) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
     ontology (and its extensions: --ontology, or [article] ontology in the
     facts file); the result must pass the SHACL shapes. Nothing is written on
-    failure.
+    failure. The article must be UTF-8 text of at most 10 MiB in the facts
+    file's folder or below it (links resolved), unless --allow-outside-article.
 
     \b
     Examples:
@@ -190,7 +204,7 @@ def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...]) ->
 
     if output is None:
         output = str(default_output(facts))
-    triples = run_build(facts, output, ontology=ontology)
+    triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
         click.echo(
@@ -303,6 +317,12 @@ def export(
     metavar="NAME=VALUE",
     help="Give ?NAME a value: kg:IBM, <https://...>, '\"text\"', 45 (repeatable).",
 )
+@click.option(
+    "--base",
+    "base_iri",
+    metavar="IRI",
+    help="Resolve relative IRIs in the query against IRI (default: a query file's own address).",
+)
 @click.option("--infer", is_flag=True, help="Answer over the RDFS / OWL 2 RL closure (owlrl).")
 @click.option(
     "--allow-network",
@@ -332,6 +352,7 @@ def query(
     data: tuple[Path, ...],
     with_ontology: bool,
     binds: tuple[str, ...],
+    base_iri: str | None,
     infer: bool,
     allow_network: bool,
     timeout: float,
@@ -346,9 +367,11 @@ def query(
     rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
     PREFIX lines in the query win. SELECT and ASK give a table on a terminal
     (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
-    Turtle. The query never reaches the network (SERVICE, FROM, LOAD are
-    refused) unless --allow-network is given; SPARQL Update is refused.
-    --ontology adds an extension's terms to the data and declares its prefixes.
+    Turtle. Relative IRIs in a query file resolve against the file's address
+    (--base sets the base). The query never reaches the network (SERVICE,
+    FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
+    refused. --ontology adds an extension's terms to the data and declares
+    its prefixes.
 
     \b
     Examples:
@@ -371,7 +394,7 @@ def query(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
+    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read(), base_iri=base_iri)
     extra: dict[str, str] = {}
     if ontology:
         from .extensions import load_extensions
@@ -410,7 +433,9 @@ def query(
 def queries(name: str | None) -> None:
     """List the saved queries, or print one's SPARQL.
 
-    Run one with `aigraph query NAME`.
+    Run one with `aigraph query NAME`. What NAME prints is standalone SPARQL
+    1.1 (its own PREFIX lines, defaults in a final VALUES clause): it runs
+    unchanged on any SPARQL endpoint loaded with `aigraph export --with-ontology`.
 
     \b
     Examples:
