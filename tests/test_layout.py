@@ -24,7 +24,6 @@ def test_close_pairs_finds_every_close_pair_once(n: int, reach: float) -> None:
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == want
 
 
-
 @pytest.mark.parametrize("n, reach", [(300, 0.7), (2000, 1.0)])
 def test_close_pairs_with_a_crowd_limit_is_exact_where_cells_are_sparse(n: int, reach: float) -> None:
     rng = np.random.default_rng(n)
