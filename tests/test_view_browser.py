@@ -826,6 +826,10 @@ def test_first_view_reads_well(
         screenshot(opened, tmp_path, "phone-details")
         page.locator("#legend-toggle").tap()
         assert page.locator("#legend").is_visible()
+        on_top = """() => { const r = document.getElementById('legend').getBoundingClientRect();
+          const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return document.getElementById('legend').contains(e); }"""
+        assert opened.js(on_top), "the legend drawer is under something"
         screenshot(opened, tmp_path, "phone-legend")
     opened.check_clean()
 

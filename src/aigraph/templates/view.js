@@ -155,11 +155,11 @@
     return out;
   }
   function opening() {
+    if (DATA.big || !N.length) return false;  // vis-network's own fit, already drawn
     fitAll();
-    if (DATA.big || !N.length) return;
     var all = N.map(function (_n, i) { return i; });
     var need = readable(all), fit = network.getScale();
-    if (fit >= need) return;
+    if (fit >= need) return true;
     var actors = all.filter(function (i) { return DATA.classes[N[i].c].core; });
     if (!actors.length) actors = all;
     var frame = container.getBoundingClientRect(), core = bounds(actors), whole = bounds(all);
@@ -198,15 +198,18 @@
     function moved() { hint.hidden = true; }
     network.once("zoom", moved);
     network.once("dragStart", moved);
+    network.once("click", moved);
+    return true;
   }
   api.readPx = READ_PX;
   network.once("afterDrawing", function () {
+    function ready() {
+      api.ready = true;
+      api.drawnAt = performance.now();
+    }
     function done() {
-      opening();
-      network.once("afterDrawing", function () {
-        api.ready = true;
-        api.drawnAt = performance.now();
-      });
+      if (!opening()) return ready();
+      network.once("afterDrawing", ready);
       network.redraw();
     }
     if (UP.length && lift()) network.once("afterDrawing", done);
