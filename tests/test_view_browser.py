@@ -805,6 +805,14 @@ def test_first_view_reads_well(
         assert min(x["px"] for x in drawn_edges) >= 10
         # Most of the graph is in view.
         assert len(on_screen) >= 0.6 * len(nodes)
+        # Zoomed to where vis-network would fade relation labels in (between drawThreshold - 1
+        # and drawThreshold px), they are drawn at full contrast.
+        opened.js(
+            """() => { const net = window.aigraph.network, e = net.body.edges[net.body.edgeIndices[0]];
+              net.moveTo({scale: (e.options.scaling.label.drawThreshold - 0.5) / e.labelModule.fontOptions.size}); }"""
+        )
+        between = [x for x in opened.js(DRAWN_LABELS) if x["kind"] == "edge" and x["drawn"]]
+        assert between and not any(x["faded"] for x in between)
     if width in (1024, 800):
         for name in central:
             x = on_screen.get(name)
