@@ -421,9 +421,9 @@ def _options(big: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
-            "font": {"face": _FONT, "size": 14, "color": "#1f2933", "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": _FONT, "size": _NODE_FONT, "color": "#1f2933", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "widthConstraint": {"maximum": _DOT_LABEL_WIDTH},
-            "scaling": {"label": {"drawThreshold": 9 if big else 4}},
+            "scaling": {"label": {"drawThreshold": 9 if big else _NODE_LABEL_AT}},
             "shapeProperties": {"borderRadius": 6},
         },
         "edges": {
@@ -517,7 +517,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
                 options["up"] = 1  # the page draws this label above the node, away from its hub
         if style["shape"] == "box":
             if not big:
-                options["font"] = {**options["font"], "size": 15 + min(7, deg // 4)}
+                options["font"] = {**options["font"], "size": _box_font(deg)}
         else:
             options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
         net.add_node(i, label=label, shape=style["shape"], **options)
@@ -560,6 +560,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             "color": class_styles[c]["color"],
             "count": class_styles[c]["count"],
             "node": _node_style(class_styles[c]),
+            # The most connected family (the actors): the page opens with them in view.
+            "core": bool(class_order) and class_styles[c]["family"] == class_styles[class_order[0]]["family"],
         }
         for c in class_order
     ]
@@ -606,7 +608,7 @@ def _node_style(style: dict[str, Any]) -> dict[str, Any]:
         }
     }
     if style["shape"] == "box":
-        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": 15, "bold": {"color": "#ffffff"}}
+        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": _BOX_FONT, "bold": {"color": "#ffffff"}}
         out["margin"] = 10
         out["widthConstraint"] = {"maximum": 220}
     return out
@@ -641,11 +643,27 @@ def _leaves(n: int, pairs: np.ndarray) -> set[int]:
     return set(np.flatnonzero((count == 1) & (count[other] > 1)).tolist())
 
 
-_EDGE_FONT = 12
-_EDGE_LABEL_AT = 6
-"""Relation labels show once 12 px text is drawn at least this many pixels high."""
-_EDGE_LABEL_NEAR = 10
-"""...and the labels of a hub's other spokes of one relation, once this high (zoomed in)."""
+# Font sizes are in canvas pixels. The page opens at a zoom that draws the smallest node label
+# 11.2 CSS px high (16 x 0.7, view.js), and a relation label 10.5 px (15 x 0.7); where the
+# actors would not fit at that zoom it may open down to the zoom that draws their names
+# (17 px and up) 11.2 px high. vis-network starts drawing a label at
+# drawThreshold - 1 px and fades it in up to drawThreshold; the page draws labels at full
+# contrast (a faint label reads as a gap in the edge), so each threshold below is one more
+# than the smallest size at which its label is drawn.
+_NODE_FONT = 16
+_BOX_FONT = 17
+_NODE_LABEL_AT = 7
+"""Node labels are drawn from 6 px high (zoomed far out they are left out)."""
+_EDGE_FONT = 15
+_EDGE_LABEL_AT = 10
+"""Relation labels are drawn from 9 px high..."""
+_EDGE_LABEL_NEAR = 16
+"""...and the labels of a hub's other spokes of one relation from 15 px (zoomed in)."""
+
+
+def _box_font(degree: int) -> int:
+    """Organisations' names grow with their links: the hubs read first."""
+    return _BOX_FONT + min(7, degree // 4)
 
 
 def _quiet_labels(
@@ -764,12 +782,12 @@ def _label_box(d: dict[str, Any], degree: int, class_styles: dict[str, dict[str,
     """About the size of a node with its label, in pixels: (width, height, centre below the node)."""
     text = str(d.get("label", ""))
     if class_styles[d.get("class", "")]["shape"] == "box":
-        font = 15 + min(7, degree // 4)
+        font = _box_font(degree)
         width, lines = _wrap(text, 0.5 * font, 220 - 20)
         return (width + 22, lines * (font + 2) + 22, 0.0)
     size = min(30.0, 9 + 3 * math.sqrt(degree))
-    width, lines = _wrap(text, 7.0, _DOT_LABEL_WIDTH)
-    height = 2 * size + 4 + lines * 14
+    width, lines = _wrap(text, 0.56 * _NODE_FONT, _DOT_LABEL_WIDTH)
+    height = 2 * size + 4 + lines * _NODE_FONT
     return (max(2 * size, width) + 6, height + 4, height / 2 - size)
 
 
@@ -842,8 +860,8 @@ def _place(
     return place(len(graph.nodes), pairs, keys, boxes=boxes, big=big, edges=edges)
 
 
-_EDGE_CHAR = 6.4
-"""Pixels per character of a relation label, about (11 px system sans)."""
+_EDGE_CHAR = 7.9
+"""Pixels per character of a relation label, about (15 px system sans)."""
 
 
 def _bend(curve: tuple[str, float] | None) -> float:
