@@ -121,8 +121,8 @@ def test_network_formats_load_in_networkx(fmt: str, reader, runner: CliRunner, t
     if fmt == "graphml":  # GraphML ids are name tokens: n0, n1, ...; the IRI is an attribute
         assert list(g) == [f"n{i}" for i in range(len(g))]
         g = nx.relabel_nodes(g, {n: d["iri"] for n, d in g.nodes(data=True)})
-    assert g.number_of_nodes() == 43
-    assert g.number_of_edges() == 50  # 51 relation facts, one of them a literal (the member count)
+    assert g.number_of_nodes() == 44
+    assert g.number_of_edges() == 49  # 50 relation facts, one of them a literal (the member count)
     google = "https://w3id.org/aigraph/id/Google"
     meta = "https://w3id.org/aigraph/id/Meta"
     assert g.nodes[google]["label"] == "Google"

@@ -44,6 +44,11 @@ CLEAR_WORK = 60_000
 """Nodes are pushed off edges when nodes x edge pieces stay under this (small pages: the
 seed graph is about 5,000; a dense 160-node graph of 2,000 edges took 17 s at 400,000)."""
 
+CROWD = 32
+"""Repulsion and label parting look at most about this many nodes of each grid cell near a
+node: a cell holds a handful on a sane layout, but a chain tied to one hub (an RDF list
+nested 10,000 deep, all its tails on rdf:nil) piles thousands on a few spots."""
+
 Edge = tuple[int, int, float, float]
 """``(from, to, bend, label width in pixels)``: ``bend`` > 0 for vis-network's curvedCW of that
 roundness, < 0 for curvedCCW, 0 for a straight edge."""
@@ -159,7 +164,7 @@ def _declutter(pos: np.ndarray, boxes: np.ndarray, rounds: int = 80) -> np.ndarr
     reach = float(np.sqrt((boxes[:, :2] ** 2).sum(axis=1)).max())
     for _ in range(rounds):
         centre = pos + np.stack([np.zeros(n), boxes[:, 2]], axis=1)
-        a, b = close_pairs(centre, reach)
+        a, b = close_pairs(centre, reach, CROWD)
         if len(a) == 0:
             break
         gap = centre[b] - centre[a]
@@ -962,7 +967,7 @@ def _near_push(pos: np.ndarray, charge: np.ndarray, cutoff: float) -> np.ndarray
     import numpy as np
 
     s = len(pos)
-    a, b = close_pairs(pos, cutoff)
+    a, b = close_pairs(pos, cutoff, CROWD)
     delta = pos[a] - pos[b]
     d2 = np.maximum((delta**2).sum(axis=1), 1e-4)
     f = delta * (charge[a] * charge[b] / d2)[:, None]
@@ -1025,12 +1030,19 @@ def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
 # ----------------------------------------------------------------------------- numpy helpers
 
 
-def close_pairs(pos: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+def close_pairs(pos: np.ndarray, reach: float, crowd: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs ``(a, b)``, ``a < b``, of the points at most ``reach`` apart.
 
     The points are binned in a grid of ``reach``-sized cells; each point meets
     the points of its own cell and of four neighbouring cells, so the work grows
     with points plus pairs (a k-d tree's job, without scipy).
+
+    With ``crowd``, a point meets at most about ``crowd`` points of each cell (a
+    window of them that moves with the point's rank in its own cell): the pairs
+    are then a sample where more than ``crowd`` points share a cell, and the work
+    is at most ``5 * crowd`` candidates a point however the points pile up. A
+    layout's repulsion needs no more; all pairs of 10,000 points on a few spots
+    took 10 s and gigabytes.
     """
     import numpy as np
 
@@ -1049,20 +1061,33 @@ def close_pairs(pos: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
     counts = np.diff(np.concatenate([starts, [n]]))
     cells = key[starts]
     cell_of = np.repeat(np.arange(len(cells)), counts)
+    rank = np.arange(n) - starts[cell_of]  # a point's place in its own cell
     found_a, found_b = [], []
     # Own cell, then the cells above, below-right, right and above-right: every pair once.
     for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
         wanted = cells + dx * width + dy
         j = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
         hit = cells[j] == wanted
-        count = np.where(hit, counts[j], 0)[cell_of]
+        size = np.where(hit, counts[j], 0)[cell_of]  # points in the other cell, per point
+        if dx == dy == 0:
+            # Partners at offsets 1..size-1 round the cell (each pair twice, kept once);
+            # in a crowded cell offsets 1..crowd/2 only, each pair then comes once.
+            crowded = np.zeros(n, dtype=bool) if crowd is None else size - 1 > crowd
+            count = np.where(crowded, max(1, (crowd or 2) // 2), size - 1)
+            offset = 1
+        else:
+            crowded = np.zeros(n, dtype=bool)
+            count = size if crowd is None else np.minimum(size, crowd)
+            offset = 0
         total = int(count.sum())
         if total == 0:
             continue
         a = np.repeat(np.arange(n), count)
-        b = np.repeat(starts[j][cell_of], count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        step = np.arange(total) - np.repeat(np.cumsum(count) - count, count) + offset
+        base = starts[j][cell_of]
+        b = np.repeat(base, count) + (np.repeat(rank, count) + step) % np.repeat(np.maximum(size, 1), count)
         if dx == dy == 0:
-            keep = a < b
+            keep = (a < b) | crowded[a]
             a, b = a[keep], b[keep]
         gap = near[a] - near[b]
         keep = (gap * gap).sum(axis=1) <= reach * reach
