@@ -244,6 +244,11 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     metavar="MB",
     help="Stop the query if it needs this much more memory (0: no limit; with --timeout).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the --data files into memory; do not use or fill the store cache (see `aigraph cache`).",
+)
 def query(
     query_arg: str,
     fmt: str | None,
@@ -256,6 +261,7 @@ def query(
     allow_network: bool,
     timeout: float,
     max_memory: int,
+    no_cache: bool,
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
@@ -268,7 +274,8 @@ def query(
     Turtle. Relative IRIs in a query file resolve against the file's address
     (--base sets the base). The query never reaches the network (SERVICE,
     FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
-    refused.
+    refused. --data files of 1 MiB or more are kept in an on-disk store
+    cache, so later queries over them open it instead of parsing again.
 
     \b
     Examples:
@@ -296,7 +303,9 @@ def query(
         from .results import format_for_path
 
         fmt = format_for_path(output, prepared.info.form)
-    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology)
+    store = load_store(
+        list(data) or None, with_ontology=True if not data else with_ontology, cache=not no_cache
+    )
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
         prepared,
@@ -391,6 +400,50 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
             click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
         elif not result.opened:
             click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def cache(ctx: click.Context) -> None:
+    """Show the store cache: Oxigraph stores of big --data files, kept by `aigraph query`.
+
+    An entry is keyed by the files' paths, sizes and modification times; a
+    changed file is parsed again. The cache lives in $XDG_CACHE_HOME/aigraph
+    (~/.cache/aigraph by default).
+
+    \b
+    Examples:
+      aigraph cache                 # where it is, what it holds, its size
+      aigraph cache clear           # remove it
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import cache as store_cache
+
+    click.echo(f"Store cache: {store_cache.cache_dir()}")
+    found = store_cache.entries()
+    for entry in found:
+        onto = " + ontology" if entry.with_ontology else ""
+        click.echo(
+            f"  {entry.path.name}  {_count(entry.triples, 'triple')}, {entry.bytes / 2**20:,.1f} MB:"
+            f" {', '.join(entry.sources)}{onto}"
+        )
+    total = store_cache.total_size()
+    click.echo(f"{_count(len(found), 'store')}, {total / 2**20:,.1f} MB in all.")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove the store cache (every cached store).
+
+    \b
+    Examples:
+      aigraph cache clear
+    """
+    from . import cache as store_cache
+
+    freed = store_cache.clear()
+    click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
 
 
 def _count(n: int, noun: str) -> str:

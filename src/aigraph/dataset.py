@@ -56,7 +56,9 @@ def load_quads(
     return quads
 
 
-def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True) -> ox.Store:
+def load(
+    data: Sequence[str | Path] | None = None, *, with_ontology: bool = True, cache: bool = False
+) -> ox.Store:
     """An in-memory pyoxigraph Store of ``data`` (default: built graph + ontology).
 
     Files are read as strictly as by :func:`load_quads`, but Turtle, N-Triples,
@@ -67,7 +69,16 @@ def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True
     values, not their spelling: ``"01"^^xsd:integer`` reads back as ``"1"`` and
     ``xsd:int`` or ``xsd:positiveInteger`` as ``xsd:integer`` (export does not
     go through a store, so files keep every literal as written).
+
+    With ``cache``, ``data`` files of 1 MiB or more are read from (or put in)
+    the on-disk store cache (:mod:`aigraph.cache`) and the store is read-only.
     """
+    if cache and data:
+        from .cache import cached_store
+
+        cached = cached_store(data, with_ontology=with_ontology)
+        if cached is not None:
+            return cached
     store = ox.Store()
     if data:
         for path in data:

@@ -1040,14 +1040,15 @@ class QueryResult:
 
 
 def load_store(
-    data: Sequence[str | Path] | None = None, *, with_ontology: bool | None = None
+    data: Sequence[str | Path] | None = None, *, with_ontology: bool | None = None, cache: bool = False
 ) -> ox.Store:
-    """The store a query runs over: the built graph + ontology, or ``data`` files."""
+    """The store a query runs over: the built graph + ontology, or ``data`` files
+    (big ones through the on-disk store cache when ``cache``)."""
     from .dataset import load
 
     if with_ontology is None:
         with_ontology = not data
-    return load(data, with_ontology=with_ontology)
+    return load(data, with_ontology=with_ontology, cache=cache)
 
 
 def render_query(
