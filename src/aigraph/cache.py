@@ -95,11 +95,11 @@ def note(message: str) -> None:
 
 
 def cached_store(
-    paths: Sequence[str | Path], *, with_ontology: bool, threshold: int = THRESHOLD
+    paths: Sequence[str | Path], *, with_ontology: bool, threshold: int | None = None
 ) -> ox.Store | None:
     """A read-only store of ``paths`` (plus the ontology) from the cache, built if missing.
 
-    None when the files are smaller than ``threshold`` or the cache cannot be
+    None when the files are smaller than ``threshold`` (default :data:`THRESHOLD`) or the cache cannot be
     used (the caller then loads into memory); bad input raises AigraphError
     exactly as an in-memory load does.
     """
@@ -107,7 +107,7 @@ def cached_store(
         sources = _sources(paths)
     except (OSError, ValueError):
         return None  # a missing or odd file: let the ordinary loader word the error
-    if sum(size for _, size, _ in sources) < threshold:
+    if sum(size for _, size, _ in sources) < (THRESHOLD if threshold is None else threshold):
         return None
     final = _stores() / _key(sources, with_ontology)
     if not (final / "aigraph-entry.json").is_file():

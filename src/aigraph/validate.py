@@ -164,9 +164,17 @@ def validate_graph(
         ontology = ontology_quads()
     onto: list[ox.Triple | ox.Quad] = list(ontology)
     shapes = _shapes()
+    raw = run_pyshacl(data, onto, shapes.core) + _sparql_results(data, onto, shapes.constraints)
+    results = finish(raw, data)
+    # As pyshacl with allow_warnings: only a Violation breaks conformance.
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms=conforms, results=results, triples=len(data))
+
+
+def finish(raw: Iterable[Result], data: Iterable[ox.Triple | ox.Quad]) -> list[Result]:
+    """Results as the report shows them: blank nodes by order of appearance, IRIs
+    shortened in messages, sorted."""
     blank = _blank_names(data)
-    raw = _core_results(data, onto, shapes.core)
-    raw += _sparql_results(data, onto, shapes.constraints)
     results = [
         Result(
             focus=_name(r.focus, blank) or "",
@@ -178,9 +186,7 @@ def validate_graph(
         for r in raw
     ]
     results.sort(key=lambda r: (r.focus, r.path or "", r.value or "", r.message))
-    # As pyshacl with allow_warnings: only a Violation breaks conformance.
-    conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms=conforms, results=results, triples=len(data))
+    return results
 
 
 def _name(node: str | None, blank: dict[str, str]) -> str | None:
@@ -281,8 +287,12 @@ def _ox_node(term: Any) -> ox.NamedNode | ox.Literal:
 # ------------------------------------------------------------------ SHACL Core (pyshacl)
 
 
-def _core_results(data: list[ox.Triple | ox.Quad], onto: list[ox.Triple | ox.Quad], core: Any) -> list[Result]:
-    """SHACL Core results from pyshacl, nodes named (blank nodes as ids)."""
+def run_pyshacl(data: list[ox.Triple | ox.Quad], onto: list[ox.Triple | ox.Quad], core: Any) -> list[Result]:
+    """pyshacl's results for a shapes graph (rdflib), blank nodes by id.
+
+    validate_graph gives it the SHACL Core part of the shapes; the tests give it
+    all of them, SPARQL constraints included, to check that both ways agree.
+    """
     import warnings
 
     import pyshacl
