@@ -302,7 +302,10 @@ def test_sparql_constraints_run_on_oxigraph_not_pyshacl() -> None:
     assert not list(shapes.core.triples((None, __import__("rdflib").URIRef(sh + "sparql"), None)))
 
 
-@pytest.mark.parametrize("extra", ["", '\nkg:AIAlliance aig:approximateMemberCount "50"^^<http://www.w3.org/2001/XMLSchema#int> .'])
+XSD_INT = '\nkg:AIAlliance aig:approximateMemberCount "50"^^<http://www.w3.org/2001/XMLSchema#int> .'
+
+
+@pytest.mark.parametrize("extra", ["", XSD_INT])
 def test_same_violations_as_pyshacl_alone(extra: str, tmp_path: Path) -> None:
     """Every case's mistake at once (all seven SPARQL constraints and the Core shapes
     fire), and a literal Oxigraph would store as xsd:integer (the range rule must see xsd:int)."""
@@ -340,7 +343,9 @@ def test_the_ontology_is_an_input(built_triples: list) -> None:  # type: ignore[
     from aigraph.validate import validate_graph
 
     rdfs_range = "http://www.w3.org/2000/01/rdf-schema#range"
-    onto = [q for q in ontology_quads() if not (q.subject.value == AIG + "memberOf" and q.predicate.value == rdfs_range)]
+    onto = [
+        q for q in ontology_quads() if not (q.subject.value == AIG + "memberOf" and q.predicate.value == rdfs_range)
+    ]
     onto.append(ox.Quad(ox.NamedNode(AIG + "memberOf"), ox.NamedNode(rdfs_range), ox.NamedNode(AIG + "Company")))
     report = validate_graph(built_triples, onto)
     assert not report.conforms

@@ -206,7 +206,7 @@ def _size(path: Path) -> int:
 
 def entries() -> list[Entry]:
     """The complete entries in the cache, oldest first."""
-    out = []
+    out: list[Entry] = []
     folder = _stores()
     if not folder.is_dir():
         return out

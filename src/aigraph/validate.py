@@ -383,6 +383,11 @@ _TARGET_QUERIES = {
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def _fill(message: str, values: dict[str, str]) -> str:
+    """``{?var}`` and ``{$var}`` replaced by the variable's value, as pyshacl does."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), message)
+
+
 def _focus_nodes(store: ox.Store, constraint: Constraint) -> list[Any]:
     nodes: dict[Any, None] = {}
     for kind, target in constraint.targets:
@@ -432,17 +437,17 @@ def _sparql_results(
                     fill["this"] = _text(t)
                 if p is not None:
                     fill["path"] = _text(p)
-                for message in constraint.messages or ("constraint violated",):
-                    results.append(
-                        Result(
-                            focus=_text(t if t is not None else focus),
-                            path=_text(p) if p is not None else None,
-                            value=_text(v),
-                            message=_PLACEHOLDER.sub(lambda m: fill.get(m.group(1), m.group(0)), message),
-                            severity=constraint.severity,
-                        )
+                # One result per solution, with the first message (the report shows one).
+                message = (constraint.messages or ("constraint violated",))[0]
+                results.append(
+                    Result(
+                        focus=_text(t if t is not None else focus),
+                        path=_text(p) if p is not None else None,
+                        value=_text(v),
+                        message=_fill(message, fill),
+                        severity=constraint.severity,
                     )
-                    break  # one result per solution, with the first message (as the report shows one)
+                )
     return results
 
 
