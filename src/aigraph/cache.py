@@ -26,7 +26,6 @@ import os
 import shutil
 import sys
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +125,7 @@ def cached_store(
 def _build(final: Path, paths: Sequence[str | Path], sources: list[tuple[str, int, int]], with_ontology: bool) -> None:
     """Load the files into a new store in a temporary folder, then rename it to ``final``."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f"tmp-{uuid.uuid4().hex}"
+    tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
     try:
         store = ox.Store(str(tmp))
         try:
@@ -185,7 +184,7 @@ def _evict_replaced(keep: Path, meta: dict[str, object]) -> None:
 
 
 def _remove(path: Path) -> None:
-    trash = path.parent / f"trash-{uuid.uuid4().hex}"
+    trash = path.parent / f"trash-{os.urandom(16).hex()}"
     try:
         os.rename(path, trash)
     except OSError:
