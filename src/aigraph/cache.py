@@ -104,7 +104,7 @@ def cached_store(
     """
     try:
         sources = _sources(paths)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
         return None  # a missing or odd file: let the ordinary loader word the error
     if sum(size for _, size, _ in sources) < (THRESHOLD if threshold is None else threshold):
         return None
