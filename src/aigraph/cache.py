@@ -5,7 +5,8 @@
 queries open that store read-only, in milliseconds, instead of parsing again.
 
 - An entry is keyed by each file's resolved path, size and modification time
-  (ns), whether the ontology is included (and its bytes), and the aigraph and
+  (ns), whether the ontology is included (and its bytes), the same for any
+  ontology extension files, and the aigraph and
   pyoxigraph versions: a changed file is parsed again, and the entries it
   replaces are removed.
 - An entry is built in a temporary folder beside the others and renamed into
@@ -61,6 +62,7 @@ class Entry:
     path: Path
     sources: list[str]
     with_ontology: bool
+    extensions: list[str]
     triples: int
     created: float
     bytes: int
@@ -75,7 +77,7 @@ def _sources(paths: Sequence[str | Path]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _key(sources: list[tuple[str, int, int]], with_ontology: bool) -> str:
+def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: list[tuple[str, int, int]]) -> str:
     from . import __version__, resources
 
     material = {
@@ -84,6 +86,7 @@ def _key(sources: list[tuple[str, int, int]], with_ontology: bool) -> str:
         "pyoxigraph": getattr(ox, "__version__", "?"),
         "sources": sources,
         "ontology": hashlib.sha256(resources.ontology().read_bytes()).hexdigest() if with_ontology else None,
+        "extensions": extensions,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:32]
 
@@ -94,24 +97,29 @@ def note(message: str) -> None:
 
 
 def cached_store(
-    paths: Sequence[str | Path], *, with_ontology: bool, threshold: int | None = None
+    paths: Sequence[str | Path],
+    *,
+    with_ontology: bool,
+    extensions: Sequence[str | Path] = (),
+    threshold: int | None = None,
 ) -> ox.Store | None:
-    """A read-only store of ``paths`` (plus the ontology) from the cache, built if missing.
+    """A read-only store of ``paths`` (plus the ontology and the ``extensions``
+    ontology files) from the cache, built if missing.
 
     None when the files are smaller than ``threshold`` (default :data:`THRESHOLD`) or the cache cannot be
     used (the caller then loads into memory); bad input raises AigraphError
     exactly as an in-memory load does.
     """
     try:
-        sources = _sources(paths)
+        sources, ext_sources = _sources(paths), _sources(extensions)
     except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
         return None  # a missing or odd file: let the ordinary loader word the error
     if sum(size for _, size, _ in sources) < (THRESHOLD if threshold is None else threshold):
         return None
-    final = _stores() / _key(sources, with_ontology)
+    final = _stores() / _key(sources, with_ontology, ext_sources)
     if not (final / "aigraph-entry.json").is_file():
         try:
-            _build(final, paths, sources, with_ontology)
+            _build(final, paths, sources, with_ontology, extensions)
         except OSError as exc:
             note(f"cannot write the store cache in {cache_dir()} ({exc.strerror or exc}); loading into memory")
             return None
@@ -122,7 +130,13 @@ def cached_store(
         return None
 
 
-def _build(final: Path, paths: Sequence[str | Path], sources: list[tuple[str, int, int]], with_ontology: bool) -> None:
+def _build(
+    final: Path,
+    paths: Sequence[str | Path],
+    sources: list[tuple[str, int, int]],
+    with_ontology: bool,
+    extensions: Sequence[str | Path],
+) -> None:
     """Load the files into a new store in a temporary folder, then rename it to ``final``."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
@@ -135,6 +149,10 @@ def _build(final: Path, paths: Sequence[str | Path], sources: list[tuple[str, in
                 from .dataset import ontology_quads
 
                 store.bulk_extend(ontology_quads())
+            if extensions:  # as dataset.load adds them: whenever given
+                from .extensions import load_extensions
+
+                store.bulk_extend(load_extensions(extensions).quads)
             store.flush()
             triples = len(store)
         finally:
@@ -143,6 +161,7 @@ def _build(final: Path, paths: Sequence[str | Path], sources: list[tuple[str, in
             shutil.rmtree(tmp, ignore_errors=True)
             raise OSError(0, "a file changed while it was cached")
         meta = {"sources": [s for s, _, _ in sources], "with_ontology": with_ontology,
+                "extensions": [str(Path(e).resolve()) for e in extensions],
                 "triples": triples, "created": time.time()}
         (tmp / "aigraph-entry.json").write_text(json.dumps(meta), encoding="utf-8")
         try:
@@ -179,7 +198,8 @@ def _load(store: ox.Store, path: str | Path) -> None:
 def _evict_replaced(keep: Path, meta: dict[str, object]) -> None:
     """Remove older entries of the same files (they changed since): renamed away first, then deleted."""
     for entry in entries():
-        if entry.path != keep and entry.sources == meta["sources"] and entry.with_ontology == meta["with_ontology"]:
+        same = entry.sources == meta["sources"] and entry.extensions == meta["extensions"]
+        if entry.path != keep and same and entry.with_ontology == meta["with_ontology"]:
             _remove(entry.path)
 
 
@@ -215,6 +235,7 @@ def entries() -> list[Entry]:
         except (OSError, ValueError):
             continue  # a store being built, or debris
         out.append(Entry(path, list(meta.get("sources", [])), bool(meta.get("with_ontology")),
+                         list(meta.get("extensions", [])),
                          int(meta.get("triples", 0)), float(meta.get("created", 0)), _size(path)))
     return sorted(out, key=lambda e: e.created)
 

@@ -6,7 +6,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,26 +143,23 @@ def _quiet_rdflib() -> Iterator[None]:
 
 
 def validate_graph(
-    items: Iterable[ox.Triple] | Iterable[ox.Quad],
-    ontology: Iterable[ox.Triple] | Iterable[ox.Quad] | None = None,
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], *, ontology: Iterable[ox.Triple | ox.Quad] = ()
 ) -> Report:
     """Check triples against shapes.ttl, reading the ontology's axioms alongside.
 
-    ``ontology`` is the ontology the data is checked against (domains, ranges,
-    the class tree); by default the one shipped with aigraph. As the SHACL
-    spec has it, the checks see the data and the ontology as one graph.
+    ``ontology``: the quads of ontology extensions, read with aigraph's own
+    (their domains and ranges are checked like aigraph's). The checks see the
+    data and the merged ontology as one graph, as pyshacl's ``ont_graph`` does.
 
     SHACL Core runs in pyshacl; the shapes' SPARQL constraints (``sh:sparql``
     on node shapes) run on Oxigraph, each query once per focus node with
     ``$this`` pre-bound, and give results in pyshacl's form (focus node, path,
     value, message with ``{?var}`` filled in, severity).
     """
-    data: list[ox.Triple | ox.Quad] = list(items)
-    if ontology is None:
-        from .dataset import ontology_quads
+    from .dataset import ontology_quads
 
-        ontology = ontology_quads()
-    onto: list[ox.Triple | ox.Quad] = list(ontology)
+    data: list[ox.Triple | ox.Quad] = list(items)
+    onto: list[ox.Triple | ox.Quad] = [*ontology_quads(), *ontology]
     shapes = _shapes()
     raw = run_pyshacl(data, onto, shapes.core) + _sparql_results(data, onto, shapes.constraints)
     results = finish(raw, data)
@@ -451,8 +448,8 @@ def _sparql_results(
     return results
 
 
-def validate_files(paths: Iterable[str | Path]) -> Report:
-    """Parse RDF files strictly and validate their union."""
+def validate_files(paths: Iterable[str | Path], *, ontology: Sequence[str | Path] = ()) -> Report:
+    """Parse RDF files strictly and validate their union (with ``ontology`` extension files)."""
     from .rdfio import read_rdf
 
     quads: list[ox.Quad] = []
@@ -464,4 +461,12 @@ def validate_files(paths: Iterable[str | Path]) -> Report:
                 path=p,
             )
         quads.extend(read)
-    return validate_graph(quads)
+    return validate_graph(quads, ontology=_extension_quads(ontology))
+
+
+def _extension_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
+    if not paths:
+        return []
+    from .extensions import load_extensions
+
+    return load_extensions(paths).quads
