@@ -352,5 +352,5 @@ def test_the_ontology_is_an_input(built_triples: list) -> None:  # type: ignore[
     ]
     data = [*built_triples, ox.Triple(ox.NamedNode(KG + "Meta"), partner, ox.NamedNode(KG + "AIAlliance"))]
     wrong_range = "kg:Meta http://example.org/ext#partnerOf kg:AIAlliance: the object is not in the range aig:Company"
-    assert not any(r.message == wrong_range for r in validate_graph(data).results)
-    assert any(r.message == wrong_range for r in validate_graph(data, ontology=extension).results)
+    assert not any(wrong_range in r.message for r in validate_graph(data).results)
+    assert any(wrong_range in r.message for r in validate_graph(data, ontology=extension).results)
