@@ -22,7 +22,7 @@ from .facts import FactsFile, read_facts
 from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, load_ontology
 from .progress import progress
-from .rdfio import check_input, serialize, write_bytes
+from .rdfio import check_input, guard_inputs, serialize, write_bytes
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 
@@ -360,7 +360,11 @@ def to_turtle(triples: list[ox.Triple]) -> bytes:
 
 
 def build(facts: str | Path | None = None, output: str | Path = DEFAULT_OUTPUT) -> list[ox.Triple]:
-    """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout)."""
-    triples = build_graph(facts)
-    write_bytes(output, to_turtle(triples))
+    """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout).
+
+    ``output`` may not be the facts file or the article.
+    """
+    with guard_inputs():
+        triples = build_graph(facts)
+        write_bytes(output, to_turtle(triples))
     return triples

@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,10 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            from .rdfio import guard_inputs
+
+            with guard_inputs():  # no command writes its output over a file it read
+                return super().invoke(ctx)
         except AigraphError as exc:
             click.echo(f"aigraph: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -34,9 +38,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("aigraph: interrupted", err=True)
             ctx.exit(130)
-        except _Terminated:
-            click.echo("aigraph: terminated", err=True)
-            ctx.exit(143)
+        except _Terminated as exc:
+            hung_up = exc.signum == getattr(signal, "SIGHUP", None)
+            click.echo("aigraph: hung up" if hung_up else "aigraph: terminated", err=True)
+            ctx.exit(128 + exc.signum)
         except BrokenPipeError:
             # The reader went away (`aigraph query ... | head`): not an error.
             sys.stderr.close()
@@ -381,15 +386,22 @@ def _count(n: int, noun: str) -> str:
 
 
 class _Terminated(BaseException):
-    """SIGTERM (``timeout``, ``kill``), raised so that half-written temporary files are removed."""
+    """SIGTERM (``timeout``, ``kill``) or SIGHUP (the terminal closed), raised so that
+    half-written temporary files are removed."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminate(signum: int, frame: Any) -> None:
-    raise _Terminated
+    raise _Terminated(signum)
 
 
 def main() -> None:
-    import signal
-
     signal.signal(signal.SIGTERM, _terminate)
+    # SIGHUP (a closed terminal or ssh session) ends aigraph like SIGTERM; under
+    # `nohup` it is ignored, and stays so.
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _terminate)
     cli(prog_name="aigraph")

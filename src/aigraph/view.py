@@ -138,12 +138,13 @@ def write_view(
     it is opened in the default web browser.
     """
     from .dataset import load_quads
-    from .rdfio import write_bytes
+    from .rdfio import guard_inputs, write_bytes
 
     start = time.perf_counter()
-    quads = load_quads(list(data) if data else None)
-    page = build_page(quads, title=title)
-    write_bytes(output, page.html)
+    with guard_inputs():  # the page may not replace one of the data files
+        quads = load_quads(list(data) if data else None)
+        page = build_page(quads, title=title)
+        write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
     return ViewResult(str(output), page.nodes, page.edges, seconds, opened)
