@@ -120,7 +120,7 @@ def _refuse_input(output: str | Path, st: os.stat_result, shown: str | Path | No
     """An AigraphError if the file ``st`` describes is one the current command reads."""
     source = (_INPUTS.get() or {}).get((st.st_dev, st.st_ino))
     if source is not None:
-        same = "" if str(source) == str(output) else f" ({source}, the same file)"
+        same = "" if Path(source) == Path(output) else f" ({source}, the same file)"
         raise AigraphError(
             f"is an input of this command{same}: aigraph never writes over its own input;"
             " choose another output",
@@ -783,7 +783,7 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         return
     if str(path).endswith(("/", os.sep)):
         raise AigraphError("names a folder (it ends with a slash); give a file name", path=path)
-    path = Path(path)
+    given, path = path, Path(path)
     try:
         old: os.stat_result | None = path.stat()
     except FileNotFoundError:
@@ -796,7 +796,7 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         else:
             raise AigraphError(f"cannot write here: {getattr(exc, 'strerror', None) or exc}", path=path) from None
     if old is not None:
-        _refuse_input(path, old)
+        _refuse_input(path, old, shown=given)
         if stat.S_ISDIR(old.st_mode):
             raise AigraphError("is a directory; give a file name", path=path)
         if not stat.S_ISREG(old.st_mode):
@@ -885,7 +885,11 @@ def _open_special(path: Path, st: os.stat_result) -> Iterator[IO[bytes]]:
         except OSError as exc:
             raise AigraphError(f"cannot write: {exc.strerror or exc}", path=path) from None
     else:
-        kind = "a block device (a disk)" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file"
+        kind = "a special file"
+        if stat.S_ISBLK(mode):
+            kind = "a block device (a disk)"
+        elif stat.S_ISSOCK(mode):
+            kind = "a socket"
         raise AigraphError(f"is {kind}; give a regular file, or - for stdout", path=path)
     with os.fdopen(fd, "wb") as fh:
         yield fh
