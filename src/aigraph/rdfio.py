@@ -9,9 +9,13 @@ its writers do not rewrite values. On top of that, this module:
 - words every parse error as one line with the file and, where it can be
   found, the 1-based line, plus a hint when the content does not match the
   extension (a PNG, a JSON-LD file named .ttl);
+- refuses, before Oxigraph reads a byte, input that would crash or stall its
+  readers: JSON nested too deep, JSON-LD term chains and context work too
+  large, RDF/XML elements nested too deep;
 - refuses to write what a format cannot hold (NUL in XML 1.0, a predicate that
   is no XML name) rather than change it, and writes CR in XML as ``&#13;``;
-- writes files atomically (a temporary file renamed into place).
+- writes files atomically (a temporary file renamed into place, keeping the
+  replaced file's permissions), and never over a file the command reads.
 """
 
 from __future__ import annotations
@@ -769,7 +773,8 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     ``cp`` and editors do. A symbolic link is written through: the file it
     points to is replaced and the link kept; a broken or looping link is
     refused. A file the current command reads (see :func:`guard_inputs`) is
-    refused, compared by identity, not by name.
+    refused, compared by identity, not by name. A replaced file with other hard
+    links becomes a new file: its other names keep the old content.
 
     ``-`` means stdout. Other files that are not regular files are written
     directly, not replaced: a character device (``/dev/null``, a terminal) or a
