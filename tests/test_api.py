@@ -44,7 +44,7 @@ def test_names_stay_functions_after_submodule_imports() -> None:
 
 def test_library_use() -> None:
     triples = aigraph.build_graph()
-    assert len(triples) == 809
+    assert len(triples) == 811
     store = aigraph.load()
     assert len(store) > len(triples)  # plus the ontology
     g = aigraph.to_networkx(triples)

@@ -78,13 +78,14 @@ def test_which_sentence_says_google_criticizes_meta() -> None:
 
 
 def test_no_fact_without_its_sentence() -> None:
-    # Every triple but names and the provenance records is reified with evidence,
-    # class assertions and non-aig: predicates included (SHACL checks it too).
+    # Every triple but names, the provenance records and the graph's header (an
+    # owl:Ontology that imports the ontology) is reified with evidence, class
+    # assertions and non-aig: predicates included (SHACL checks it too).
     missing = ask(
         """SELECT ?s ?p ?o {
              ?s ?p ?o .
              FILTER (?p NOT IN (rdfs:label, skos:prefLabel, skos:altLabel))
-             FILTER NOT EXISTS { ?s a ?record FILTER (?record IN (aig:Fact, aig:Sentence, aig:Article)) }
+             FILTER NOT EXISTS { ?s a ?record FILTER (?record IN (aig:Fact, aig:Sentence, aig:Article, owl:Ontology)) }
              FILTER NOT EXISTS { ?f a aig:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aig:evidence ?e }
            }"""
     )

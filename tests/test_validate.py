@@ -25,7 +25,7 @@ PREFIXES = """@prefix aig: <https://w3id.org/aigraph/ontology#> .
 def test_built_graph_conforms(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Conforms: 809 triples")
+    assert result.stdout.startswith("Conforms: 811 triples")
 
 
 def test_validate_named_files(runner: CliRunner) -> None:

@@ -19,7 +19,7 @@ from . import resources
 from .article import ArticleText, Sentence
 from .errors import AigraphError
 from .facts import FactsFile, read_facts
-from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, load_ontology
 from .progress import progress
 from .rdfio import check_input, guard_inputs, serialize, write_bytes
@@ -189,6 +189,13 @@ class _Builder:
 
     def run(self) -> list[ox.Triple]:
         a = self.facts.article
+        # The data names the ontology it needs (OWL's way: OWL tools load the
+        # import; a triple store does not, so the README says to load the
+        # export --with-ontology). An owl:Ontology needs no evidence (shapes.ttl).
+        graph = _N(KG + a.id + "-graph")
+        self.add(graph, RDF + "type", _N(OWL + "Ontology"))
+        for onto_iri in self.onto.iris:
+            self.add(graph, OWL + "imports", _N(onto_iri))
         self.add(self.art, RDF + "type", _N(AIG + "Article"))
         self.add(self.art, RDFS + "label", ox.Literal(a.title))
         self.add(self.art, DCTERMS + "title", ox.Literal(a.title))

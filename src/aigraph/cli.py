@@ -215,6 +215,12 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     metavar="NAME=VALUE",
     help="Give ?NAME a value: kg:IBM, <https://...>, '\"text\"', 45 (repeatable).",
 )
+@click.option(
+    "--base",
+    "base_iri",
+    metavar="IRI",
+    help="Resolve relative IRIs in the query against IRI (default: a query file's own address).",
+)
 @click.option("--infer", is_flag=True, help="Answer over the RDFS / OWL 2 RL closure (owlrl).")
 @click.option(
     "--allow-network",
@@ -244,6 +250,7 @@ def query(
     data: tuple[Path, ...],
     with_ontology: bool,
     binds: tuple[str, ...],
+    base_iri: str | None,
     infer: bool,
     allow_network: bool,
     timeout: float,
@@ -257,8 +264,10 @@ def query(
     rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
     PREFIX lines in the query win. SELECT and ASK give a table on a terminal
     (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
-    Turtle. The query never reaches the network (SERVICE, FROM, LOAD are
-    refused) unless --allow-network is given; SPARQL Update is refused.
+    Turtle. Relative IRIs in a query file resolve against the file's address
+    (--base sets the base). The query never reaches the network (SERVICE,
+    FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
+    refused.
 
     \b
     Examples:
@@ -280,7 +289,7 @@ def query(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
+    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read(), base_iri=base_iri)
     prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
     if fmt is None and output != "-":
         from .results import format_for_path
@@ -313,7 +322,9 @@ def query(
 def queries(name: str | None) -> None:
     """List the saved queries, or print one's SPARQL.
 
-    Run one with `aigraph query NAME`.
+    Run one with `aigraph query NAME`. What NAME prints is standalone SPARQL
+    1.1 (its own PREFIX lines, defaults in a final VALUES clause): it runs
+    unchanged on any SPARQL endpoint loaded with `aigraph export --with-ontology`.
 
     \b
     Examples:
