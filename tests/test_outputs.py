@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import stat
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from aigraph.cli import cli
 
-from .conftest import ARTICLE, FACTS, GOLDEN_TTL
+from .conftest import ARTICLE, FACTS, GOLDEN_TTL, ROOT
 
 QUERY = "CONSTRUCT WHERE { ?s ?p ?o }"
 
@@ -80,6 +81,13 @@ def _query_file(tmp: Path) -> Path:
     return rq
 
 
+def _deal(tmp: Path) -> Path:
+    """The fictional Zanthor article, its facts and its ontology extension deals.ttl."""
+    for name in ("zanthor-deal.txt", "zanthor-deal.facts.toml", "deals.ttl"):
+        shutil.copy(ROOT / "tests" / "articles" / name, tmp / name)
+    return tmp / "deals.ttl"
+
+
 def _article(tmp: Path) -> Path:
     _facts(tmp)
     return tmp / ARTICLE.name
@@ -102,6 +110,18 @@ SETUPS: dict[str, tuple[Callable[[Path], Path], Callable[[Path, str], list[str]]
     "export -f jsonld -o the second data file": (
         _data,
         lambda tmp, out: ["export", "--data", str(GOLDEN_TTL), "--data", str(tmp / "g.ttl"), "-f", "jsonld", "-o", out],
+    ),
+    "build -o the extension the facts file names": (
+        _deal,
+        lambda tmp, out: ["build", "--facts", str(tmp / "zanthor-deal.facts.toml"), "-o", out],
+    ),
+    "export --ontology -o the extension": (
+        _deal,
+        lambda tmp, out: ["export", "--ontology", str(tmp / "deals.ttl"), "--with-ontology", "-o", out],
+    ),
+    "view --ontology -o the extension": (
+        _deal,
+        lambda tmp, out: ["view", "--ontology", str(tmp / "deals.ttl"), "-o", out],
     ),
     "view -o the data": (_data, _with_data("view")),
     "query -o the data": (_data, _with_data("query", QUERY)),
