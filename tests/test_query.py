@@ -745,7 +745,8 @@ def test_tsv_escapes_raw_control_characters_and_reads_back() -> None:
 
 
 def test_table_shows_terminal_controls_as_escapes() -> None:
-    query = 'SELECT ?x WHERE { VALUES ?x { "a\\u009B31mb" "r\\u202Eevil" "i\\u2066j\\u2069" "n\\u0085l" <http://e/\\u202Ex> } }'
+    values = '"a\\u009B31mb" "r\\u202Eevil" "i\\u2066j\\u2069" "n\\u0085l" <http://e/\\u202Ex>'
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"
     code, out, _ = run(query, "--format", "table")
     assert code == 0
     for raw in "\x9b\u202e\u2066\u2069\x85\x1b":

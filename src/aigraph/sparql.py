@@ -291,8 +291,8 @@ def check_safety(info: QueryInfo, *, allow_network: bool, source: str = "<query>
         )
     if info.too_long is not None:
         raise AigraphError(
-            f"the query chains more than {MAX_OPERATORS:,} operators, path steps or groups"
-            " (UNION, OPTIONAL, FILTER, ...), more than aigraph evaluates safely",
+            f"the query chains more than {MAX_OPERATORS:,} operators, path steps, triple patterns or groups"
+            " (UNION, OPTIONAL, BIND, ...), more than aigraph evaluates safely (Oxigraph would run out of stack)",
             path=source,
             line=info.too_long,
         )
@@ -851,6 +851,9 @@ def run_limited(
                 signal.set_wakeup_fd(-1)  # the parent's signal watcher is not ours
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
+            import faulthandler
+
+            faulthandler.disable()  # a crash is reported by the parent, in one line
             _limit_memory(max_memory_mb)
             _grow_stack()
             if sandbox:
