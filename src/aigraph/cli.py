@@ -311,7 +311,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     default=2048,
     show_default=True,
     metavar="MB",
-    help="Stop the query if it needs this much more memory (0: no limit; with --timeout).",
+    help="Stop the query if it needs this much more memory (0: no limit).",
 )
 def query(
     query_arg: str,

@@ -2,8 +2,10 @@
 
 Oxigraph evaluates; rdflib is imported only for ``infer=True`` (owlrl works on
 rdflib graphs). Every query is read-only and local unless the caller allows the
-network, and a time limit is enforced by evaluating in a forked child process
-that is killed when the limit passes (no thread can interrupt the evaluator).
+network: refused before evaluation (:func:`check_safety`), and evaluated in a
+forked child that cannot open sockets (:mod:`aigraph.sandbox`). A time limit is
+enforced by killing that child when the limit passes (no thread can interrupt
+the evaluator).
 
 >>> import aigraph
 >>> [row[1].value for row in aigraph.query("founders")]
