@@ -42,7 +42,7 @@ def _close_stdout() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["export"], ["query", "members"], ["validate"], ["queries"], ["view", "-o", "-"]],
+    [["export"], ["query", "members"], ["validate"], ["queries"], ["view", "-o", "-"], ["--version"], ["query", "-h"]],
     ids=lambda a: " ".join(a),
 )
 def test_closed_stdout_is_one_line(args: list[str], tmp_path: Path) -> None:
@@ -51,7 +51,9 @@ def test_closed_stdout_is_one_line(args: list[str], tmp_path: Path) -> None:
     one_line(run, "standard output is closed")
 
 
-@pytest.mark.parametrize("args", [["export"], ["query", "members"], ["queries"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "args", [["export"], ["query", "members"], ["queries"], ["-h"]], ids=lambda a: " ".join(a)
+)
 def test_full_stdout_is_one_line(args: list[str], tmp_path: Path) -> None:
     """Output to /dev/full (a full disk): one line, not a traceback at exit."""
     with open("/dev/full", "wb") as full:
@@ -92,3 +94,20 @@ def test_data_file_whose_name_is_not_utf8_still_works(tmp_path: Path) -> None:
     (tmp_path / rq).write_text("ASK { ?s ?p ?o }\n")
     run = aigraph("query", rq, "--data", name, "-f", "tsv", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.split()[-1] == b"true", run
+
+
+@pytest.mark.parametrize(
+    ("stdin", "fragment"), [(None, "standard input is closed"), ("/dev/zero", "longer than 16 MiB")]
+)
+def test_query_on_a_closed_or_endless_stdin(stdin: str | None, fragment: str, tmp_path: Path) -> None:
+    if stdin is None:
+        run = aigraph("query", "-", cwd=tmp_path, stdin=None, preexec_fn=lambda: os.close(0))
+    else:
+        with open(stdin, "rb") as source:
+            run = aigraph("query", "-", cwd=tmp_path, stdin=source)
+    one_line(run, fragment)
+
+
+def test_time_limits_beyond_the_clock_work(tmp_path: Path) -> None:
+    run = aigraph("query", "members", "--timeout", "1e308", "-f", "tsv", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.count(b"\n") == 4, run.stderr

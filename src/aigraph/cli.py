@@ -47,6 +47,11 @@ class _Group(click.Group):
         except click.Abort:  # Ctrl-C or end of input at a prompt
             click.echo("aigraph: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `aigraph -h | head -1`
+            sys.exit(0)
+        except OSError as exc:  # --help or --version to a closed or full stdout
+            _error(exc.strerror or str(exc))
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -121,12 +126,18 @@ MAX_MEMORY_MB = 1 << 30
 """The largest --max-memory (a petabyte): more cannot be given to setrlimit in bytes."""
 
 
+MAX_STDIN = 16 << 20
+"""The longest query read from standard input."""
+
+
 def _stdin_text() -> str:
     """Standard input as UTF-8 text, or one clear error."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise AigraphError("standard input is closed", path="<stdin>")
-    raw = stream.read()
+    raw = stream.read(MAX_STDIN + 1)  # `query - < /dev/zero` must not read for ever
+    if len(raw) > MAX_STDIN:
+        raise AigraphError(f"the query is longer than {MAX_STDIN >> 20} MiB, more than aigraph reads", path="<stdin>")
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

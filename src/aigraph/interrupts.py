@@ -36,11 +36,15 @@ class Terminated(BaseException):
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
+    if _answered.is_set():  # a second Ctrl-C must not cut the cleanup short; the watcher ends it
+        return
     _answered.set()
     raise KeyboardInterrupt
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
+    if _answered.is_set():
+        return
     _answered.set()
     raise Terminated
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import os
 import re
 import select
@@ -1020,7 +1021,9 @@ def run_limited(
     once (Oxigraph does not return to Python while it evaluates) and a crash of
     the engine is reported rather than killing the caller.
     """
-    no_deadline = timeout is None or timeout <= 0
+    if timeout is not None and math.isnan(timeout):
+        raise AigraphError("the time limit is not a number (nan); give seconds, or None for no limit", path=source)
+    no_deadline = timeout is None or timeout <= 0 or math.isinf(timeout)
     if (no_deadline and not isolate) or not hasattr(os, "fork"):
         return work()
     deadline = None if no_deadline else time.monotonic() + (timeout or 0)
@@ -1119,9 +1122,10 @@ def _read_until(fd: int, deadline: float | None) -> bytes | None:
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             return None
-        ready, _, _ = select.select([fd], [], [], left)
+        # In steps of at most an hour: select() refuses a timeout beyond time_t (--timeout 1e308).
+        ready, _, _ = select.select([fd], [], [], None if left is None else min(left, 3600.0))
         if not ready:
-            return None
+            continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
