@@ -885,3 +885,9 @@ def test_inline_query_that_is_not_utf8_is_one_line() -> None:
 def test_from_a_device_names_it_not_a_cartesian_product() -> None:
     code, _, err = run("SELECT * FROM <file:///dev/zero> WHERE { ?s ?p ?o }", "--allow-network")
     assert code == 1 and "FROM <file:///dev/zero>: not a regular file" in err and "cartesian" not in err
+
+
+def test_negative_numbers_in_a_values_list_are_no_chain() -> None:
+    values = " ".join(f"-{i}" for i in range(3000))
+    assert sparql.inspect_query(f"SELECT * {{ VALUES ?x {{ {values} }} }}").too_long is None
+    assert sparql.inspect_query("ASK { FILTER(" + "1-" * 1600 + "1 < 0) }").too_long is not None

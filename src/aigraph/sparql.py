@@ -181,6 +181,8 @@ _LOCAL_PART = re.compile(rf":(?:(?:[\w:]|{_PLX})(?:(?:[{_PN}.]|{_PLX})*(?:[{_PN}
 # steps, and chains of UNION / OPTIONAL / MINUS / BIND / FILTER groups.
 _OPERATOR_CHARS = set("!|&*/^=<>+")
 _PATTERN_DOT = re.compile(r"\.(?![0-9])")
+# A binary or unary minus; not the sign of a number (-1 in a VALUES list is one literal).
+_MINUS = re.compile(r"(?<=[\w.])-|-(?![0-9.])")
 _CHAIN_WORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -250,7 +252,7 @@ def inspect_query(text: str) -> QueryInfo:
             outside = _LOCAL_PART.sub(" ", tok)
             for hit in _NETWORK_WORD.finditer(outside):
                 info.keywords.append((hit.group().upper(), line))
-            info.operators += outside.count("-")  # a minus glued to a number or name
+            info.operators += len(_MINUS.findall(outside))  # a minus glued to a number or name
             if in_patterns:  # a '.' that ends a triple pattern, not a decimal point
                 info.operators += len(_PATTERN_DOT.findall(outside))
         elif kind == "punct" and tok in _OPERATOR_CHARS:
