@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import AigraphError
 from .namespaces import PREFIXES
-from .rdfio import RDF_FORMATS, serialize
+from .rdfio import _NOT_XML, RDF_FORMATS, serialize  # _NOT_XML: what XML 1.0 cannot hold
 
 if TYPE_CHECKING:
     from .sparql import Kind, Rendered
@@ -157,10 +157,6 @@ def render(
     chosen = choose_format("graph", fmt, default_results_format)
     triples = list(result)
     return Rendered(_newline(serialize(triples, chosen, prefixes)), "graph", chosen, len(triples))
-
-
-# What XML 1.0 cannot hold, even as a character reference.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_results(data: bytes) -> bytes:

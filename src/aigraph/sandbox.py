@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import platform
+import os
 import struct
 import sys
+from collections.abc import Callable
 
 # (audit arch, socket syscall number) per machine; from linux/audit.h and unistd.h
 _ARCHES = {
@@ -55,31 +56,42 @@ def _program(arch: int, socket_nr: int) -> bytes:
     )
 
 
+def prepare() -> Callable[[], bool]:
+    """Load what the filter needs (call before forking), and return the function that
+    installs it: in the child, then, two system calls and nothing to import."""
+    machine = os.uname().machine.lower() if sys.platform.startswith("linux") else ""
+    arch = _ARCHES.get(machine)
+    if arch is None:
+        return lambda: False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return lambda: False
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    code = _program(*arch)
+    buffer = ctypes.create_string_buffer(code, len(code))
+    prog = _Prog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    address = ctypes.addressof(prog)
+
+    def deny() -> bool:
+        keep = (buffer, prog)  # alive until the kernel has copied the program
+        if prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        return bool(prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, address, 0, 0) == 0 and keep)
+
+    return deny
+
+
+class _Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
 def deny_sockets() -> bool:
     """From now on, this process (and threads it starts) cannot create sockets.
 
     Irreversible: call it only in a process that exists to evaluate one query.
     Returns whether the filter is in place.
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    arch = _ARCHES.get(platform.machine().lower())
-    if arch is None:
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        code = _program(*arch)
-        count = len(code) // 8
-        buffer = ctypes.create_string_buffer(code, len(code))
-
-        class _Prog(ctypes.Structure):
-            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-        prog = _Prog(count, ctypes.cast(buffer, ctypes.c_void_p))
-        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            return False
-        prctl = libc.prctl
-        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
-        return bool(prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0)
-    except (OSError, AttributeError, ValueError):
-        return False
+    return prepare()()

@@ -1029,6 +1029,11 @@ def run_limited(
     if (no_deadline and not isolate) or not hasattr(os, "fork"):
         return work()
     deadline = None if no_deadline else time.monotonic() + (timeout or 0)
+    deny_sockets: Callable[[], bool] | None = None
+    if sandbox:
+        from .sandbox import prepare
+
+        deny_sockets = prepare()  # the imports happen here, once, not in every child
     r_fd, w_fd = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns about fork() beside threads; the child only evaluates
@@ -1051,9 +1056,7 @@ def run_limited(
             faulthandler.disable()  # a crash is reported by the parent, in one line
             _limit_memory(max_memory_mb)
             _grow_stack()
-            if sandbox:
-                from .sandbox import deny_sockets
-
+            if deny_sockets is not None:
                 deny_sockets()
             result = work()
             data = result.data
