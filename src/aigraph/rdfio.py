@@ -376,6 +376,10 @@ def parse_bytes(
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc).lower():
             raise _remote_context(data, path) from None
+        if fmt == "jsonld":
+            lone = _lone_surrogate(data, path)
+            if lone is not None:
+                raise lone from None
         raise _syntax_error(exc, path, fmt, data) from None
     except MemoryError as exc:
         if "buffer maximal size" in str(exc):
@@ -389,6 +393,38 @@ def parse_bytes(
     except (ValueError, OSError, RecursionError) as exc:
         raise AigraphError(f"cannot parse as {name}: {exc}", path=path) from None
     return quads
+
+
+_JSON_ESCAPE = re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|.)", re.S)
+
+
+def _lone_surrogate(data: bytes, path: Path | str) -> AigraphError | None:
+    """A ``\\uD800``-style escape with no partner, which JSON allows but text cannot hold
+    (Oxigraph reports "Unexpected end of file" for some)."""
+    for token in _JSON_TOKENS.finditer(data):
+        if not token.group().startswith(b'"'):
+            continue
+        high: re.Match[bytes] | None = None
+        for m in _JSON_ESCAPE.finditer(token.group()):
+            code = int(m.group(1), 16) if m.group(1) else None
+            if high is not None and (code is None or not 0xDC00 <= code <= 0xDFFF or m.start() != high.end()):
+                break
+            if code is not None and 0xD800 <= code <= 0xDBFF:
+                high = m
+                continue
+            if code is not None and 0xDC00 <= code <= 0xDFFF and high is None:
+                high = m
+                break
+            high = None
+        if high is not None:
+            at = token.start() + high.start()
+            return AigraphError(
+                f"a lone surrogate {high.group().decode('ascii')} in a JSON string: a \\uD800-\\uDBFF"
+                " escape must be followed by a \\uDC00-\\uDFFF one (alone, it is half a character)",
+                path=path,
+                line=_line_at(data, at),
+            )
+    return None
 
 
 MAX_JSON_NESTING = 2000
@@ -824,8 +860,11 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise AigraphError(f"cannot write here: {exc.strerror or exc}", path=path) from None
+    from .interrupts import remove_on_exit
+
     try:
-        with os.fdopen(fd, "wb") as fh:
+        # remove_on_exit: the signal watcher removes it too if it must end a process stuck in Oxigraph.
+        with remove_on_exit(tmp), os.fdopen(fd, "wb") as fh:
             # mkstemp creates 0600, so nobody reads the file while it is written.
             yield fh
             fh.flush()
