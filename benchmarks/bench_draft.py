@@ -215,7 +215,7 @@ def speed(words: int = 50_000) -> None:
     while n < words:
         suffix = "".join(chr(97 + int(d)) for d in str(k))
         for text in base:
-            varied = re.sub(r"\b([A-Z][a-z]{3,})\b", lambda m: m.group(1) + suffix, text)
+            varied = re.sub(r"\b([A-Z][a-z]{3,})\b", r"\g<1>" + suffix, text)
             parts.append(varied)
             n += len(varied.split())
         k += 1

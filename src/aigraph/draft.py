@@ -455,7 +455,7 @@ class _Writer:
                 asserted.append(fact)
             else:
                 unsure.append(fact)
-        for key, p in negated.items():
+        for p in negated.values():
             notes.append((p, p.reason))
         return asserted, unsure, notes
 
@@ -468,7 +468,8 @@ class _Writer:
     def _id(self, ent: Entity) -> str:
         if ent.key in self.ids:
             return self.ids[ent.key]
-        base = ent.known_id if ent.known_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ent.known_id) else _camel(ent.label)
+        known = ent.known_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ent.known_id)
+        base = ent.known_id if known and ent.known_id else _camel(ent.label)
         ident, n = base, 2
         used = set(self.ids.values())
         while ident in used:
@@ -507,7 +508,8 @@ class _Writer:
         entities: list[Entity] = []
         commented: list[Entity] = []
         for ent in [*self.ents.values(), *self.topics.values()]:
-            if ent.key in used_asserted or (ent.cls is not None and ent.kind in ("name", "gazetteer") and ent.rank >= 2):
+            cued = ent.cls is not None and ent.kind in ("name", "gazetteer") and ent.rank >= 2
+            if ent.key in used_asserted or cued:
                 entities.append(ent)
             elif ent.key in used_unsure or ent.kind in ("name",):
                 commented.append(ent)
@@ -553,12 +555,12 @@ class _Writer:
             out.append("# Uncomment a block (its entities come with it) if the article supports it.\n")
         for f in sorted(unsure, key=lambda f: (f.p.sentence, f.p.start)):
             lines = []
-            for ent in (f.subject, f.object):
-                if ent is not None and ent.key not in declared:
-                    block = self._entity_block(ent)
+            for needed in (f.subject, f.object):
+                if needed is not None and needed.key not in declared:
+                    block = self._entity_block(needed)
                     if block is None:
                         break
-                    declared.add(ent.key)
+                    declared.add(needed.key)
                     lines.append(block)
             else:
                 lines.append(self._fact_block(f, ids, result))

@@ -14,6 +14,7 @@ commas and "and" form a list. Pure Python, no model.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .namespaces import AIG
@@ -124,7 +125,8 @@ class MentionFinder:
         heads = sorted(((h, classes[b["class"]]) for b in cues.bodies for h in b["heads"]), key=lambda x: -len(x[0]))
         self._body_class = {h: iri for h, iri in heads}
         words = cues.body_words
-        det = "|".join(re.escape(d).replace(r"\ ", r"\s+") for d in sorted(words.get("determiners", []), key=len, reverse=True))
+        dets = sorted(words.get("determiners", []), key=len, reverse=True)
+        det = "|".join(re.escape(d).replace(r"\ ", r"\s+") for d in dets)
         mod = "|".join(re.escape(m) for m in words.get("modifiers", []))
         head_alts = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h, _ in heads)
         self._body = re.compile(
@@ -164,7 +166,9 @@ class MentionFinder:
             return ent
         longer = [
             e for e in self.entities.values()
-            if e.kind == "name" and len(e.label.split()) < len(words) and words[: len(e.label.split())] == e.label.split()
+            if e.kind == "name"
+            and len(e.label.split()) < len(words)
+            and words[: len(e.label.split())] == e.label.split()
         ]
         if len(longer) == 1:  # "Helixor" seen first, then "Helixor Inc."
             ent = longer[0]
@@ -235,7 +239,8 @@ class MentionFinder:
                 mentions.append(Mention(start, end, ent.key, definite=True))
                 continue
             if kind == "body":
-                surface, head = payload  # type: ignore[misc]
+                assert isinstance(payload, tuple)
+                head = str(payload[1])
                 key = "b:" + head
                 ent = self.entities.get(key) or self._new(key, head, where, kind="body")
                 ent.head = head
@@ -381,7 +386,12 @@ class MentionFinder:
         return first.key, lead == "" or lead in ("“", '"')
 
 
-def mask(sm: SentenceMentions, codes: dict[str, str], entities: dict[str, Entity], skip: list[tuple[int, int]] = ()) -> Masked:  # type: ignore[assignment]
+def mask(
+    sm: SentenceMentions,
+    codes: dict[str, str],
+    entities: dict[str, Entity],
+    skip: Sequence[tuple[int, int]] = (),
+) -> Masked:
     """The sentence with placeholders for its mentions, leaving out the ``skip`` spans."""
     text = sm.text
     out: list[str] = []

@@ -140,7 +140,7 @@ class Compiler:
         slot = "entity"
         has_subject = False
         last_phrase = False
-        for i, tok in enumerate(tokens):
+        for tok in tokens:
             if last_phrase:
                 raise AigraphError(f"draft pattern {text!r} ({where}): a phrase slot must be the last token")
             optional = tok.startswith("[") and tok.endswith("]")
@@ -236,6 +236,8 @@ def load_patterns(
         templates: dict[str, list[str]] = {}
         confidence: dict[str, float] = {}
         for q in quads:
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
             if q.predicate.value == PATTERN and isinstance(q.object, ox.Literal):
                 templates.setdefault(q.subject.value, []).append(q.object.value)
             elif q.predicate.value == CONFIDENCE and isinstance(q.object, ox.Literal):

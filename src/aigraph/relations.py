@@ -51,7 +51,9 @@ class Proposal:
 class Matcher:
     """Applies the patterns to one sentence's masked forms."""
 
-    def __init__(self, patterns: list[Pattern], cues: Cues, entities: dict[str, Entity], onto_ranges: dict[str, str]) -> None:
+    def __init__(
+        self, patterns: list[Pattern], cues: Cues, entities: dict[str, Entity], onto_ranges: dict[str, str]
+    ) -> None:
         self.patterns = patterns
         self.cues = cues
         self.entities = entities
@@ -193,13 +195,13 @@ class Matcher:
         text = masked.text
         start, end = m.span()
         clause = 0
-        for b in self._breaks:
-            at = text.rfind(b, 0, start)
+        for brk in self._breaks:
+            at = text.rfind(brk, 0, start)
             if at >= 0:
-                clause = max(clause, at + len(b))
+                clause = max(clause, at + len(brk))
         post = len(text)
-        for b in (",", ";", " but ", ":"):
-            at = text.find(b, end)
+        for brk in (",", ";", " but ", ":"):
+            at = text.find(brk, end)
             if at >= 0:
                 post = min(post, at)
         chars = list(text[clause:post])
