@@ -198,7 +198,13 @@ def _header(article: ArticleText, article_path: Path, output: Path | None) -> st
 # ---------------------------------------------------------------- drafting
 
 
+_TOML_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
 def _toml_str(s: str) -> str:
+    """A TOML basic string."""
+    if not _TOML_SPECIAL.search(s):
+        return f'"{s}"'
     out = ['"']
     for ch in s:
         if ch == '"':
@@ -264,11 +270,13 @@ class _Drafter:
             off = len(sents[first].text) + 1
         a, b = start, off + end
         found: str | None = None
+        joined = self.article._joined()[0]
         for _ in range(80):
             q = text[a:b].strip()
-            if q and q[-1] in ",;:" :
+            if q and q[-1] in ",;:":
                 q = q[:-1].rstrip()
-            places = self.article.places(q) if q else []
+            # A quick count rules out most repeated quotes; the builder's own lookup decides.
+            places = self.article.places(q) if q and joined.count(q) <= 1 else [(), ()]
             if len(places) == 1 and len(places[0]) <= 2:
                 found = q
                 break

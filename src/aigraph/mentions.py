@@ -101,6 +101,7 @@ class MentionFinder:
         self.entities: dict[str, Entity] = {}
         self.by_name: dict[str, str] = {}
         self.heads: dict[str, str] = {}
+        self.by_first: dict[str, list[Entity]] = {}
         self.extra = extra
         connect = "|".join(re.escape(c) for c in cues.name_connectors)
         self._span = re.compile(rf"(?<![\w-]){_CAPWORD}(?:\s+(?:(?:{connect})\s+)?{_CAPWORD})*")
@@ -149,6 +150,7 @@ class MentionFinder:
         ent = Entity(key=key, label=label, names=[label], first=where, kind=kind)
         self.entities[key] = ent
         self.by_name[label] = key
+        self.by_first.setdefault(label.split()[0], []).append(ent)
         return ent
 
     def _name(self, name: str, where: Span) -> Entity:
@@ -156,8 +158,10 @@ class MentionFinder:
         if name in self.by_name:
             return self.entities[self.by_name[name]]
         words = name.split()
+        # Only entities whose name starts with the same word can be the same (and this keeps it linear).
+        near = self.by_first.get(words[0], [])
         shorter = [
-            e for e in self.entities.values()
+            e for e in near
             if e.kind != "body" and len(e.label.split()) > len(words) and e.label.split()[: len(words)] == words
         ]
         if len(shorter) == 1:  # "Brightmoor" for "Brightmoor AI"
@@ -165,7 +169,7 @@ class MentionFinder:
             self._alias(ent, name)
             return ent
         longer = [
-            e for e in self.entities.values()
+            e for e in near
             if e.kind == "name"
             and len(e.label.split()) < len(words)
             and words[: len(e.label.split())] == e.label.split()

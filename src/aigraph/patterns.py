@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,13 +37,32 @@ OPEN, CLOSE = "⟦", "⟧"
 GAP_WORD = r"[^\s⟦⟧,;:.!?\"“”()]+"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Template:
     text: str
-    regex: re.Pattern[str]
-    literals: tuple[int, ...]  # group numbers of the template's own words
+    pattern: str  # the regular expression, compiled on first use (most never run on a short article)
     slot: str  # kind of object slot: entity, pairs, nouns, verbs, phrase, number
     has_subject: bool
+    anchors: tuple[str, ...] = ()  # one of these (lower case) is in every sentence it matches
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    @cached_property
+    def literals(self) -> tuple[int, ...]:
+        """Group numbers of the template's own words."""
+        return tuple(_literal_groups(self.regex))
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(a for a in self.anchors if a.isalpha())
+
+    def may_match(self, lowered: str, words: set[str]) -> bool:
+        """A quick test that skips the regular expression for most sentences."""
+        if not self.anchors or not self._words.isdisjoint(words):
+            return True
+        return len(self._words) < len(self.anchors) and any(a in lowered for a in self.anchors)
 
 
 @dataclass
@@ -135,10 +154,10 @@ class Compiler:
         if not tokens:
             raise AigraphError(f"empty draft pattern template for {where}")
         parts: list[str] = []
-        literals: list[int] = []
-        group = 0
         slot = "entity"
         has_subject = False
+        anchors: tuple[str, ...] = ()
+        seen: set[str] = set()
         last_phrase = False
         for tok in tokens:
             if last_phrase:
@@ -155,6 +174,9 @@ class Compiler:
             m = re.fullmatch(r"\{([SO])(\*|'s)?(?::(\w+))?\}", core)
             if m:
                 role, mark, kind = m.group(1), m.group(2), m.group(3)
+                if role in seen:
+                    raise AigraphError(f"draft pattern {text!r} ({where}): {{{role}}} appears twice")
+                seen.add(role)
                 if role == "S":
                     has_subject = True
                 if kind in ("nouns", "verbs", "phrase"):
@@ -184,6 +206,11 @@ class Compiler:
             if core.startswith("(") and core.endswith(")"):
                 core = core[1:-1]
             words = [w.replace("_", " ") for w in core.split("|")]
+            if not optional and not any(w.lower() in ("its", "their") for w in words):
+                candidate = tuple(w.lower().rstrip("*") for w in words)
+                # The required word with the longest shortest form tells most sentences apart.
+                if not anchors or min(map(len, candidate)) > min(map(len, anchors)):
+                    anchors = candidate
             alts = []
             for w in words:
                 if w.lower() in ("its", "their"):  # the possessive pronoun may have become a placeholder
@@ -191,15 +218,9 @@ class Compiler:
                     continue
                 esc = re.escape(w).replace(r"\ ", r"\s+")
                 alts.append(esc[:-2] + r"[\w-]*" if esc.endswith(r"\*") else esc)
-            group += 1
-            literals.append(group)
             piece = r"(?<![\w⟧-])(" + "|".join(alts) + r")(?![\w-])"
             parts.append(f"(?:{sep}{piece})?" if optional else sep + piece)
-        # Capture groups: count the literal groups in order (named groups count too).
-        pattern = "".join(parts)
-        regex = re.compile(pattern, re.IGNORECASE)
-        numbered = _literal_groups(regex)
-        return Template(text, regex, tuple(numbered), slot, has_subject)
+        return Template(text, "".join(parts), slot, has_subject, anchors)
 
 
 def _literal_groups(regex: re.Pattern[str]) -> list[int]:

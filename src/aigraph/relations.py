@@ -68,8 +68,12 @@ class Matcher:
         """Proposals from one sentence; ``forms`` are its masked forms, each with the asides it still holds."""
         out: list[Proposal] = []
         for masked, asides in forms:
+            lowered = masked.text.lower()
+            words = set(re.findall(r"[a-z]+", lowered))
             for pattern in self.patterns:
                 for template in pattern.templates:
+                    if not template.may_match(lowered, words):
+                        continue
                     for m in template.regex.finditer(masked.text):
                         # A match may not run out of an aside: "X, which has members like Y, will..."
                         if any(a < m.start() < b < m.end() for a, b in asides):
