@@ -15,6 +15,7 @@ proposed; hedged and unsure ones (comments) do not.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -226,8 +227,9 @@ def speed(words: int = 50_000) -> None:
         start = time.perf_counter()
         result = draft_text(text, path, Path(tmp) / "long.facts.toml")
         took = time.perf_counter() - start
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nSpeed: {len(text.split()):,} words, {result.sentences:,} sentences drafted in {took:.1f} s"
-          f" ({result.counts()}).")
+          f" ({result.counts()}); load average {load:.1f} on {os.cpu_count()} CPUs.")
 
 
 def main() -> None:
