@@ -122,7 +122,8 @@ class MentionFinder:
         appos = sorted(((c, iri) for iri, k in self.kinds for c in k.get("appositive", [])), key=lambda x: -len(x[0]))
         self._appos_class = {c: iri for c, iri in appos}
         alts = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c, _ in appos)
-        self._appositive = re.compile(rf"^\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?({alts})(?![\w-])")
+        # Only "a"/"an": "X, the consortium said" is a new clause, not an appositive.
+        self._appositive = re.compile(rf"^\s*,\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?({alts})(?![\w-])")
         heads = sorted(((h, classes[b["class"]]) for b in cues.bodies for h in b["heads"]), key=lambda x: -len(x[0]))
         self._body_class = {h: iri for h, iri in heads}
         words = cues.body_words
@@ -387,7 +388,16 @@ class MentionFinder:
             return prev, False
         first = names[0]
         lead = text[: first.start].strip()
-        return first.key, lead == "" or lead in ("“", '"')
+        if lead == "" or lead in ("“", '"'):
+            return first.key, True
+        # "Founded by X and Y, the consortium ...": an opening phrase ends at the first comma,
+        # and the name right after it is the subject of the sentence.
+        comma = text.find(", ")
+        if comma > first.start:
+            after = [m for m in names if m.start == comma + 2]
+            if after:
+                return after[0].key, True
+        return first.key, False
 
 
 def mask(
