@@ -51,13 +51,10 @@ class Draft:
     quotes: list[str] = field(default_factory=list)
 
     def counts(self) -> str:
-        def n(k: int, noun: str) -> str:
-            return f"{k} {noun}{'' if k == 1 else 's'}"
-
-        return (
-            f"{n(self.entities, 'entity' if self.entities == 1 else 'entitie')}, {n(self.facts, 'fact')},"
-            f" {self.unsure} unsure, {self.not_proposed} not proposed"
-        )
+        """``14 entities, 12 facts, 1 unsure, 1 not proposed``."""
+        entities = f"{self.entities} {'entity' if self.entities == 1 else 'entities'}"
+        facts = f"{self.facts} {'fact' if self.facts == 1 else 'facts'}"
+        return f"{entities}, {facts}, {self.unsure} unsure, {self.not_proposed} not proposed"
 
 
 # ---------------------------------------------------------------- inputs

@@ -94,7 +94,7 @@ class MentionFinder:
         self,
         cues: Cues,
         classes: dict[str, str],  # local name or IRI -> class IRI, for the kinds of the patterns file
-        gazetteer: list[GazetteerEntry] = (),  # type: ignore[assignment]
+        gazetteer: Sequence[GazetteerEntry] = (),
         extra: list[list[tuple[int, int]]] | None = None,  # spans from an NLP pipeline, per sentence
     ) -> None:
         self.cues = cues
