@@ -78,7 +78,7 @@ def read_article(path: str | Path) -> ArticleText:
             path=path,
             line=line,
         ) from None
-    control = re.search(r"[\x01-\x08\x0e-\x1f\x7f]", text[:65536])
+    control = re.search(r"[\x01-\x08\x0e-\x1f\x7f]", text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
         raise AigraphError(
@@ -272,8 +272,10 @@ class _Drafter:
             q = text[a:b].strip()
             if q and q[-1] in ",;:":
                 q = q[:-1].rstrip()
-            # A quick count rules out most repeated quotes; the builder's own lookup decides.
-            places = self.article.places(q) if q and joined.count(q) <= 1 else [(), ()]
+            # A quick count rules out most repeated quotes (found outside these sentences);
+            # the builder's own lookup decides.
+            quick = q and (joined.count(q) <= 1 or joined.count(q) == text.count(q))
+            places = self.article.places(q) if quick else [(), ()]
             if len(places) == 1 and len(places[0]) <= 2:
                 found = q
                 break

@@ -418,7 +418,8 @@ def mask(
         for i in range(a, b):
             if any(s <= i < e for s, e in skip):
                 continue
-            out.append(text[i])
+            # The placeholder brackets cannot stand for themselves in the masked text.
+            out.append({"⟦": "[", "⟧": "]"}.get(text[i], text[i]))
             ostart.append(i)
             oend.append(i + 1)
 

@@ -198,12 +198,13 @@ class Matcher:
     def _polarity(self, masked: Masked, template: Template, m: re.Match[str]) -> tuple[str, str]:
         text = masked.text
         start, end = m.span()
-        clause = 0
+        # Cues count within the clause, and near the match (a run-on sentence has no clauses).
+        clause = max(0, start - 150)
         for brk in self._breaks:
             at = text.rfind(brk, 0, start)
             if at >= 0:
                 clause = max(clause, at + len(brk))
-        post = len(text)
+        post = min(len(text), end + 100)
         for brk in (",", ";", " but ", ":"):
             at = text.find(brk, end)
             if at >= 0:
