@@ -173,7 +173,7 @@ def test_extension_brings_its_own_patterns(tmp_path: Path) -> None:
     assert 'evidence = "Acme Labs acquired Bolt Corp."' in out
 
 
-def test_fifty_thousand_words_do_not_need_a_model(tmp_path: Path) -> None:
+def test_long_input_drafts_and_builds(tmp_path: Path) -> None:
     # Correctness at size, not speed (benchmarks/bench_draft.py times it): long input drafts and builds.
     base = [p.read_text(encoding="utf-8") for p in ARTICLES[:3]]
     parts = []
