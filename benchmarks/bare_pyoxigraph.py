@@ -5,13 +5,13 @@
     python benchmarks/bare_pyoxigraph.py export OUT.ttl GRAPH.ttl [MORE.ttl...]
 
 No aigraph import: this is what a user would write with pyoxigraph alone.
-Queries get the same prefixes and ``# default: var=term`` bindings that
-``aigraph query`` gives them; answers are written as TSV, like aigraph's.
+The saved queries are standalone SPARQL (their own PREFIX lines, defaults in
+a final VALUES clause), so they run as written; answers are written as TSV,
+like aigraph's.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 
 import pyoxigraph as ox
@@ -39,14 +39,6 @@ def load(paths: list[str]) -> ox.Store:
     return store
 
 
-def defaults(text: str) -> dict[ox.Variable, ox.NamedNode]:
-    """``# default: company=kg:IBM`` lines -> substitutions (prefixed names only)."""
-    out = {}
-    for var, prefix, local in re.findall(r"^#\s*default:\s*(\w+)\s*=\s*(\w+):(\S+)", text, re.M):
-        out[ox.Variable(var)] = ox.NamedNode(PREFIXES[prefix] + local)
-    return out
-
-
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "load":
@@ -55,8 +47,7 @@ def main(argv: list[str]) -> None:
         store = load(args[1:])
         with open(args[0], encoding="utf-8") as fh:
             text = fh.read()
-        result = store.query(text, prefixes=PREFIXES, substitutions=defaults(text) or None,
-                             use_default_graph_as_union=True)
+        result = store.query(text, use_default_graph_as_union=True)
         sys.stdout.buffer.write(result.serialize(format=ox.QueryResultsFormat.TSV))
     elif command == "export":
         store = load(args[1:])

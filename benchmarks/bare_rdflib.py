@@ -4,14 +4,13 @@
     python benchmarks/bare_rdflib.py query QUERY.rq GRAPH.ttl [MORE.ttl...] > answers.csv
     python benchmarks/bare_rdflib.py export OUT.ttl GRAPH.ttl [MORE.ttl...]
 
-No aigraph import. Queries get the same prefixes and ``# default: var=term``
-bindings that ``aigraph query`` gives them; answers are written as CSV
-(rdflib has no TSV results writer).
+No aigraph import. The saved queries are standalone SPARQL (their own PREFIX
+lines, defaults in a final VALUES clause), so they run as written; answers are
+written as CSV (rdflib has no TSV results writer).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 
 import rdflib
@@ -39,12 +38,6 @@ def load(paths: list[str]) -> rdflib.Graph:
     return graph
 
 
-def defaults(text: str) -> dict[str, rdflib.URIRef]:
-    """``# default: company=kg:IBM`` lines -> initial bindings (prefixed names only)."""
-    found = re.findall(r"^#\s*default:\s*(\w+)\s*=\s*(\w+):(\S+)", text, re.M)
-    return {var: rdflib.URIRef(PREFIXES[prefix] + local) for var, prefix, local in found}
-
-
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "load":
@@ -53,7 +46,7 @@ def main(argv: list[str]) -> None:
         graph = load(args[1:])
         with open(args[0], encoding="utf-8") as fh:
             text = fh.read()
-        result = graph.query(text, initNs=PREFIXES, initBindings=defaults(text))
+        result = graph.query(text)
         sys.stdout.buffer.write(result.serialize(format="csv"))
     elif command == "export":
         graph = load(args[1:])

@@ -144,6 +144,9 @@ def _same(a: tuple, b: tuple, entails: bool) -> bool:
 
 def score(name: str, text: str, article_path: Path, gold: Gold, tmp: Path) -> Score:
     sc = Score(name)
+    # The draft is written beside a copy of the article: build reads articles only from there.
+    article_path = tmp / article_path.name
+    article_path.write_text(text, encoding="utf-8")
     out = tmp / f"{article_path.stem}.facts.toml"
     start = time.perf_counter()
     result = draft_text(text, article_path, out)

@@ -44,11 +44,11 @@ def test_names_stay_functions_after_submodule_imports() -> None:
 
 def test_library_use() -> None:
     triples = aigraph.build_graph()
-    assert len(triples) == 809
+    assert len(triples) == 817
     store = aigraph.load()
     assert len(store) > len(triples)  # plus the ontology
     g = aigraph.to_networkx(triples)
-    assert g.number_of_edges() == 50
+    assert g.number_of_edges() == 49
 
 
 def test_import_is_light() -> None:

@@ -181,6 +181,8 @@ def _case_id(case: dict) -> str:
 def _params() -> list:
     params = []
     for case in CASES:
+        if case.get("builds"):  # valid input: test_valid_but_odd_facts
+            continue
         for command in COMMANDS[case["kind"]]:
             marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
             params.append(pytest.param(case, command, id=f"{command}:{_case_id(case)}", marks=marks))
@@ -210,12 +212,15 @@ def test_bad_input(case: dict, command: str, tmp_path: Path) -> None:
             source = tmp_path / Path(case["file"]).name
             source.mkdir()
             (source / "inside.ttl").write_text("# a folder is not a file\n")
+        elif case.get("make") == "beside":
+            source = _beside(case, tmp_path)
         else:
             assert source.is_file(), f"the catalogue lacks {source}"
         if "xfail" in case:
             TALLY.notes.append(f"expected failure: {case['file']}")
         fragments = case["message"] if isinstance(case["message"], list) else [case["message"]]
-        expect = Expect(str(source), case.get("line"), fragments)
+        shown = source.parent / case["shown"] if "shown" in case else source
+        expect = Expect(str(shown), case.get("line"), fragments)
         out = tmp_path / "out"
         out.mkdir()
         make, ext = COMMANDS[case["kind"]][command]
@@ -251,6 +256,50 @@ def test_unwritable_output(situation: str, command: str, tmp_path: Path) -> None
             assert (tmp_path / "not-a-folder.txt").read_bytes() == PREVIOUS
         if situation == "a-directory":
             assert list(target.iterdir()) == []
+
+
+def _beside(case: dict, tmp: Path) -> Path:
+    """The case's facts file in tmp/inner/, with a link or a file beside it (see cases.toml)."""
+    inner = tmp / "inner"
+    inner.mkdir()
+    (tmp / "ai-alliance-article.txt").write_bytes((HERE / "facts" / "ai-alliance-article.txt").read_bytes())
+    source = inner / Path(case["file"]).name
+    source.write_bytes((HERE / case["file"]).read_bytes())
+    if "link" in case:
+        (inner / case["link"]).symlink_to(case["target"])
+    elif "size" in case:
+        with (inner / case["name"]).open("wb") as f:
+            f.truncate(case["size"])
+    else:
+        data = bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8")
+        (inner / case["name"]).write_bytes(data)
+    return source
+
+
+BUILDS = [c for c in CASES if c.get("builds")]
+
+
+@pytest.mark.parametrize("case", BUILDS, ids=[_case_id(c) for c in BUILDS])
+def test_valid_but_odd_facts(case: dict, tmp_path: Path) -> None:
+    """Hostile but valid facts build, and the Turtle written reads back as the very triples built."""
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from aigraph.builder import build_graph
+    from aigraph.validate import to_rdflib
+
+    with TALLY.case(case["file"]):
+        source = HERE / case["file"]
+        out = tmp_path / "out.ttl"
+        with in_empty_folder(tmp_path / "cwd"):
+            result = invoke(["build", "--facts", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith(f"Wrote {out} ")
+        built = set(build_graph(source))
+        data = out.read_bytes()
+        assert {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)} == built
+        assert isomorphic(rdflib.Graph().parse(data=data, format="turtle"), to_rdflib(list(built)))
 
 
 # A few through a real process: no traceback may reach the terminal.
@@ -434,7 +483,8 @@ def test_the_catalogue_is_big_enough() -> None:
     w3c = [c for c in CASES if c["file"].startswith("rdf/w3c-")]
     assert len(w3c) >= 10
     files = {c["file"] for c in CASES}
-    on_disk = {str(p.relative_to(HERE)) for p in HERE.rglob("*") if p.is_file() and p.name != "cases.toml"}
+    support = {"cases.toml", "ai-alliance-article.txt"}  # the article the facts cases quote
+    on_disk = {str(p.relative_to(HERE)) for p in HERE.rglob("*") if p.is_file() and p.name not in support}
     assert on_disk <= files, f"files not in cases.toml: {sorted(on_disk - files)}"
 
 

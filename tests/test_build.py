@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 
 from aigraph.builder import build_graph, to_turtle
 from aigraph.cli import cli
+from aigraph.errors import AigraphError
 from aigraph.validate import to_rdflib
 
 from .conftest import GOLDEN_TTL
@@ -147,3 +148,124 @@ def test_a_quote_may_run_into_the_next_sentence(facts_copy: Path) -> None:
 def test_every_sentence_supports_a_fact(built_triples) -> None:
     cited = {t.object.value for t in built_triples if t.predicate.value.endswith("ontology#evidence")}
     assert len(cited) == 12
+
+
+# Every line break str.splitlines() knows, and CR LF: names holding them build into
+# Turtle that reads back (the Turtle writer once split at U+2028 and wrote a raw newline).
+LINE_BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("brk", LINE_BREAKS, ids=["+".join(f"U+{ord(c):04X}" for c in b) for b in LINE_BREAKS])
+def test_names_with_line_breaks_round_trip(brk: str, facts_copy: Path, tmp_path: Path) -> None:
+    import json
+
+    import pyoxigraph as ox
+
+    from aigraph.builder import build
+
+    esc = json.dumps(brk)[1:-1]  # a TOML basic string takes JSON's escapes
+    _edit(facts_copy, 'label = "Llama"', f'label = "Lla{esc}ma"\naliases = ["Lla{esc}ma 2"]')
+    _edit(facts_copy, 'title = "Meta and IBM', f'title = "Meta{esc}and IBM')
+    out = tmp_path / "g" / "out.ttl"
+    built = build(facts_copy, out)
+    data = out.read_bytes()
+    text = data.decode("utf-8")
+    assert text.splitlines() == text.removesuffix("\n").split("\n")  # no line break but \n
+    assert {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)} == set(built)
+    g = rdflib.Graph().parse(data=data, format="turtle")
+    assert isomorphic(g, to_rdflib(built))
+    kg = rdflib.Namespace("https://w3id.org/aigraph/id/")
+    assert str(g.value(kg.Llama, rdflib.RDFS.label)) == f"Lla{brk}ma"
+    assert str(g.value(kg.Llama, rdflib.SKOS.altLabel)) == f"Lla{brk}ma 2"
+    assert str(g.value(kg["ai-alliance-article"], rdflib.DCTERMS.title)).startswith(f"Meta{brk}and IBM")
+
+
+def test_article_outside_the_facts_folder_needs_leave(runner: CliRunner, facts_copy: Path, tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    facts = inner / facts_copy.name
+    facts.write_bytes(facts_copy.read_bytes())
+    line = _edit(facts, 'path = "ai-alliance-article.txt"', 'path = "../ai-alliance-article.txt"')
+    out = tmp_path / "out.ttl"
+    refused = runner.invoke(cli, ["build", "--facts", str(facts), "-o", str(out)])
+    assert refused.exit_code == 1 and not out.exists()
+    assert refused.stderr.startswith(f"aigraph: error: {facts}:{line}: the article ")
+    assert "is outside the facts file's folder" in refused.stderr
+    with pytest.raises(AigraphError, match="outside the facts file's folder"):
+        build_graph(facts)
+    # Said explicitly, it is read: the same graph as with the article beside the facts.
+    allowed = runner.invoke(cli, ["build", "--facts", str(facts), "-o", str(out), "--allow-outside-article"])
+    assert allowed.exit_code == 0, allowed.stderr
+    assert out.read_bytes() == GOLDEN_TTL.read_bytes()
+    assert set(build_graph(facts, allow_outside_article=True)) == set(build_graph(facts_copy))
+
+
+def test_article_below_the_facts_folder_or_through_a_linked_folder(facts_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "ai-alliance-article.txt").rename(tmp_path / "texts" / "article.txt")
+    _edit(facts_copy, 'path = "ai-alliance-article.txt"', 'path = "texts/article.txt"')
+    expected = set(build_graph(facts_copy))
+    # The facts file reached through a linked folder (as the package data is in a
+    # source checkout): the folder is resolved, so its article is still inside.
+    (tmp_path.parent / f"{tmp_path.name}-link").symlink_to(tmp_path, target_is_directory=True)
+    assert set(build_graph(tmp_path.parent / f"{tmp_path.name}-link" / facts_copy.name)) == expected
+    # An absolute path into the folder is inside too.
+    _edit(facts_copy, 'path = "texts/article.txt"', f'path = "{tmp_path / "texts" / "article.txt"}"')
+    assert set(build_graph(facts_copy)) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        (b"One sentence.\nA \x1b[31mred\x1b[0m one.", "control character U+001B", 2),
+        (b"\xef\xbb\xbfOne.\n\xff", "not valid UTF-8", 2),
+        (b"", None, None),  # empty: read, then every quote is missing
+    ],
+    ids=["escape sequence", "bad UTF-8", "empty"],
+)
+def test_article_must_be_text(content: bytes, message: str | None, line: int | None, facts_copy: Path) -> None:
+    article = facts_copy.parent / "ai-alliance-article.txt"
+    article.write_bytes(content)
+    with pytest.raises(AigraphError) as caught:
+        build_graph(facts_copy)
+    if message is None:
+        assert "quote is not in the article" in caught.value.message
+        return
+    assert message in caught.value.message
+    assert caught.value.path == str(article) and caught.value.line == line
+
+
+def test_article_size_limit(facts_copy: Path) -> None:
+    from aigraph.article import MAX_BYTES, ArticleText
+
+    article = facts_copy.parent / "ai-alliance-article.txt"
+    text = article.read_bytes()
+    article.write_bytes(text + b" " * (MAX_BYTES - len(text)))  # exactly the limit: read
+    assert len(ArticleText.read(article).sentences) == 12
+    with article.open("ab") as f:
+        f.write(b" ")
+    with pytest.raises(AigraphError, match="larger than 10 MiB"):
+        build_graph(facts_copy)
+
+
+@pytest.mark.parametrize(
+    ("where", "old", "new", "message"),
+    [
+        ("entity", 'id = "Llama"', 'id = "ai-alliance-article"', "would be the article's record"),
+        ("entity", 'id = "Llama"', 'id = "ai-alliance-article-s07"', "would be sentence 7's record"),
+        ("entity", 'id = "Llama"', 'id = "fact-meta-released-llama"', "would be a fact's record"),
+        ("fact", 'id = "meta-released-llama"', 'id = "type-Llama"', "ids starting with 'type-'"),
+        ("article", 'id = "ai-alliance-article"', 'id = "fact-x"', "starts with 'fact-'"),
+    ],
+)
+def test_ids_of_provenance_records_are_reserved(
+    where: str, old: str, new: str, message: str, facts_copy: Path
+) -> None:
+    line = _edit(facts_copy, old, new)
+    text = facts_copy.read_text(encoding="utf-8")
+    old_id, new_id = old.split('"')[1], new.split('"')[1]
+    if where == "entity":  # keep the facts about it pointing at it
+        facts_copy.write_text(text.replace(f'"{old_id}"', f'"{new_id}"'), encoding="utf-8")
+    with pytest.raises(AigraphError) as caught:
+        build_graph(facts_copy)
+    assert message in caught.value.message and caught.value.line == line

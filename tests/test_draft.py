@@ -32,8 +32,10 @@ def _norm(name: str) -> str:
 
 
 def _draft(tmp_path: Path, article: Path) -> tuple[Path, str]:
+    copy = tmp_path / article.name  # build reads an article only from the facts file's folder
+    copy.write_bytes(article.read_bytes())
     out = tmp_path / f"{article.stem}.facts.toml"
-    result = draft_text(article.read_text(encoding="utf-8"), article, out)
+    result = draft_text(article.read_text(encoding="utf-8"), copy, out)
     out.write_text(result.text, encoding="utf-8")
     return out, result.text
 

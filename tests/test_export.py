@@ -113,8 +113,8 @@ def test_network_formats_load_in_networkx(fmt: str, reader, runner: CliRunner, t
     result = runner.invoke(cli, ["export", "-o", str(out)])
     assert result.exit_code == 0, result.output
     g = reader(out)
-    assert g.number_of_nodes() == 43
-    assert g.number_of_edges() == 50  # 51 relation facts, one of them a literal (the member count)
+    assert g.number_of_nodes() == 44
+    assert g.number_of_edges() == 49  # 50 relation facts, one of them a literal (the member count)
     google = "https://w3id.org/aigraph/id/Google"
     meta = "https://w3id.org/aigraph/id/Meta"
     assert g.nodes[google]["label"] == "Google"

@@ -59,4 +59,4 @@ def test_installed_wheel_works_from_another_folder(wheel: Path, tmp_path: Path) 
     run = subprocess.run([aigraph, "validate"], cwd=work, capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.startswith("Conforms"), run.stderr
     run = subprocess.run([aigraph, "export", "--format", "ntriples"], cwd=work, capture_output=True, text=True)
-    assert run.returncode == 0 and run.stdout.count(" .\n") == 809
+    assert run.returncode == 0 and run.stdout.count(" .\n") == 817

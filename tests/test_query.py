@@ -650,3 +650,93 @@ def test_the_built_graph_is_the_one_built_here(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "graphs" / "ai-alliance.ttl").write_text("not turtle\n", encoding="utf-8")
     code, _, err = run("members")
     assert code == 1 and err.startswith("aigraph: error: graphs/ai-alliance.ttl:1: not valid Turtle")
+
+
+# ------------------------------------------------------------------ VALUES defaults and --bind
+
+
+def test_bind_replaces_the_final_values_clause() -> None:
+    query = "SELECT ?c ?rival WHERE { ?c aig:competesWith ?rival } ORDER BY ?rival\nVALUES ?c { kg:Meta }"
+    assert run(query, "-f", "csv") == (0, "c,rival\r\n", "")
+    code, out, _ = run(query, "--bind", "c=kg:IBM", "-f", "csv")
+    rivals = "".join(f"{KG}IBM,{KG}{n}\r\n" for n in ("Google", "Microsoft", "OpenAI"))
+    assert (code, out) == (0, "c,rival\r\n" + rivals)
+
+
+def test_bind_in_a_values_clause_of_several_variables_keeps_the_other_columns() -> None:
+    text = 'SELECT * { } VALUES (?a $b) { (1 "x"@en) (2 "x"@en) (UNDEF "y") } # end'
+    prepared = sparql.prepare(text, bind={"a": "7"})
+    seven = '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    # Rows made equal by the new value are kept once (twice would repeat every answer).
+    assert prepared.text == f'SELECT * {{ }} VALUES (?a $b) {{ ({seven} "x"@en) ({seven} "y") }} # end'
+    assert prepared.substitutions == {}
+    assert [tuple(t.value for t in row) for row in aigraph.query(text, bind={"a": "7"})] == [("7", "x"), ("7", "y")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?x { VALUES ?x { 1 } }",  # inside the group: not the final clause
+        'SELECT ?x { BIND("VALUES ?x { 1 }" AS ?y) }',  # in a string
+        "SELECT ?x { }  # VALUES ?x { 1 }",  # in a comment
+        "SELECT ?x { { SELECT ?x { } VALUES ?x { 1 } } }",  # a subquery's
+    ],
+)
+def test_only_the_final_values_clause_counts(text: str) -> None:
+    assert sparql.trailing_values(text) is None
+    prepared = sparql.prepare(text, bind={"x": "2"})
+    two = ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert prepared.text == text and prepared.substitutions == {ox.Variable("x"): two}
+
+
+# ------------------------------------------------------------------ relative IRIs and --base
+
+
+@pytest.fixture
+def relative(tmp_path: Path) -> Path:
+    """A data file and a query file side by side, both with relative IRIs."""
+    (tmp_path / "data.ttl").write_text("<s> <p> <x> .\n<t> <p> 2 .\n", encoding="utf-8")
+    (tmp_path / "q.rq").write_text("SELECT ?s WHERE { ?s ?p ?o FILTER(?o IN (1, <x>)) }\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_relative_iris_in_a_query_file_resolve_against_its_address(relative: Path) -> None:
+    base = relative.resolve().as_uri() + "/"
+    code, out, err = run(str(relative / "q.rq"), "--data", str(relative / "data.ttl"), "-f", "csv")
+    assert (code, out, err) == (0, f"s\r\n{base}s\r\n", "")
+    assert aigraph.query("SELECT * { BIND(<x> AS ?o) }", base_iri=base).rows == [(ox.NamedNode(base + "x"),)]
+
+
+def test_base_sets_the_base_of_inline_stdin_and_file_queries(relative: Path) -> None:
+    base = relative.resolve().as_uri() + "/"
+    data = ["--data", str(relative / "data.ttl"), "-f", "csv"]
+    text = (relative / "q.rq").read_text(encoding="utf-8")
+    assert run(text, "--base", base, *data)[1] == f"s\r\n{base}s\r\n"
+    assert sparql.resolve_query("-", lambda: text, base_iri=base) == sparql.QueryText(text, "<stdin>", base)
+    assert run(str(relative / "q.rq"), "--base", "http://elsewhere.example/", *data)[1] == "s\r\n"
+    assert run("BASE <" + base + "> " + text, *data)[1] == f"s\r\n{base}s\r\n"  # a BASE line needs no --base
+    for bad in ("x/", "http://a b/"):
+        code, out, err = run(text, "--base", bad, *data)
+        assert (code, out) == (1, "") and err == (
+            f"aigraph: error: the base IRI {bad!r} is not an absolute IRI (such as https://example.org/)\n"
+        )
+
+
+def test_relative_iri_without_a_base_is_named(relative: Path) -> None:
+    text = (relative / "q.rq").read_text(encoding="utf-8")
+    code, out, err = run(text, "--data", str(relative / "data.ttl"))
+    assert code == 1 and out == ""
+    assert err == (
+        "aigraph: error: <query>:1: the relative IRI <x> needs a base IRI: give --base IRI, a BASE line,"
+        " or run the query from a file (its address is the base)\n"
+    )
+
+
+def test_relative_from_resolves_against_the_query_file(relative: Path) -> None:
+    """FROM <data.ttl> in a query file names the file beside it (read only with --allow-network)."""
+    (relative / "from.rq").write_text("SELECT ?s FROM <data.ttl> WHERE { ?s ?p 2 }\n", encoding="utf-8")
+    base = relative.resolve().as_uri() + "/"
+    code, _, err = run(str(relative / "from.rq"))
+    assert code == 1 and "the query uses FROM" in err
+    code, out, err = run(str(relative / "from.rq"), "--allow-network", "-f", "csv")
+    assert (code, out, err) == (0, f"s\r\n{base}t\r\n", "")

@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AigraphError
-from .rdfio import read_input
+from .rdfio import check_input
 
 # A sentence ends at . ! or ? followed by space and a capital or an opening quote.
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])")
+
+MAX_BYTES = 10 * 1024 * 1024
+"""The largest article aigraph reads: 10 MiB, some 1.5 million words, far beyond any news article."""
+
+# Text has no control characters but tab, line breaks and form feed: a NUL or an
+# escape says the file is binary (or /proc/self/environ), not an article.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def normalize(text: str) -> str:
@@ -40,13 +47,29 @@ class ArticleText:
 
     @classmethod
     def read(cls, path: str | Path) -> ArticleText:
-        path = Path(path)
-        raw = read_input(path, "an article")
+        """Read a regular file of UTF-8 text of at most :data:`MAX_BYTES`."""
+        path = check_input(path, "an article")
         try:
-            return cls(raw.decode("utf-8"), path)
+            with path.open("rb") as file:
+                raw = file.read(MAX_BYTES + 1)  # never more: /proc files claim a size of 0
+        except OSError as exc:
+            raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        if len(raw) > MAX_BYTES:
+            raise AigraphError(f"article is larger than {MAX_BYTES // 2**20} MiB, the most aigraph reads", path=path)
+        try:
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             raise AigraphError("article is not valid UTF-8", path=path, line=line) from None
+        control = _CONTROL.search(text)
+        if control:
+            line = text.count("\n", 0, control.start()) + 1
+            raise AigraphError(
+                f"article is not plain text: it holds the control character U+{ord(control.group()):04X}",
+                path=path,
+                line=line,
+            )
+        return cls(text, path)
 
     def _joined(self) -> tuple[str, list[int]]:
         """The sentences joined by single spaces, and where each starts (computed once)."""

@@ -19,7 +19,7 @@ from . import resources
 from .article import ArticleText, Sentence
 from .errors import AigraphError
 from .facts import FactsFile, read_facts
-from .namespaces import AIG, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, load_ontology
 from .progress import progress
 from .rdfio import check_input, serialize, write_bytes
@@ -121,6 +121,60 @@ def _span(run: tuple[Sentence, ...]) -> str:
 _PROVENANCE_CLASSES = {AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 
 
+def _sentence_name(article_id: str, index: int) -> str:
+    return f"{article_id}-s{index:02d}"
+
+
+def _fact_name(fact_id: str) -> str:
+    return f"fact-{fact_id}"
+
+
+def _type_fact_id(entity_id: str) -> str:
+    return f"type-{entity_id}"
+
+
+def _check_names(facts: FactsFile) -> None:
+    """Refuse ids that would name a provenance record: the entity would merge into it.
+
+    The records are kg:<article id>, kg:<article id>-sNN (sentences, see
+    :func:`_sentence_name`), kg:fact-<fact id> and kg:fact-type-<entity id>
+    (:func:`_fact_name`, :func:`_type_fact_id`); keep this in step with them.
+    """
+    a = facts.article
+    if a.id.startswith(_fact_name("")):
+        raise AigraphError(
+            f"[article]: id {a.id!r} starts with {_fact_name('')!r}, which begins the names of aigraph's fact"
+            " records; choose another id",
+            path=facts.path,
+            line=a.at("id"),
+        )
+    sentence = re.compile(re.escape(a.id) + r"-s[0-9]{2,}")
+    for ent in facts.entities.values():
+        if ent.id == a.id:
+            record = "the article's record (the [article] id)"
+        elif sentence.fullmatch(ent.id):
+            record = f"sentence {int(ent.id.rsplit('-s', 1)[1])}'s record"
+        elif ent.id.startswith(_fact_name("")):
+            record = "a fact's record"
+        else:
+            continue
+        raise AigraphError(
+            f"entity {ent.id!r}: kg:{ent.id} would be {record}, and the entity would merge into it"
+            f" (aigraph names the article kg:<article id>, its sentences kg:{_sentence_name('<article id>', 1)},"
+            f" ... and facts kg:{_fact_name('<id>')}); choose another id",
+            path=facts.path,
+            line=ent.at("id"),
+        )
+    for fact in facts.facts:
+        if fact.id.startswith(_type_fact_id("")):
+            raise AigraphError(
+                f"fact {fact.id!r}: ids starting with {_type_fact_id('')!r} name the records of entity classes"
+                f" ({_fact_name(_type_fact_id('<entity id>'))}); choose another id",
+                path=facts.path,
+                line=fact.at("id"),
+            )
+
+
 class _Builder:
     def __init__(self, facts: FactsFile, article: ArticleText, onto: Ontology) -> None:
         self.facts = facts
@@ -133,7 +187,7 @@ class _Builder:
         self.triples.append(ox.Triple(s, _N(p), o))
 
     def sentence_iri(self, s: Sentence) -> ox.NamedNode:
-        return _N(f"{KG}{self.facts.article.id}-s{s.index:02d}")
+        return _N(KG + _sentence_name(self.facts.article.id, s.index))
 
     def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
         found: dict[int, Sentence] = {}
@@ -177,7 +231,7 @@ class _Builder:
     ) -> None:
         sentences = self.evidence(quotes, line)
         self.add(s, p, o)
-        f = _N(KG + "fact-" + fact_id)
+        f = _N(KG + _fact_name(fact_id))
         self.add(f, RDF + "type", _N(AIG + "Fact"))
         self.add(f, RDF + "subject", s)
         self.add(f, RDF + "predicate", _N(p))
@@ -188,7 +242,15 @@ class _Builder:
             self.add(f, AIG + "evidence", self.sentence_iri(sent))
 
     def run(self) -> list[ox.Triple]:
+        _check_names(self.facts)
         a = self.facts.article
+        # The data names the ontology it needs (OWL's way: OWL tools load the
+        # import; a triple store does not, so the README says to load the
+        # export --with-ontology). An owl:Ontology needs no evidence (shapes.ttl).
+        graph = _N(KG + a.id + "-graph")
+        self.add(graph, RDF + "type", _N(OWL + "Ontology"))
+        for onto_iri in self.onto.iris:
+            self.add(graph, OWL + "imports", _N(onto_iri))
         self.add(self.art, RDF + "type", _N(AIG + "Article"))
         self.add(self.art, RDFS + "label", ox.Literal(a.title))
         self.add(self.art, DCTERMS + "title", ox.Literal(a.title))
@@ -235,7 +297,7 @@ class _Builder:
                 self.add(iri, SKOS + "altLabel", ox.Literal(alias))
             if AIG + "Topic" in self.onto.ancestors(cls.iri):
                 self.add(iri, SKOS + "prefLabel", ox.Literal(ent.label))
-            self.reify(f"type-{ent.id}", iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
+            self.reify(_type_fact_id(ent.id), iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
 
         for fact in self.facts.facts:
             prop = self.onto.local(fact.predicate)
@@ -294,22 +356,51 @@ def _order(t: ox.Triple) -> tuple:
     return (getattr(t.subject, "value", str(t.subject)), rank, p, str(t.object))
 
 
-def build_graph(facts: str | Path | None = None, *, validate: bool = True) -> list[ox.Triple]:
-    """Build the graph's triples from a facts file (default: the shipped one).
+def _check_article_path(facts: FactsFile, allow_outside: bool) -> None:
+    """The article must be a regular file in the facts file's folder (or below it).
 
-    The article path is read from the facts file's ``[article]`` table. With
-    ``validate`` the result must conform to the SHACL shapes.
+    Otherwise a facts file could have any readable file (``/etc/passwd``,
+    ``/proc/self/environ``) copied into the graph. Links are followed first, so
+    a link beside the facts file to a file elsewhere is outside too.
     """
-    if facts is None:
-        with resources.as_path(resources.facts()) as path:
-            return build_graph(path, validate=validate)
-    facts_file = read_facts(facts)
-    art = facts_file.article
+    art = facts.article
+    if not allow_outside:
+        folder = Path(facts.path).parent
+        try:
+            root, target = folder.resolve(), art.path.resolve()
+        except (OSError, RuntimeError, ValueError):  # a looping link, a NUL: check_input says so below
+            target = None
+        if target is not None and not target.is_relative_to(root):
+            raise AigraphError(
+                f"the article {art.path} is outside the facts file's folder (it is {target}); aigraph reads"
+                " an article only from that folder or below it, unless told to with --allow-outside-article"
+                " (allow_outside_article=True in Python)",
+                path=facts.path,
+                line=art.at("path"),
+            )
     try:
         check_input(art.path, "a text file")
     except AigraphError as exc:  # name the line of the facts file that points there
         what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
-        raise AigraphError(f"the article {art.path}{what}", path=facts_file.path, line=art.at("path")) from None
+        raise AigraphError(f"the article {art.path}{what}", path=facts.path, line=art.at("path")) from None
+
+
+def build_graph(
+    facts: str | Path | None = None, *, validate: bool = True, allow_outside_article: bool = False
+) -> list[ox.Triple]:
+    """Build the graph's triples from a facts file (default: the shipped one).
+
+    The article path is read from the facts file's ``[article]`` table; it must
+    lie in the facts file's folder (links resolved) unless
+    ``allow_outside_article``, and be UTF-8 text of at most 10 MiB. With
+    ``validate`` the result must conform to the SHACL shapes.
+    """
+    if facts is None:
+        with resources.as_path(resources.facts()) as path:
+            return build_graph(path, validate=validate, allow_outside_article=allow_outside_article)
+    facts_file = read_facts(facts)
+    art = facts_file.article
+    _check_article_path(facts_file, allow_outside_article)
     article = ArticleText.read(art.path)
     onto = load_ontology()
     with progress(f"Building the graph from {Path(facts_file.path).name}") as shown:
@@ -348,19 +439,36 @@ def _line_of(facts: FactsFile, focus: str, path: str | None = None) -> int | Non
     return ent.line if ent else None
 
 
+# Line breaks to Unicode (and to str.splitlines) that Oxigraph writes raw in
+# strings and IRIs, as Turtle allows; written as \u escapes (also valid Turtle
+# there, and these never occur elsewhere in its output) so that no tool that
+# reads line by line splits a string.
+_RAW_BREAKS = str.maketrans({c: f"\\u{ord(c):04X}" for c in "\x85\u2028\u2029"})
+
+
 def to_turtle(triples: list[ox.Triple]) -> bytes:
     """Readable, deterministic Turtle: aigraph prefixes, one blank line between subjects."""
-    raw = serialize(triples, "turtle").decode("utf-8")
+    raw = serialize(triples, "turtle").decode("utf-8").translate(_RAW_BREAKS)
     out: list[str] = []
-    for line in raw.splitlines():
+    # Turtle lines end at \n only: str.splitlines() would also cut at U+2028 and
+    # the like inside a string, and the join would put a raw newline there.
+    for line in raw.removesuffix("\n").split("\n"):
         if out and line and not line[0].isspace() and not line.startswith("@prefix"):
             out.append("")
         out.append(line)
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def build(facts: str | Path | None = None, output: str | Path = DEFAULT_OUTPUT) -> list[ox.Triple]:
-    """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout)."""
-    triples = build_graph(facts)
+def build(
+    facts: str | Path | None = None,
+    output: str | Path = DEFAULT_OUTPUT,
+    *,
+    allow_outside_article: bool = False,
+) -> list[ox.Triple]:
+    """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout).
+
+    ``allow_outside_article`` lets the facts file name an article outside its folder.
+    """
+    triples = build_graph(facts, allow_outside_article=allow_outside_article)
     write_bytes(output, to_turtle(triples))
     return triples

@@ -99,12 +99,18 @@ def cli() -> None:
     metavar="FILE",
     help="Facts file to build from (default: the shipped AI Alliance facts).",
 )
-def build(output: str, facts: Path | None) -> None:
+@click.option(
+    "--allow-outside-article",
+    is_flag=True,
+    help="Read the article even if its path leads outside the facts file's folder.",
+)
+def build(output: str, facts: Path | None, allow_outside_article: bool) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
     ontology; the result must pass the SHACL shapes. Nothing is written on
-    failure.
+    failure. The article must be UTF-8 text of at most 10 MiB in the facts
+    file's folder or below it (links resolved), unless --allow-outside-article.
 
     \b
     Examples:
@@ -113,7 +119,7 @@ def build(output: str, facts: Path | None) -> None:
     """
     from .builder import build as run_build
 
-    triples = run_build(facts, output)
+    triples = run_build(facts, output, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
         click.echo(
@@ -210,6 +216,12 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     metavar="NAME=VALUE",
     help="Give ?NAME a value: kg:IBM, <https://...>, '\"text\"', 45 (repeatable).",
 )
+@click.option(
+    "--base",
+    "base_iri",
+    metavar="IRI",
+    help="Resolve relative IRIs in the query against IRI (default: a query file's own address).",
+)
 @click.option("--infer", is_flag=True, help="Answer over the RDFS / OWL 2 RL closure (owlrl).")
 @click.option(
     "--allow-network",
@@ -239,6 +251,7 @@ def query(
     data: tuple[Path, ...],
     with_ontology: bool,
     binds: tuple[str, ...],
+    base_iri: str | None,
     infer: bool,
     allow_network: bool,
     timeout: float,
@@ -252,8 +265,10 @@ def query(
     rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
     PREFIX lines in the query win. SELECT and ASK give a table on a terminal
     (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
-    Turtle. The query never reaches the network (SERVICE, FROM, LOAD are
-    refused) unless --allow-network is given; SPARQL Update is refused.
+    Turtle. Relative IRIs in a query file resolve against the file's address
+    (--base sets the base). The query never reaches the network (SERVICE,
+    FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
+    refused.
 
     \b
     Examples:
@@ -275,7 +290,7 @@ def query(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read())
+    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read(), base_iri=base_iri)
     prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
     if fmt is None and output != "-":
         from .results import format_for_path
@@ -308,7 +323,9 @@ def query(
 def queries(name: str | None) -> None:
     """List the saved queries, or print one's SPARQL.
 
-    Run one with `aigraph query NAME`.
+    Run one with `aigraph query NAME`. What NAME prints is standalone SPARQL
+    1.1 (its own PREFIX lines, defaults in a final VALUES clause): it runs
+    unchanged on any SPARQL endpoint loaded with `aigraph export --with-ontology`.
 
     \b
     Examples:

@@ -166,7 +166,8 @@ def _nlp_spans(model: str, sentences: list[str]) -> list[list[tuple[int, int]]]:
 def _article_id(path: Path) -> str:
     stem = path.name.split(".")[0] if path.name.endswith(".txt") else path.stem
     ident = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "article"
-    return ident if ident[0].isalpha() else "article-" + ident
+    # "fact-..." would name the builder's fact records.
+    return ident if ident[0].isalpha() and not ident.startswith("fact-") else "article-" + ident
 
 
 def _header(article: ArticleText, article_path: Path, output: Path | None) -> str:
@@ -385,6 +386,13 @@ def draft(
     if isinstance(target, Path) and (target.exists() or target.is_symlink()) and not force:
         raise AigraphError("already exists; draft never overwrites a facts file (give --force or another -o)",
                            path=target)
+    if isinstance(target, Path) and not path.resolve().is_relative_to(target.parent.resolve()):
+        # `aigraph build` reads an article only from the facts file's folder or below it.
+        raise AigraphError(
+            f"the article {path} is outside the folder of {target}, so `aigraph build` would refuse the draft;"
+            " write it beside the article (the default) or in a folder above it",
+            path=target,
+        )
     result = _draft(article_text, path, target if isinstance(target, Path) else None, ontologies, data, nlp)
     write_bytes(target, result.text.encode("utf-8"))
     return target, result
@@ -401,6 +409,7 @@ class _Writer:
         self.ents = d.finder.entities
         self.topics: dict[str, Entity] = {}
         self.ids: dict[str, str] = {}
+        self.article_id = _article_id(Path(str(d.article.path or "article.txt")))
 
     def _topic(self, p: Proposal) -> Entity:
         assert p.topic is not None
@@ -475,6 +484,8 @@ class _Writer:
     def _id(self, ent: Entity) -> str:
         if ent.key in self.ids:
             return self.ids[ent.key]
+        if not self.ids:  # the article's own record is kg:<article id>: no entity may take it
+            self.ids[""] = self.article_id
         known = ent.known_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ent.known_id)
         base = ent.known_id if known and ent.known_id else _camel(ent.label)
         ident, n = base, 2
@@ -607,6 +618,8 @@ class _Writer:
         prop = self.d.curie(p.property)
         obj_id = self._id(f.object) if f.object is not None else None
         base = re.sub(r"[^A-Za-z0-9-]+", "-", f"{self._id(f.subject)}-{prop}-{obj_id or p.value}").strip("-").lower()
+        if base.startswith(("type-", "fact-")):  # names of the builder's records
+            base = "f-" + base
         ident, n = base[:80], 2
         while ident in ids:
             ident, n = f"{base[:80]}-{n}", n + 1

@@ -80,7 +80,12 @@ class FactsFile:
 def _table_lines(text: str, header: str) -> list[int]:
     """1-based line numbers of each ``[[header]]`` or ``[header]`` line."""
     pattern = re.compile(r"^\s*\[\[?\s*" + re.escape(header) + r"\s*\]\]?\s*(#.*)?$")
-    return [n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
+    return [n for n, line in enumerate(_lines(text), 1) if pattern.match(line)]
+
+
+def _lines(text: str) -> list[str]:
+    """The file's lines as TOML counts them: str.splitlines() would also break at U+2028 in a string."""
+    return text.split("\n")
 
 
 class _Where:
@@ -147,7 +152,7 @@ def read_facts(path: str | Path) -> FactsFile:
         long = re.search(r"[0-9_]{4300,}", text)
         line = text.count("\n", 0, long.start()) + 1 if long else None
         raise AigraphError(f"invalid TOML: {exc}".split(";")[0], path=path, line=line) from None
-    lines = text.splitlines()
+    lines = _lines(text)
     root = _Where(path, None, _key_lines(lines, None))
 
     unknown = sorted(set(doc) - {"article", "entity", "fact"})

@@ -38,6 +38,17 @@ class Ontology:
         return term
 
     @property
+    def iris(self) -> list[str]:
+        """The ontology's own IRI(s): the subjects typed ``owl:Ontology``."""
+        return sorted(
+            q.subject.value
+            for q in self.quads
+            if q.predicate.value == RDF + "type"
+            and q.object == ox.NamedNode(OWL + "Ontology")
+            and isinstance(q.subject, ox.NamedNode)
+        )
+
+    @property
     def classes(self) -> list[Term]:
         return [t for t in self.terms.values() if t.kind == "class"]
 

@@ -23,7 +23,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -40,19 +40,17 @@ Kind: TypeAlias = Literal["select", "ask", "graph"]
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """A query shipped in ``aigraph/queries/NAME.rq``.
+    """A query shipped in ``aigraph/queries/NAME.rq``: standalone SPARQL 1.1.
 
-    The first line is ``# description``; optional ``# default: var=term`` lines
-    give values for variables that ``bind`` may override.
+    The first line is ``# description``. The query declares its own prefixes,
+    so it runs unchanged on any SPARQL endpoint; default values are its final
+    ``VALUES`` clause, which ``bind`` replaces (``defaults`` lists them).
     """
 
     name: str
     description: str
     text: str
     defaults: dict[str, str] = field(default_factory=dict)
-
-
-_DEFAULT_LINE = re.compile(r"#\s*default:\s*([A-Za-z_]\w*)\s*=\s*(\S.*?)\s*$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,13 +66,13 @@ def saved_queries() -> dict[str, SavedQuery]:
         text = entry.read_text(encoding="utf-8")
         lines = text.splitlines()
         description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+        values = trailing_values(text)
         defaults = {}
-        for line in lines[1:]:
-            m = _DEFAULT_LINE.match(line)
-            if m:
-                defaults[m.group(1)] = m.group(2)
-            elif not line.startswith("#"):
-                break
+        if values is not None:
+            for i, var in enumerate(values.variables):
+                column = {row[i] for row in values.rows}
+                if len(column) == 1 and "UNDEF" not in column:
+                    defaults[var] = column.pop()
         name = entry.name[: -len(".rq")]
         out[name] = SavedQuery(name, description, text, defaults)
     return out
@@ -85,11 +83,11 @@ _NAME = re.compile(r"[A-Za-z][\w-]*")
 
 @dataclass(frozen=True)
 class QueryText:
-    """SPARQL text, where it came from (for messages), and default bindings."""
+    """SPARQL text, where it came from (for messages), and the base IRI its relative IRIs resolve against."""
 
     text: str
     source: str = "<query>"
-    defaults: Mapping[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
 
 
 def saved_query(name: str) -> QueryText:
@@ -100,26 +98,30 @@ def saved_query(name: str) -> QueryText:
             f"unknown saved query {name!r}; saved queries: {', '.join(saved)}"
             " (or give SPARQL text, a .rq file, or - for stdin)"
         )
-    q = saved[name]
-    return QueryText(q.text, f"{name}.rq", q.defaults)
+    return QueryText(saved[name].text, f"{name}.rq")
 
 
 # SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
 _SPARQL_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])", re.I)
 
 
-def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> QueryText:
-    """Turn a QUERY argument into SPARQL text and its source.
+def resolve_query(
+    arg: str, stdin_text: Callable[[], str] | None = None, *, base_iri: str | None = None
+) -> QueryText:
+    """Turn a QUERY argument into SPARQL text, its source and its base IRI.
 
     ``arg`` is a saved query name, a path to a ``.rq``/``.sparql`` file, ``-``
-    for standard input (read by ``stdin_text``), or SPARQL text.
+    for standard input (read by ``stdin_text``), or SPARQL text. Relative IRIs
+    in a file resolve against the file's address, as SPARQL processors do;
+    ``base_iri`` sets the base instead (and is the only base of inline text
+    and standard input).
     """
     if arg == "-":
         if stdin_text is None:
             raise AigraphError("no standard input to read the query from")
-        return QueryText(stdin_text(), "<stdin>")
+        return QueryText(stdin_text(), "<stdin>", base_iri)
     if _NAME.fullmatch(arg) and arg in saved_queries():
-        return saved_query(arg)
+        return replace(saved_query(arg), base_iri=base_iri)
     path = Path(arg)
     query_suffix = path.suffix.lower() in {".rq", ".sparql"}
     maybe_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
@@ -135,14 +137,15 @@ def resolve_query(arg: str, stdin_text: Callable[[], str] | None = None) -> Quer
 
             raw = read_input(path, "a query file")
             try:
-                return QueryText(raw.decode("utf-8").removeprefix("\ufeff"), arg)
+                text = raw.decode("utf-8").removeprefix("\ufeff")
             except UnicodeDecodeError as exc:
                 raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
+            return QueryText(text, arg, base_iri or path.resolve().as_uri())
         if query_suffix or (os.sep in arg and not _SPARQL_START.match(arg) and not re.search(r"\s", arg)):
             raise AigraphError("no such query file", path=arg)
     if _NAME.fullmatch(arg):
-        return saved_query(arg)
-    return QueryText(arg)
+        return replace(saved_query(arg), base_iri=base_iri)
+    return QueryText(arg, base_iri=base_iri)
 
 
 # ---------------------------------------------------------------- lexing the query
@@ -300,17 +303,153 @@ def display_prefixes(declared: Mapping[str, str]) -> dict[str, str]:
     return {**declared, **{p: ns for p, ns in PREFIXES.items() if p not in declared and ns not in taken}}
 
 
-def _substitutions(
-    bind: Mapping[str, str | Term], info: QueryInfo, source: str
-) -> dict[ox.Variable, Term]:
-    out: dict[ox.Variable, Term] = {}
+@dataclass(frozen=True)
+class ValuesClause:
+    """A query's final ``VALUES`` clause (after its solution modifiers), as written.
+
+    ``start``/``end`` delimit it in the text; each row holds one cell per
+    variable, as spelled in the query (``UNDEF`` included).
+    """
+
+    start: int
+    end: int
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    sigils: tuple[str, ...] = ()  # "?" or "$", as each variable is written
+
+
+def trailing_values(text: str) -> ValuesClause | None:
+    """The final ``VALUES`` clause of a query, or None.
+
+    It is the one ``VALUES`` outside every bracket: any other sits inside a
+    group (``WHERE { ... }``, a subquery). Comments, strings and IRIs are
+    tokens of their own, so ``"VALUES"`` or ``# VALUES`` never count. None as
+    well when the clause is malformed (the engine then reports the error).
+
+    >>> trailing_values("SELECT * { ?s ?p ?o } VALUES ?s { <http://e/a> }").rows
+    (('<http://e/a>',),)
+    """
+    tokens: list[tuple[str, str, int]] = []  # significant (kind, text, offset)
+    depth, at = 0, None
+    for m in _TOKENS.finditer(text):
+        kind, tok = m.lastgroup or "punct", m.group()
+        if kind in {"ws", "comment"}:
+            continue
+        if kind == "punct" and tok in "{([":
+            depth += 1
+        elif kind == "punct" and tok in "})]":
+            depth -= 1
+        elif kind == "word" and depth == 0 and tok.upper() == "VALUES":
+            at = len(tokens)
+        tokens.append((kind, tok, m.start()))
+    if at is None:
+        return None
+    toks, i = tokens[at + 1 :], 0
+
+    def punct(t: str) -> bool:
+        return i < len(toks) and toks[i][0] == "punct" and toks[i][1] == t
+
+    variables: list[str] = []
+    if i < len(toks) and toks[i][0] == "var":
+        variables, i, single = [toks[i][1]], i + 1, True
+    elif punct("("):
+        i += 1
+        while i < len(toks) and toks[i][0] == "var":
+            variables.append(toks[i][1])
+            i += 1
+        if not punct(")"):
+            return None
+        i, single = i + 1, False
+    else:
+        return None
+    if not punct("{"):
+        return None
+    i += 1
+    rows: list[tuple[str, ...]] = []
+    while not punct("}"):
+        if i >= len(toks):
+            return None
+        if single:
+            cell, i = _cell(toks, i, text)
+            if cell is None:
+                return None
+            rows.append((cell,))
+            continue
+        if not punct("("):
+            return None
+        i += 1
+        row: list[str] = []
+        while not punct(")"):
+            cell, i = _cell(toks, i, text)
+            if cell is None:
+                return None
+            row.append(cell)
+        i += 1
+        if len(row) != len(variables):
+            return None
+        rows.append(tuple(row))
+    if i + 1 != len(toks):  # something after the clause: not the end of the query
+        return None
+    end = toks[i][2] + 1
+    return ValuesClause(
+        tokens[at][2], end, tuple(v[1:] for v in variables), tuple(rows), tuple(v[0] for v in variables)
+    )
+
+
+def _cell(toks: list[tuple[str, str, int]], i: int, text: str) -> tuple[str | None, int]:
+    """One DataBlockValue starting at ``toks[i]``: an IRI, a prefixed name, a literal
+    (with its language or datatype), a signed number, ``true``/``false``/``UNDEF``."""
+    if i >= len(toks):
+        return None, i
+    kind, tok, start = toks[i]
+    j = i + 1
+    if kind == "string":
+        if j < len(toks) and toks[j][0] == "lang":
+            j += 1
+        elif j + 2 < len(toks) and toks[j][1] == "^" and toks[j + 1][1] == "^" and toks[j + 2][0] in {"iri", "word"}:
+            j += 3
+    elif kind == "punct" and tok in "+-" and j < len(toks) and toks[j][0] == "word":
+        j += 1
+    elif kind not in {"iri", "word"}:
+        return None, i
+    last = toks[j - 1]
+    return text[start : last[2] + len(last[1])], j
+
+
+def _bind(
+    text: str, bind: Mapping[str, str | Term], info: QueryInfo, source: str
+) -> tuple[str, dict[ox.Variable, Term]]:
+    """Apply ``bind``: the query text with its final VALUES clause rewritten, and the
+    substitutions left for the engine.
+
+    A variable of the final ``VALUES`` clause gets the bound value in that
+    clause (this is how saved queries give defaults, so the text stays
+    standalone SPARQL); any other variable is substituted by Oxigraph
+    (``substitutions``: it must be selected).
+    """
+    values = trailing_values(text) if bind else None
+    subs: dict[ox.Variable, Term] = {}
+    cells: dict[str, str] = {}
     for name, value in bind.items():
         var = name.lstrip("?$")
         if var not in info.variables:
             raise AigraphError(f"cannot bind ?{var}: the query has no such variable", path=source)
         term = parse_term(value, info.prefixes)
-        out[ox.Variable(var)] = term
-    return out
+        if values is not None and var in values.variables and isinstance(term, ox.NamedNode | ox.Literal):
+            cells[var] = str(term)  # N-Triples spelling, which SPARQL reads too
+        else:
+            subs[ox.Variable(var)] = term
+    if values is None or not cells:
+        return text, subs
+    rows = dict.fromkeys(  # rows made equal by the new value would repeat every answer
+        tuple(cells.get(var, cell) for var, cell in zip(values.variables, row, strict=True)) for row in values.rows
+    )
+    names = [sigil + var for sigil, var in zip(values.sigils, values.variables, strict=True)]
+    if len(names) == 1:
+        clause = f"VALUES {names[0]} {{ {' '.join(row[0] for row in rows)} }}"
+    else:
+        clause = f"VALUES ({' '.join(names)}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
+    return text[: values.start] + clause + text[values.end :], subs
 
 
 # ------------------------------------------------------------------ the engine
@@ -326,6 +465,7 @@ class Prepared:
     substitutions: dict[ox.Variable, Term]
     allow_network: bool = False
     infer: bool = False
+    base_iri: str | None = None
 
 
 def prepare(
@@ -334,17 +474,27 @@ def prepare(
     bind: Mapping[str, str | Term] | None = None,
     allow_network: bool = False,
     infer: bool = False,
+    base_iri: str | None = None,
 ) -> Prepared:
     """Check a query (safety, bindings) before any evaluation.
 
-    A plain string is SPARQL text, or the name of a saved query.
+    A plain string is SPARQL text, or the name of a saved query. ``base_iri``
+    (else the query's own, a file's address) resolves relative IRIs.
     """
     if isinstance(query, str):
         query = saved_query(query.strip()) if _NAME.fullmatch(query.strip()) else QueryText(query)
     info = inspect_query(query.text)
     check_safety(info, allow_network=allow_network, source=query.source)
-    subs = _substitutions({**query.defaults, **(bind or {})}, info, query.source)
-    return Prepared(query.text, query.source, info, subs, allow_network, infer)
+    text, subs = _bind(query.text, bind or {}, info, query.source)
+    base = base_iri or query.base_iri
+    if base is not None:
+        try:
+            valid = bool(_ABSOLUTE.match(base)) and ox.NamedNode(base).value == base
+        except ValueError:
+            valid = False
+        if not valid:
+            raise AigraphError(f"the base IRI {base!r} is not an absolute IRI (such as https://example.org/)")
+    return Prepared(text, query.source, info, subs, allow_network, infer, base)
 
 
 _SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
@@ -379,6 +529,15 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
         )
     if not prepared.text.strip():
         return AigraphError("the query is empty", path=prepared.source, line=1)
+    relative = None if prepared.base_iri else _relative_iri(prepared)
+    if relative is not None:
+        iri, at = relative
+        return AigraphError(
+            f"the relative IRI {iri} needs a base IRI: give --base IRI, a BASE line,"
+            " or run the query from a file (its address is the base)",
+            path=prepared.source,
+            line=at,
+        )
     lines = prepared.text.splitlines() or [""]
     line, column = int(m.group(1)), int(m.group(2))
     while line > 1 and (line > len(lines) or not lines[line - 1].strip()) and column == 1:
@@ -445,6 +604,25 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
     if len(reason) > 200:
         reason = reason[:199] + "…"
     return _located(f"SPARQL syntax error at column {column}: {reason}", prepared, lines, line, column)
+
+
+def _relative_iri(prepared: Prepared) -> tuple[str, int] | None:
+    """The first ``<IRI>`` without a scheme (and its line), when it is why the query
+    does not parse: with a stand-in base it does."""
+    line, found = 1, None
+    for m in _TOKENS.finditer(prepared.text):
+        kind, tok = m.lastgroup, m.group()
+        if kind == "iri" and not _ABSOLUTE.match(tok[1:-1]):
+            found = (tok, line)
+            break
+        line += tok.count("\n")
+    if found is None or any(k == "SERVICE" for k, _ in prepared.info.keywords):
+        return None  # (an ASK is evaluated at once: never send a SERVICE call to word an error)
+    try:
+        ox.Store().query(prepared.text, prefixes=PREFIXES, base_iri="http://example.invalid/")
+    except (SyntaxError, RuntimeError, OSError, ValueError):
+        return None
+    return found
 
 
 def _located(message: str, prepared: Prepared, lines: list[str], line: int, column: int) -> AigraphError:
@@ -519,6 +697,7 @@ def _store_query(store: ox.Store, prepared: Prepared) -> Any:
         return store.query(
             prepared.text,
             prefixes=PREFIXES,
+            base_iri=prepared.base_iri,
             # Named graphs (TriG, N-Quads) answer plain queries; an explicit FROM
             # must win, and Oxigraph ignores FROM when the union is on.
             use_default_graph_as_union=not prepared.info.dataset_iris,
@@ -557,16 +736,25 @@ def _fetch_datasets(store: ox.Store, prepared: Prepared) -> None:
 
 def _expand_iri(raw: str, prepared: Prepared) -> str:
     if raw.startswith("<"):
-        return re.sub(
+        iri = re.sub(
             r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
             lambda m: chr(int(m.group(1) or m.group(2), 16)),
             raw[1:-1],
         )
+        if prepared.base_iri and not _ABSOLUTE.match(iri):  # FROM <data.ttl> beside the query file
+            from urllib.parse import urljoin
+
+            iri = urljoin(prepared.base_iri, iri)
+        return iri
     prefix, _, local = raw.partition(":")
     namespaces = {**PREFIXES, **prepared.info.prefixes}
     if prefix in namespaces:
         return namespaces[prefix] + local
     raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
+
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""An IRI with a scheme; anything else is relative and needs a base."""
 
 
 _MEDIA = {
@@ -905,20 +1093,21 @@ def query(
     allow_network: bool = False,
     timeout: float | None = None,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run SPARQL (or a saved query's name) over the built graph + ontology, or ``data``.
 
     ``bind`` gives variables values (``{"company": "kg:Google"}``); ``infer``
     answers over the RDFS / OWL 2 RL closure; ``timeout`` (seconds) stops a
     runaway query with QueryTimeout, and ``max_memory_mb`` (with a timeout) one that
-    grows without bound. Common prefixes (aig, kg, rdf, rdfs, owl,
+    grows without bound; ``base_iri`` resolves relative IRIs. Common prefixes (aig, kg, rdf, rdfs, owl,
     xsd, skos, prov, org, schema, dcterms) need no PREFIX lines.
 
     >>> result = query("ASK { kg:IBM aig:competesWith kg:Google }")
     >>> result.boolean
     True
     """
-    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer)
+    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer, base_iri=base_iri)
     if store is None:
         store = load_store(data, with_ontology=with_ontology)
     rendered = render_query(prepared, store, "transport", timeout=timeout, max_memory_mb=max_memory_mb)
