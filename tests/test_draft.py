@@ -258,3 +258,18 @@ def test_nlp_never_downloads(tmp_path: Path) -> None:
         article.write_text("Acme Labs joined the Widget Alliance.", encoding="utf-8")
         with pytest.raises(AigraphError, match="no such spaCy pipeline is installed"):
             draft(article, nlp="aigraph_no_such_pipeline")
+
+
+def test_cli_refuses_a_draft_that_build_would_refuse(tmp_path: Path) -> None:
+    # build reads an article only from the facts file's folder or below it.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    article = tmp_path / "a" / "story.txt"
+    article.write_text("Acme Labs joined the Widget Alliance.", encoding="utf-8")
+    out = tmp_path / "b" / "story.facts.toml"
+    result = CliRunner().invoke(cli, ["draft", str(article), "-o", str(out)])
+    assert result.exit_code == 1 and "outside the folder" in result.output
+    assert not out.exists()
+    ok = CliRunner().invoke(cli, ["draft", str(article), "-o", str(tmp_path / "story.facts.toml")])
+    assert ok.exit_code == 0, ok.output
+    assert 'path = "a/story.txt"' in (tmp_path / "story.facts.toml").read_text(encoding="utf-8")
