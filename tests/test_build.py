@@ -219,7 +219,7 @@ def test_article_below_the_facts_folder_or_through_a_linked_folder(facts_copy: P
     [
         (b"One sentence.\nA \x1b[31mred\x1b[0m one.", "control character U+001B", 2),
         (b"\xef\xbb\xbfOne.\n\xff", "not valid UTF-8", 2),
-        (b"", None, None),  # empty: read, then every quote is missing
+        (b"", None, None),  # empty: refused, naming the facts file's path line
     ],
     ids=["escape sequence", "bad UTF-8", "empty"],
 )
@@ -229,7 +229,10 @@ def test_article_must_be_text(content: bytes, message: str | None, line: int | N
     with pytest.raises(AigraphError) as caught:
         build_graph(facts_copy)
     if message is None:
-        assert "quote is not in the article" in caught.value.message
+        assert caught.value.message == f"the article {article} is empty"
+        lines = facts_copy.read_text(encoding="utf-8").splitlines()
+        at = next(n for n, text in enumerate(lines, 1) if text.startswith("path = "))
+        assert caught.value.path == str(facts_copy) and caught.value.line == at
         return
     assert message in caught.value.message
     assert caught.value.path == str(article) and caught.value.line == line

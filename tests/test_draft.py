@@ -95,11 +95,13 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
         assert len(art.places(q)) == 1, q
 
 
-def test_sentences_are_numbered_comments(tmp_path: Path) -> None:
+def test_header_is_what_init_writes(tmp_path: Path) -> None:
+    from aigraph.skeleton import article_table, sentence_comments
+
     _, text = _draft(tmp_path, ARTICLE)
-    sentences = ArticleText(ARTICLE.read_text(encoding="utf-8")).sentences
-    for s in sentences:
-        assert f"# {str(s.index).rjust(len(str(len(sentences))))}. {s.text}" in text
+    article = ArticleText(ARTICLE.read_text(encoding="utf-8"))
+    assert article_table("ai-alliance-article", ARTICLE.name, hints=True) in text
+    assert sentence_comments(article.sentences) in text
 
 
 def _one(text: str, tmp_path: Path) -> str:
@@ -170,9 +172,13 @@ def test_extension_brings_its_own_patterns(tmp_path: Path) -> None:
     text = "Acme Labs acquired Bolt Corp. last week."
     path = tmp_path / "a.txt"
     path.write_text(text, encoding="utf-8")
-    out = draft_text(text, path, tmp_path / "a.facts.toml", ontologies=[ext]).text
+    target, result = draft(path, ontologies=[ext])
+    out = result.text
     assert 'predicate = "ex:acquired"' in out
     assert 'evidence = "Acme Labs acquired Bolt Corp."' in out
+    assert 'ontology = ["deals.ttl"]' in out  # so that build finds the extension unchanged
+    triples = build_graph(target)
+    assert any(str(t.predicate) == "<https://example.org/deals#acquired>" for t in triples)
 
 
 def test_long_input_drafts_and_builds(tmp_path: Path) -> None:

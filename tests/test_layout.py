@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from aigraph.layout import BIG_PIECE, DENSE, _blur, _Hops, close_pairs, place, positions
+from aigraph.layout import BIG_PIECE, CROWD, DENSE, _blur, _Hops, close_pairs, place, positions
 
 
 @pytest.mark.parametrize("n, reach", [(0, 1.0), (1, 1.0), (2, 0.5), (300, 0.7), (2000, 1.0), (400, 50.0)])
@@ -22,6 +23,56 @@ def test_close_pairs_finds_every_close_pair_once(n: int, reach: float) -> None:
     d2 = ((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=-1)
     want = sorted((int(i), int(j)) for i, j in zip(*np.nonzero(d2 <= reach * reach), strict=True) if i < j)
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == want
+
+
+@pytest.mark.parametrize("n, reach", [(300, 0.7), (2000, 1.0)])
+def test_close_pairs_with_a_crowd_limit_is_exact_where_cells_are_sparse(n: int, reach: float) -> None:
+    rng = np.random.default_rng(n)
+    pos = rng.normal(size=(n, 2)) * math.sqrt(n) / 2
+    pos[1:4] = pos[0]
+    exact = sorted(zip(*(x.tolist() for x in close_pairs(pos, reach)), strict=True))
+    assert sorted(zip(*(x.tolist() for x in close_pairs(pos, reach, CROWD)), strict=True)) == exact
+
+
+@pytest.mark.parametrize("spots", [1, 3, 40])
+def test_close_pairs_work_is_bounded_where_points_pile_up(spots: int) -> None:
+    """Issue 16 item 13: 10,000 points on a few spots made 8 million pairs (gigabytes) in one
+    call; with the crowd limit a point gets at most 5 x CROWD candidates, each pair once."""
+    n = 10_000
+    rng = np.random.default_rng(spots)
+    centres = rng.normal(size=(spots, 2)) * 3
+    pos = centres[np.arange(n) % spots] + rng.normal(size=(n, 2)) * 0.01
+    a, b = close_pairs(pos, 1.0, CROWD)
+    assert len(a) <= 5 * CROWD * n
+    assert (a < b).all()
+    assert len(np.unique(a * n + b)) == len(a), "a pair found twice"
+    assert len(a) >= n // 2, "the piled-up points still push each other"
+    near = ((pos[a] - pos[b]) ** 2).sum(axis=1)
+    assert (near <= 1.0).all()
+
+
+def test_a_chain_tied_to_one_hub_is_laid_out_with_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shape of an RDF list nested thousands deep: every tail links to rdf:nil. Hop
+    distances are all 1 or 2, so the start piles nodes on a few spots; the repulsion's pair
+    search must stay linear (work counted, not timed)."""
+    import aigraph.layout as layout_module
+
+    n = 6000
+    pairs = sorted([(i, i + 1) for i in range(n - 2)] + [(i, n - 1) for i in range(n - 2)])
+    found: list[int] = []
+    real = layout_module.close_pairs
+
+    def counting(pos: np.ndarray, reach: float, crowd: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        assert crowd is not None, "the layout searches pairs without a crowd limit"
+        a, b = real(pos, reach, crowd)
+        found.append(len(a))
+        return a, b
+
+    monkeypatch.setattr(layout_module, "close_pairs", counting)
+    keys = [("", f"n{i}", i) for i in range(n)]
+    pos = positions(n, pairs, keys, big=True)
+    assert len(pos) == n and found
+    assert max(found) <= 5 * CROWD * n
 
 
 def _reference_hops(n: int, edges: np.ndarray, source: int) -> list[float]:
@@ -179,3 +230,24 @@ def test_boxes_are_pushed_off_edges_and_labels() -> None:
     out = _clear_edges(pos, boxes, edges)
     assert abs(out[2, 1]) >= 15 + 10  # half its box plus half a label off the line
     assert np.allclose(out[[0, 1]], pos[[0, 1]])
+
+
+def test_layout_does_not_depend_on_the_blas_kernel() -> None:
+    """The golden page must be the same on every CPU: the layout avoids BLAS and LAPACK.
+
+    OPENBLAS_CORETYPE makes numpy's bundled OpenBLAS use another CPU's kernels; with
+    `c.T @ c` and `np.linalg.eigh` in the layout, the seed page moved with it.
+    """
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = "import hashlib, aigraph.view as v; print(hashlib.sha256(v.render_html()).hexdigest())"
+    digests = set()
+    for kernel in ("Prescott", "Sandybridge", "Haswell"):
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        digests.add(run.stdout.strip())
+    golden = hashlib.sha256((Path(__file__).parent.parent / "graphs" / "ai-alliance.html").read_bytes()).hexdigest()
+    assert digests == {golden}

@@ -425,3 +425,45 @@ def test_open_says_where_the_page_is_when_no_browser_starts(tmp_path: Path, monk
     assert result.stderr.splitlines()[-1] == f"aigraph: warning: no web browser could be started; open {out.as_uri()}"
     result = CliRunner().invoke(cli, ["view", "-o", "-", "--open"])
     assert result.exit_code == 2 and "--open needs a file to open" in result.stderr and result.stdout == ""
+
+
+# ----------------------------------------------------------------------------- bounded work (issue 16 item 13)
+
+MEASURE = """
+import json, resource, subprocess, sys
+cap = int(sys.argv[1]) * 1024 * 1024
+def limit():
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+run = subprocess.run(sys.argv[2:], capture_output=True, text=True, preexec_fn=limit)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(json.dumps({"rc": run.returncode, "peak_mb": peak, "stderr": run.stderr}))
+"""
+
+
+@pytest.mark.parametrize("shape", ["nested list", "chain and hub"])
+def test_view_of_a_small_pathological_file_stays_small(shape: str, tmp_path: Path) -> None:
+    """A list nested 10,000 deep (20 KB of Turtle; every tail on rdf:nil) piled its nodes on a
+    few spots and took 0.6 GB (3.5 GB at 50,000 deep); a chain tied to one hub likewise.
+    Run in a fresh process under an address-space cap; its peak memory is bounded."""
+    import subprocess
+    import sys
+
+    depth = 10_000
+    data = tmp_path / "in.ttl"
+    if shape == "nested list":
+        data.write_text("@prefix : <http://example.org/> .\n:a :p " + "(" * depth + ":x" + ")" * depth + " .\n")
+    else:
+        lines = ["@prefix : <http://example.org/> ."] + [f":n{i} :next :n{i + 1} ." for i in range(depth)]
+        lines.append(":hub :p " + ", ".join(f":n{i}" for i in range(depth)) + " .")
+        data.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.html"
+    run = subprocess.run(
+        [sys.executable, "-c", MEASURE, "1536", sys.executable, "-m", "aigraph", "view", "--data", str(data),
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(run.stdout)
+    assert figures["rc"] == 0, figures["stderr"]
+    assert figures["peak_mb"] < 300, figures
+    assert page_data(out.read_bytes())["nodes"]

@@ -71,8 +71,8 @@ class Opened:
         assert self.dialogs == []
 
 
-def open_page(browser: Any, path: Path, *, width: int = 1400, height: int = 860) -> Opened:
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_page(browser: Any, path: Path, *, width: int = 1400, height: int = 860, touch: bool = False) -> Opened:
+    page = browser.new_page(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
     opened = Opened(page)
     page.on("request", lambda r: opened.requests.append(r.url))
     page.on("console", lambda m: opened.console.append((m.type, m.text)))
@@ -259,7 +259,13 @@ def test_search_finds_and_focuses_a_node(browser: Any, ours: tuple[Path, nx.Mult
     opened.page.fill("#search", "partnership")
     assert opened.page.locator("#matches li").first.inner_text().startswith("Partnership on AI")
     opened.page.press("#search", "Enter")
-    opened.page.wait_for_timeout(700)  # the focus animation
+    # The focus animation runs frame by frame: wait for it to end.
+    opened.page.wait_for_function(
+        """id => { const net = window.aigraph.network, c = net.getViewPosition(), p = net.getPositions([id])[id];
+                   return Math.abs(c.x - p.x) < 5 && Math.abs(c.y - p.y) < 5; }""",
+        arg=target,
+        timeout=10_000,
+    )
     assert opened.js("window.aigraph.focused") == target
     assert opened.js("window.aigraph.network.getSelectedNodes()") == [target]
     centre = opened.js("window.aigraph.network.getViewPosition()")
@@ -346,6 +352,9 @@ def test_hostile_text_shows_as_text_and_runs_nothing(browser: Any, tmp_path: Pat
     opened.page.mouse.click(x, y)
     assert f"It said {SCRIPT}" in opened.page.locator("#details").inner_text()
     for label in (IMG, SCRIPT, HREF, SVG):
+        # The panel lies over the drawing: close it, so that no node is under it.
+        opened.page.keyboard.press("Escape")
+        opened.page.wait_for_timeout(500)  # a move out from under the panel
         nx_, ny = node_point(opened, node_id(opened, label))
         opened.page.mouse.move(nx_, ny, steps=3)
         opened.page.wait_for_timeout(250)
@@ -583,6 +592,8 @@ def test_every_edge_of_our_graph_can_be_hovered(browser: Any, ours: tuple[Path, 
     own, and hovering there shows that edge's sentence."""
     path, g = ours
     opened = open_page(browser, path)
+    # The page opens zoomed in on the actors: see every edge first.
+    opened.js("window.aigraph.network.fit({animation: false})")
     stretches = own_stretches(opened)
     assert len(stretches) == g.number_of_edges()
     short = {j: round(v[0], 1) for j, v in stretches.items() if v[0] < 12}
@@ -619,11 +630,12 @@ def test_relation_labels_show_once_per_fan_and_all_when_zoomed(
     # What vis-network decides to draw at the scale it opened at, and at a close zoom.
     probe = """() => { const net = window.aigraph.network, s = net.getScale();
       return net.body.edgeIndices.filter(j => { const e = net.body.edges[j];
-        return e.options.label && 12 * s >= e.options.scaling.label.drawThreshold; }).length; }"""
+        return e.options.label &&
+          e.labelModule.fontOptions.size * s >= e.options.scaling.label.drawThreshold - 1; }).length; }"""
     shown, total = opened.js(probe), opened.js("window.aigraph.edges.length")
     relations = opened.js("new Set(window.aigraph.edges.get().map(e => e.r)).size")
     assert relations <= shown < total
-    opened.js("window.aigraph.network.moveTo({scale: 1.0})")
+    opened.js("window.aigraph.network.moveTo({scale: 1.2})")
     assert opened.js(probe) == total
     opened.check_clean()
 
@@ -726,4 +738,183 @@ def test_loops_long_words_and_blank_nodes_in_the_panel(browser: Any, tmp_path: P
     assert opened.js("(() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; })()")
     assert "hola @es" in panel.inner_text()
     assert node_id(opened, "blank node 1") >= 0
+    opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- the first view (issue 10)
+
+# What vis-network draws of every label at the current zoom, in CSS pixels: a label is drawn
+# from drawThreshold - 1 px; `faded` is whether its colour is not the full one it would draw.
+DRAWN_LABELS = """() => {
+  const net = window.aigraph.network, s = net.getScale(), body = net.body;
+  const frame = document.getElementById('graph').getBoundingClientRect();
+  function onScreen(b) {
+    const tl = net.canvasToDOM({x: b.left, y: b.top}), br = net.canvasToDOM({x: b.right, y: b.bottom});
+    return {any: br.x > 0 && tl.x < frame.width && br.y > 0 && tl.y < frame.height,
+            whole: tl.x >= 0 && tl.y >= 0 && br.x <= frame.width && br.y <= frame.height};
+  }
+  function label(item, kind, id, box) {
+    const m = item.labelModule, px = m.fontOptions.size * s;
+    const drawn = !!item.options.label && !item.options.hidden && px >= item.options.scaling.label.drawThreshold - 1;
+    const [colour, stroke] = m._getColor('#3e4c59', px, '#ffffff');
+    const where = onScreen(box);
+    return {kind: kind, id: id, label: item.options.label || '', px: px, drawn: drawn,
+            faded: colour !== '#3e4c59' || stroke !== '#ffffff', onScreen: where.any, whole: where.whole};
+  }
+  const out = [];
+  for (const i of body.nodeIndices) out.push(label(body.nodes[i], 'node', i, net.getBoundingBox(i)));
+  for (const j of body.edgeIndices) {
+    const e = body.edges[j], p = e.edgeType.getPoint(0.5);
+    out.push(label(e, 'edge', j, {left: p.x - 1, right: p.x + 1, top: p.y - 1, bottom: p.y + 1}));
+  }
+  return out;
+}"""
+
+SIZES = [(1400, 900), (1024, 768), (800, 900), (390, 844)]
+
+
+def central_nodes(g: nx.MultiDiGraph) -> set[str]:
+    """The alliance, its founders and its critics: the labels that must read at every size."""
+    alliance = {n for n, d in g.nodes(data=True) if d["class"] == AIG + "IndustryAlliance"}
+    founders = {s for s, _o, k in g.edges(keys=True) if k == AIG + "foundingMemberOf"}
+    critics = {s for s, _o, k in g.edges(keys=True) if k == AIG + "criticizes"}
+    assert len(alliance) == 1 and len(founders) == 2 and len(critics) >= 2
+    return {g.nodes[n]["label"] for n in alliance | founders | critics}
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_first_view_reads_well(
+    browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path, width: int, height: int
+) -> None:
+    path, g = ours
+    opened = open_page(browser, path, width=width, height=height, touch=width < 500)
+    labels = opened.js(DRAWN_LABELS)
+    shot = screenshot(opened, tmp_path, f"first-view-{width}x{height}")
+    print(f"\n{width}x{height}: scale {opened.js('window.aigraph.network.getScale()'):.3f}, screenshot {shot}")
+    # No ghost: whatever is drawn is drawn at full contrast, at the zoom the page opened at.
+    assert [x["label"] for x in labels if x["drawn"] and x["faded"]] == []
+    nodes = [x for x in labels if x["kind"] == "node"]
+    edges = [x for x in labels if x["kind"] == "edge"]
+    central = central_nodes(g)
+    on_screen = {x["label"]: x for x in nodes if x["drawn"] and x["onScreen"]}
+    if width == 1400:
+        small = {x["label"]: round(x["px"], 1) for x in on_screen.values() if x["px"] < 11}
+        assert small == {}, f"node labels under 11 px: {small}"
+        drawn_edges = [x for x in edges if x["drawn"] and x["onScreen"]]
+        assert drawn_edges, "no relation label drawn"
+        assert min(x["px"] for x in drawn_edges) >= 10
+        # Most of the graph is in view.
+        assert len(on_screen) >= 0.6 * len(nodes)
+        # Zoomed to where vis-network would fade relation labels in (between drawThreshold - 1
+        # and drawThreshold px), they are drawn at full contrast.
+        opened.js(
+            """() => { const net = window.aigraph.network, e = net.body.edges[net.body.edgeIndices[0]];
+              net.moveTo({scale: (e.options.scaling.label.drawThreshold - 0.5) / e.labelModule.fontOptions.size}); }"""
+        )
+        between = [x for x in opened.js(DRAWN_LABELS) if x["kind"] == "edge" and x["drawn"]]
+        assert between and not any(x["faded"] for x in between)
+    if width in (1024, 800):
+        for name in central:
+            x = on_screen.get(name)
+            assert x is not None and x["whole"], f"{name} is not drawn whole in view"
+            assert x["px"] >= 11, (name, x["px"])
+    if width == 390:
+        # A phone: the legend is a drawer, the search box fits, a tap on a node opens it.
+        page = opened.page
+        assert not page.locator("#legend").is_visible()
+        box = page.locator("#search").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width and box["width"] >= 200
+        assert opened.js("document.documentElement.scrollWidth") <= width
+        alliance = next(n for n in central if "Alliance" in n)
+        assert on_screen[alliance]["whole"] and on_screen[alliance]["px"] >= 11
+        x, y = node_point(opened, node_id(opened, alliance))
+        page.touchscreen.tap(x, y)
+        page.locator("#details h2").wait_for(state="visible")
+        assert page.locator("#details h2").inner_text() == alliance
+        screenshot(opened, tmp_path, "phone-details")
+        page.locator("#legend-toggle").tap()
+        assert page.locator("#legend").is_visible()
+        on_top = """() => { const r = document.getElementById('legend').getBoundingClientRect();
+          const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return document.getElementById('legend').contains(e); }"""
+        assert opened.js(on_top), "the legend drawer is under something"
+        screenshot(opened, tmp_path, "phone-legend")
+    opened.check_clean()
+
+
+@pytest.mark.parametrize("width, height", [(1400, 900), (800, 900)])
+def test_the_details_panel_keeps_the_scale_and_escape_clears_it(
+    browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path, width: int, height: int
+) -> None:
+    path, _g = ours
+    opened = open_page(browser, path, width=width, height=height)
+    page = opened.page
+    lit = """() => { const b = window.aigraph.network.body;
+      return b.nodeIndices.filter(i => b.nodes[i].selected || b.nodes[i].hover).length +
+             b.edgeIndices.filter(j => b.edges[j].selected || b.edges[j].hover).length; }"""
+    before = opened.js("window.aigraph.network.getScale()")
+    size = ("(() => { const r = document.getElementById('graph').getBoundingClientRect();"
+            " return [r.width, r.height]; })()")
+    frame = opened.js(size)
+    meta = node_id(opened, "Meta")
+    x, y = node_point(opened, meta)
+    page.mouse.move(x, y, steps=3)
+    page.mouse.click(x, y)
+    page.locator("#details h2").wait_for(state="visible")
+    page.wait_for_timeout(600)  # any move out from under the panel
+    assert opened.js("window.aigraph.network.getScale()") == pytest.approx(before, rel=1e-9)
+    assert opened.js(size) == frame
+    assert opened.js(lit) > 0
+    # The clicked node is not under the panel.
+    panel = page.locator("#panel").bounding_box()
+    nx_, _ny = node_point(opened, meta)
+    assert panel is not None and nx_ < panel["x"]
+    screenshot(opened, tmp_path, f"panel-{width}")
+    page.keyboard.press("Escape")
+    assert not page.locator("#panel").is_visible()
+    assert opened.js(lit) == 0, "something stays highlighted after Escape"
+    assert opened.js("window.aigraph.network.getScale()") == pytest.approx(before, rel=1e-9)
+    opened.check_clean()
+
+
+def test_a_small_graph_fills_the_canvas(browser: Any, tmp_path: Path) -> None:
+    """Eight nodes of a fictional article: the drawing fills the window, up to a sensible zoom."""
+    ex = "http://example.org/fictional/"
+
+    def t(s: str, p: str, o: str) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(ex + s), ox.NamedNode(ex + p), ox.NamedNode(ex + o))
+
+    quads = [
+        t("Zephyr_Labs", "partnersWith", "Quillon_Systems"),
+        t("Zephyr_Labs", "funds", "Open_Orchard"),
+        t("Quillon_Systems", "funds", "Open_Orchard"),
+        t("Open_Orchard", "focusesOn", "soil_sensing"),
+        t("Open_Orchard", "focusesOn", "seed_banks"),
+        t("Marrow_Institute", "criticizes", "Zephyr_Labs"),
+        t("Marrow_Institute", "advises", "Tern_Council"),
+    ]
+    path, g = write_page(tmp_path, quads)
+    assert g.number_of_nodes() == 7
+    opened = open_page(browser, path, width=1400, height=900)
+    scale = opened.js("window.aigraph.network.getScale()")
+    fill = opened.js(
+        """() => { const net = window.aigraph.network, b = net.body;
+          const frame = document.getElementById('graph').getBoundingClientRect();
+          let l = Infinity, r = -Infinity, t = Infinity, d = -Infinity;
+          for (const i of b.nodeIndices) { const x = net.getBoundingBox(i);
+            l = Math.min(l, x.left); r = Math.max(r, x.right); t = Math.min(t, x.top); d = Math.max(d, x.bottom); }
+          const s = net.getScale();
+          return Math.max((r - l) * s / frame.width, (d - t) * s / frame.height); }"""
+    )
+    screenshot(opened, tmp_path, "small-graph")
+    assert scale <= 1.6
+    assert scale == pytest.approx(1.6) or fill > 0.85, (scale, fill)
+    labels = opened.js(DRAWN_LABELS)
+    assert all(x["drawn"] and not x["faded"] and x["px"] >= 11 and x["whole"] for x in labels if x["kind"] == "node")
+    opened.check_clean()
+    # Three nodes: zoomed in (vis-network's own fit stops at 1), up to the limit.
+    path, _ = write_page(tmp_path, quads[:2], "tiny.html")
+    opened = open_page(browser, path, width=1400, height=900)
+    assert 1.2 < opened.js("window.aigraph.network.getScale()") <= 1.6
+    screenshot(opened, tmp_path, "tiny-graph")
     opened.check_clean()

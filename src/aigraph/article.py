@@ -10,8 +10,67 @@ from pathlib import Path
 from .errors import AigraphError
 from .rdfio import check_input
 
-# A sentence ends at . ! or ? followed by space and a capital or an opening quote.
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])")
+# A candidate end: . ! ? or … (and any closing quotes or brackets after them), then
+# whitespace, then what can start a sentence: a capital, a digit or an opening quote.
+_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]*[^\W_a-z])")
+_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# Abbreviations that never end a sentence before a capital: titles, "e.g.", "No. 5".
+_NEVER_FINAL = frozenset(
+    "mr mrs ms mx dr prof sr jr st mt ft gen sen rep gov lt col capt cmdr sgt rev hon pres supt"
+    " e.g i.e cf vs approx ca jan feb mar apr aug sept sep oct nov dec".split()
+)
+# Abbreviations that do not end a sentence before a number: "No. 5", "Fig. 2".
+_BEFORE_NUMBER = frozenset("no nos fig figs vol pp art sec ch".split())
+# Abbreviations that may end one: "Acme Inc. said" / "bought Acme Inc. The deal".
+_MAY_END = frozenset("inc corp co ltd llc plc bros etc al dept assn univ".split())
+# Words that usually start a sentence: after "U.S." or "Inc." they mean the sentence ended.
+_STARTERS = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my there here"
+    " but and or so yet however meanwhile also still then now today yesterday last next in on at"
+    " for with after before during since while when if although though as because despite both"
+    " some many most all no none each every such according other another one two three shares"
+    " analysts critics officials".split()
+)
+
+
+def _ends_sentence(before: str, punct: str, after: str) -> bool:
+    """Whether a candidate end (``before`` + ``punct``, then ``after``) is a sentence end."""
+    if punct != ".":
+        return True  # ! ? … and "..." end sentences
+    word = before.rsplit(None, 1)[-1] if before.split() else ""
+    word = word.lstrip("\"'“‘«([")
+    low = word.lower()
+    if low in _NEVER_FINAL or (low in _BEFORE_NUMBER and after[:1].isdigit()):
+        return False
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "J. R. Smith"
+    next_word = re.match(r"[\"'“‘«(\[]*([\w’']+)", after)
+    starter = next_word is not None and next_word.group(1).lower() in _STARTERS
+    if low in _MAY_END or re.fullmatch(r"(?:\w\.)+\w", word):  # "Inc.", "U.S."
+        return starter
+    return True
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, whitespace normalized.
+
+    A blank line always ends a sentence (a headline without a full stop). A full
+    stop after a title ("Dr."), an initial or "e.g." does not; after "Inc." or
+    "U.S." it does only before a word that usually starts a sentence. Closing
+    quotes after the full stop stay with their sentence.
+
+    >>> split_sentences('Acme Inc. hired Dr. Jane Roe. “We grow,” she said. The U.S. Navy agreed.')
+    ['Acme Inc. hired Dr. Jane Roe.', '“We grow,” she said.', 'The U.S. Navy agreed.']
+    """
+    out: list[str] = []
+    for para in _PARAGRAPH.split(text.strip()):
+        start = 0
+        for m in _CANDIDATE.finditer(para):
+            if _ends_sentence(para[start : m.start(1)], m.group(1), para[m.end() :]):
+                out.append(para[start : m.end(2)])
+                start = m.end()
+        out.append(para[start:])
+    return [n for n in (normalize(s) for s in out) if n]
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest article aigraph reads: 10 MiB, some 1.5 million words, far beyond any news article."""
@@ -38,11 +97,7 @@ class ArticleText:
     def __init__(self, text: str, path: str | Path | None = None) -> None:
         self.path = path
         self.text = text
-        self.sentences = [
-            Sentence(i, normalize(s))
-            for i, s in enumerate(_BOUNDARY.split(text.strip()), 1)
-            if s.strip()
-        ]
+        self.sentences = [Sentence(i, s) for i, s in enumerate(split_sentences(text), 1)]
         self._cache: tuple[str, list[int]] | None = None
 
     @classmethod

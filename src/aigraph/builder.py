@@ -9,7 +9,7 @@ the build with the facts file's name and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +18,15 @@ import pyoxigraph as ox
 from . import resources
 from .article import ArticleText, Sentence
 from .errors import AigraphError
-from .facts import FactsFile, read_facts
-from .namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from .ontology import Ontology, load_ontology
+from .extensions import Extensions, load_extensions
+from .facts import FactsFile, read_facts, suggest
+from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .ontology import Ontology, Term
 from .progress import progress
 from .rdfio import check_input, serialize, write_bytes
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
+"""Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
 
 _N = ox.NamedNode
 _TYPE = _N(RDF + "type")
@@ -74,10 +76,7 @@ _DATATYPES: dict[str, tuple[str, str, int | None, int | None]] = {
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return suggest(name, known, listing=False)
 
 
 def _toml(value: object) -> str:
@@ -176,18 +175,75 @@ def _check_names(facts: FactsFile) -> None:
 
 
 class _Builder:
-    def __init__(self, facts: FactsFile, article: ArticleText, onto: Ontology) -> None:
+    def __init__(self, facts: FactsFile, article: ArticleText, ext: Extensions) -> None:
         self.facts = facts
         self.article = article
-        self.onto = onto
+        self.ext = ext
+        self.onto: Ontology = ext.ontology()
+        self.prefixes = {**ext.prefixes, **{"aig": AIG}}
+        self.ns = namespace(facts)
         self.triples: list[ox.Triple] = []
-        self.art = _N(KG + facts.article.id)
+        self.art = _N(self.ns + facts.article.id)
+
+    def name(self, iri: str) -> str:
+        """A term as a facts file writes it: bare for aig:, else prefixed, else the full IRI."""
+        if iri.startswith(AIG):
+            return iri[len(AIG) :]
+        for p, ns in self.prefixes.items():
+            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
+                return f"{p}:{iri[len(ns) :]}"
+        return iri
+
+    def term(self, written: str, who: str, what: str, kinds: tuple[str, ...], known: list[str], line: int) -> Term:
+        """The ontology term a facts file names (``memberOf``, ``ex:acquired``, or a full IRI)."""
+        iri = self.iri(written.strip(), who + what, line)
+        term = self.onto.terms.get(iri)
+        if term is not None and term.kind in kinds:
+            return term
+        # "is not a property of the ontology" / "is not in the ontology": the words users grep for.
+        noun = "a property of the ontology" if what == "property" else "in the ontology"
+        if term is not None:
+            problem = f"is not {noun}: it is a {'class' if term.kind == 'class' else 'property'}"
+        elif iri.startswith(AIG) or not self.ext:
+            problem = f"is not {noun}"
+            if not iri.startswith(AIG):
+                problem += " (no ontology extension declares it: name one in [article] ontology or --ontology)"
+        else:
+            exts = ", ".join(str(e.path) for e in self.ext.items)
+            named = any(isinstance(q.subject, ox.NamedNode) and q.subject.value == iri for q in self.ext.quads)
+            problem = f"is not {noun} or its extensions ({exts})" + (
+                ": declare it as an owl:Class, owl:ObjectProperty or owl:DatatypeProperty" if named else ""
+            )
+        raise AigraphError(
+            f"{who}{'predicate' if what == 'property' else what} {written!r} {problem}" + suggest(written, known),
+            path=self.facts.path,
+            line=line,
+        )
+
+    def iri(self, written: str, what: str, line: int) -> str:
+        if written.startswith("<") and written.endswith(">"):
+            return written[1:-1]
+        if re.match(r"(?i)https?://", written):
+            return written
+        prefix, colon, local = written.partition(":")
+        if not colon:
+            return AIG + written
+        known = {**PREFIXES, **self.prefixes}
+        if prefix not in known:
+            raise AigraphError(
+                f"{what} {written!r}: unknown prefix {prefix}:; declare it in an ontology extension"
+                f" (@prefix {prefix}: <https://...> .) named in [article] ontology or with --ontology,"
+                " or write the full IRI",
+                path=self.facts.path,
+                line=line,
+            )
+        return known[prefix] + local
 
     def add(self, s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
         self.triples.append(ox.Triple(s, _N(p), o))
 
     def sentence_iri(self, s: Sentence) -> ox.NamedNode:
-        return _N(KG + _sentence_name(self.facts.article.id, s.index))
+        return _N(self.ns + _sentence_name(self.facts.article.id, s.index))
 
     def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
         found: dict[int, Sentence] = {}
@@ -231,7 +287,7 @@ class _Builder:
     ) -> None:
         sentences = self.evidence(quotes, line)
         self.add(s, p, o)
-        f = _N(KG + _fact_name(fact_id))
+        f = _N(self.ns + _fact_name(fact_id))
         self.add(f, RDF + "type", _N(AIG + "Fact"))
         self.add(f, RDF + "subject", s)
         self.add(f, RDF + "predicate", _N(p))
@@ -247,7 +303,7 @@ class _Builder:
         # The data names the ontology it needs (OWL's way: OWL tools load the
         # import; a triple store does not, so the README says to load the
         # export --with-ontology). An owl:Ontology needs no evidence (shapes.ttl).
-        graph = _N(KG + a.id + "-graph")
+        graph = _N(self.ns + a.id + "-graph")
         self.add(graph, RDF + "type", _N(OWL + "Ontology"))
         for onto_iri in self.onto.iris:
             self.add(graph, OWL + "imports", _N(onto_iri))
@@ -270,20 +326,14 @@ class _Builder:
             self.add(iri, PROV + "value", ox.Literal(sent.text))
             self.add(iri, PROV + "wasQuotedFrom", self.art)
 
-        known = sorted(
-            t.iri[len(AIG) :]
+        own = self.ext_terms
+        known = [
+            self.name(t.iri)
             for t in self.onto.classes
-            if t.iri.startswith(AIG) and not _PROVENANCE_CLASSES & set(self.onto.ancestors(t.iri))
-        )
+            if (t.iri.startswith(AIG) or t.iri in own) and not _PROVENANCE_CLASSES & set(self.onto.ancestors(t.iri))
+        ]
         for ent in self.facts.entities.values():
-            cls = self.onto.local(ent.cls, "class")
-            if cls is None:
-                raise AigraphError(
-                    f"entity {ent.id!r}: class {ent.cls!r} is not in the ontology{_did_you_mean(ent.cls, known)}"
-                    f" (classes: {', '.join(known)})",
-                    path=self.facts.path,
-                    line=ent.at("class"),
-                )
+            cls = self.term(ent.cls, f"entity {ent.id!r}: ", "class", ("class",), known, ent.at("class"))
             if _PROVENANCE_CLASSES & set(self.onto.ancestors(cls.iri)):
                 raise AigraphError(
                     f"entity {ent.id!r}: class {ent.cls!r} is for the records aigraph writes itself"
@@ -291,7 +341,7 @@ class _Builder:
                     path=self.facts.path,
                     line=ent.at("class"),
                 )
-            iri = _N(KG + ent.id)
+            iri = _N(self.ns + ent.id)
             self.add(iri, RDFS + "label", ox.Literal(ent.label))
             for alias in ent.aliases:
                 self.add(iri, SKOS + "altLabel", ox.Literal(alias))
@@ -299,17 +349,15 @@ class _Builder:
                 self.add(iri, SKOS + "prefLabel", ox.Literal(ent.label))
             self.reify(_type_fact_id(ent.id), iri, RDF + "type", _N(cls.iri), ent.evidence, ent.at("evidence"))
 
+        props = [
+            self.name(t.iri)
+            for t in self.onto.properties
+            if (t.iri.startswith(AIG) or t.iri in own) and not (t.domain and t.domain in _PROVENANCE_CLASSES)
+        ]
         for fact in self.facts.facts:
-            prop = self.onto.local(fact.predicate)
-            if prop is None or prop.kind == "class":
-                raise AigraphError(
-                    f"fact {fact.id!r}: predicate {fact.predicate!r} is not a property of the ontology"
-                    + _did_you_mean(
-                        fact.predicate, [t.iri[len(AIG) :] for t in self.onto.properties if t.iri.startswith(AIG)]
-                    ),
-                    path=self.facts.path,
-                    line=fact.at("predicate"),
-                )
+            prop = self.term(
+                fact.predicate, f"fact {fact.id!r}: ", "property", ("object", "datatype"), props, fact.at("predicate")
+            )
             subject = self.entity(fact.subject, fact.id, fact.at("subject"))
             obj: ox.NamedNode | ox.Literal
             if prop.kind == "object":
@@ -347,7 +395,11 @@ class _Builder:
                 path=self.facts.path,
                 line=line,
             )
-        return _N(KG + ident)
+        return _N(self.ns + ident)
+
+    @property
+    def ext_terms(self) -> set[str]:
+        return {q.subject.value for q in self.ext.quads if isinstance(q.subject, ox.NamedNode)}
 
 
 def _order(t: ox.Triple) -> tuple:
@@ -385,57 +437,105 @@ def _check_article_path(facts: FactsFile, allow_outside: bool) -> None:
         raise AigraphError(f"the article {art.path}{what}", path=facts.path, line=art.at("path")) from None
 
 
+def namespace(facts: FactsFile) -> str:
+    """Where a facts file's IRIs are minted: its ``[article] namespace``, else kg:."""
+    return facts.article.namespace or KG
+
+
+def extensions_for(facts: FactsFile, ontology: Sequence[str | Path] = ()) -> Extensions:
+    """The ontology extensions a build uses: those the facts file names, then ``ontology``."""
+    art = facts.article
+    for path in art.ontology:
+        try:
+            check_input(path, "an ontology extension")
+        except AigraphError as exc:
+            what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
+            raise AigraphError(
+                f"the ontology extension {path}{what}", path=facts.path, line=art.at("ontology")
+            ) from None
+    return load_extensions([*art.ontology, *ontology])
+
+
 def build_graph(
-    facts: str | Path | None = None, *, validate: bool = True, allow_outside_article: bool = False
+    facts: str | Path | None = None,
+    *,
+    validate: bool = True,
+    ontology: Sequence[str | Path] = (),
+    allow_outside_article: bool = False,
 ) -> list[ox.Triple]:
     """Build the graph's triples from a facts file (default: the shipped one).
 
     The article path is read from the facts file's ``[article]`` table; it must
     lie in the facts file's folder (links resolved) unless
-    ``allow_outside_article``, and be UTF-8 text of at most 10 MiB. With
-    ``validate`` the result must conform to the SHACL shapes.
+    ``allow_outside_article``, and be UTF-8 text of at most 10 MiB. Terms may
+    come from ontology extensions: those the table names (``ontology``) and
+    those in ``ontology``. With ``validate`` the result must conform to the
+    SHACL shapes, read with the extensions' domains and ranges.
     """
     if facts is None:
         with resources.as_path(resources.facts()) as path:
-            return build_graph(path, validate=validate, allow_outside_article=allow_outside_article)
-    facts_file = read_facts(facts)
+            return build_graph(
+                path, validate=validate, ontology=ontology, allow_outside_article=allow_outside_article
+            )
+    return _build(read_facts(facts), validate, ontology, allow_outside_article)[0]
+
+
+def _build(
+    facts_file: FactsFile, validate: bool, ontology: Sequence[str | Path], allow_outside_article: bool
+) -> tuple[list[ox.Triple], Extensions]:
     art = facts_file.article
     _check_article_path(facts_file, allow_outside_article)
     article = ArticleText.read(art.path)
-    onto = load_ontology()
+    if not article.sentences:
+        raise AigraphError(f"the article {art.path} is empty", path=facts_file.path, line=art.at("path"))
+    ext = extensions_for(facts_file, ontology)
     with progress(f"Building the graph from {Path(facts_file.path).name}") as shown:
-        triples = sorted(set(_Builder(facts_file, article, onto).run()), key=_order)
+        triples = sorted(set(_Builder(facts_file, article, ext).run()), key=_order)
         report = None
         if validate:
             from .validate import validate_graph
 
             shown.update(f"checking {len(triples)} triples against the SHACL shapes")
-            report = validate_graph(triples)
+            report = validate_graph(triples, ontology=ext.quads)
     if report is not None and not report.conforms:
         first = report.results[0]
-        line = _line_of(facts_file, first.node, first.path)
+        line = _line_of(facts_file, first.node, first.path, ext)
         raise AigraphError(
-            f"SHACL validation failed ({len(report.results)} result(s)); first: {first}",
+            f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
             path=facts_file.path,
             line=line,
         )
-    return triples
+    return triples, ext
 
 
-def _line_of(facts: FactsFile, focus: str, path: str | None = None) -> int | None:
+def _shorten(text: str, ext: Extensions) -> str:
+    """Extension IRIs in a message written with the extension's prefixes."""
+    for prefix, ns in sorted(ext.prefixes.items(), key=lambda kv: -len(kv[1])):
+        text = re.sub(re.escape(ns) + r"([A-Za-z_][\w-]*)", prefix + r":\1", text)
+    return text
+
+
+def _line_of(
+    facts: FactsFile, focus: str, path: str | None = None, ext: Extensions | None = None
+) -> int | None:
     """The facts-file line that produced a node (or its ``path`` triple), for error messages."""
-    if path and focus.startswith(KG) and path.startswith(AIG):
-        subject, predicate = focus[len(KG) :], path[len(AIG) :]
+    ns = namespace(facts)
+    if path and focus.startswith(ns):
+        subject = focus[len(ns) :]
+        prefixes = {**PREFIXES, **(ext.prefixes if ext else {})}
         for fact in facts.facts:
-            if fact.subject == subject and fact.predicate == predicate:
+            written = fact.predicate.strip()
+            prefix, colon, local = written.partition(":")
+            iri = AIG + written if not colon else prefixes.get(prefix, "") + local
+            if fact.subject == subject and path in (iri, written.strip("<>")):
                 return fact.line
-    if focus.startswith(KG + "fact-type-"):
-        ent = facts.entities.get(focus[len(KG + "fact-type-") :])
+    if focus.startswith(ns + "fact-type-"):
+        ent = facts.entities.get(focus[len(ns + "fact-type-") :])
         return ent.line if ent else None
-    if focus.startswith(KG + "fact-"):
-        fid = focus[len(KG + "fact-") :]
+    if focus.startswith(ns + "fact-"):
+        fid = focus[len(ns + "fact-") :]
         return next((f.line for f in facts.facts if f.id == fid), None)
-    ent = facts.entities.get(focus[len(KG) :])
+    ent = facts.entities.get(focus[len(ns) :])
     return ent.line if ent else None
 
 
@@ -446,9 +546,9 @@ def _line_of(facts: FactsFile, focus: str, path: str | None = None) -> int | Non
 _RAW_BREAKS = str.maketrans({c: f"\\u{ord(c):04X}" for c in "\x85\u2028\u2029"})
 
 
-def to_turtle(triples: list[ox.Triple]) -> bytes:
-    """Readable, deterministic Turtle: aigraph prefixes, one blank line between subjects."""
-    raw = serialize(triples, "turtle").decode("utf-8").translate(_RAW_BREAKS)
+def to_turtle(triples: list[ox.Triple], prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Readable, deterministic Turtle: aigraph prefixes (and ``prefixes``), one blank line between subjects."""
+    raw = serialize(triples, "turtle", {**PREFIXES, **(prefixes or {})}).decode("utf-8").translate(_RAW_BREAKS)
     out: list[str] = []
     # Turtle lines end at \n only: str.splitlines() would also cut at U+2028 and
     # the like inside a string, and the join would put a raw newline there.
@@ -459,16 +559,35 @@ def to_turtle(triples: list[ox.Triple]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def default_output(facts: str | Path | None = None) -> Path:
+    """Where a build writes without ``-o``: ``graphs/<article id>.ttl`` in the current folder.
+
+    The shipped AI Alliance article (id ``ai-alliance-article``) keeps ``graphs/ai-alliance.ttl``.
+    """
+    from .dataset import graph_file
+
+    return graph_file(read_facts(facts).article.id if facts is not None else None)
+
+
 def build(
     facts: str | Path | None = None,
-    output: str | Path = DEFAULT_OUTPUT,
+    output: str | Path | None = None,
     *,
+    ontology: Sequence[str | Path] = (),
     allow_outside_article: bool = False,
 ) -> list[ox.Triple]:
     """Build the graph and write it as Turtle to ``output`` (atomically; ``-`` for stdout).
 
-    ``allow_outside_article`` lets the facts file name an article outside its folder.
+    ``output`` defaults to :func:`default_output`, ``graphs/<article id>.ttl``.
+    The Turtle declares the extensions' prefixes too. ``allow_outside_article``
+    lets the facts file name an article outside its folder.
     """
-    triples = build_graph(facts, allow_outside_article=allow_outside_article)
-    write_bytes(output, to_turtle(triples))
+    if facts is None:
+        with resources.as_path(resources.facts()) as path:
+            target = output if output is not None else DEFAULT_OUTPUT
+            return build(path, target, ontology=ontology, allow_outside_article=allow_outside_article)
+    facts_file = read_facts(facts)
+    target = output if output is not None else default_output(facts)
+    triples, ext = _build(facts_file, True, ontology, allow_outside_article)
+    write_bytes(target, to_turtle(triples, ext.prefixes))
     return triples

@@ -68,12 +68,39 @@ def _data_option(f: Any) -> Any:
     )(f)
 
 
+def _ontology_option(f: Any) -> Any:
+    return click.option(
+        "--ontology",
+        "ontology",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=True),
+        metavar="FILE",
+        help="An ontology extension (Turtle): your own classes and relations (repeatable).",
+    )(f)
+
+
+def _note_graph(data: tuple[Path, ...]) -> None:
+    """Say which graph a command reads when graphs/ holds several (it reads the newest)."""
+    if data:
+        return
+    from .dataset import built_graphs
+
+    found = built_graphs()
+    if len(found) > 1:
+        click.echo(
+            f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {found[0].parent}/"
+            " (--data FILE reads another)",
+            err=True,
+        )
+
+
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="aigraph")
 def cli() -> None:
-    """Build, query, view and export the AI Alliance knowledge graph.
+    """Build, query, view and export knowledge graphs of news articles.
 
-    Every fact in the graph cites the article sentence it comes from.
+    Every fact in the graph cites the article sentence it comes from. Without
+    arguments, the commands work on the shipped AI Alliance article.
 
     \b
     Examples:
@@ -81,17 +108,69 @@ def cli() -> None:
       aigraph view                        # -> graphs/ai-alliance.html
       aigraph query members
       aigraph export --format jsonld -o graph.jsonld
+      aigraph init my-article.txt         # -> my-article.facts.toml to fill in
+      aigraph build --facts my-article.facts.toml    # -> graphs/my-article.ttl
     """
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=True), metavar="ARTICLE.txt")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Where to write the facts file (default: <id>.facts.toml beside the article); - for stdout.",
+)
+@click.option("--title", metavar="TEXT", help="The article's headline (default: its first line if it reads as one).")
+@click.option("--url", metavar="URL", help="Where the article was published (http or https).")
+@click.option("--published", metavar="YYYY-MM-DD", help="The date it was published.")
+@click.option("--language", metavar="TAG", help="Its language, a BCP 47 tag such as en.")
+def init(
+    article: Path,
+    output: str | None,
+    title: str | None,
+    url: str | None,
+    published: str | None,
+    language: str | None,
+) -> None:
+    """Start a facts file for your own article: the [article] table, every sentence
+    numbered (as comments), and commented examples of an entity and a fact.
+
+    The id is the article's file name; it names the graph (graphs/<id>.ttl).
+    An existing file is never overwritten. The format is documented in
+    docs/facts-format.md.
+
+    \b
+    Examples:
+      aigraph init sources/acme-deal.txt          # -> sources/acme-deal.facts.toml
+      aigraph init deal.txt -o deal.facts.toml --title "Acme buys Beta" --language en
+      aigraph init deal.txt -o - | less
+    """
+    from .skeleton import init as run_init
+
+    target, n = run_init(article, output, title=title, url=url, published=published, language=language)
+    if str(target) != "-":
+        click.echo(f"Wrote {target} ({_count(n, 'sentence')}).", err=True)
+        outside = not article.resolve().is_relative_to(Path(target).resolve().parent)
+        flag = " --allow-outside-article" if outside else ""
+        if outside:
+            click.echo(
+                "aigraph: note: the article is outside the facts file's folder, which build refuses"
+                " unless told --allow-outside-article (or keep them in one folder)",
+                err=True,
+            )
+        click.echo(
+            f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}", err=True
+        )
 
 
 @cli.command()
 @click.option(
     "-o",
     "--output",
-    default="graphs/ai-alliance.ttl",
-    show_default=True,
     metavar="PATH",
-    help="Where to write the Turtle graph; - for stdout.",
+    help="Where to write the Turtle graph; - for stdout. Default: graphs/<article id>.ttl"
+    " (graphs/ai-alliance.ttl for the shipped article).",
 )
 @click.option(
     "--facts",
@@ -99,27 +178,33 @@ def cli() -> None:
     metavar="FILE",
     help="Facts file to build from (default: the shipped AI Alliance facts).",
 )
+@_ontology_option
 @click.option(
     "--allow-outside-article",
     is_flag=True,
     help="Read the article even if its path leads outside the facts file's folder.",
 )
-def build(output: str, facts: Path | None, allow_outside_article: bool) -> None:
+def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], allow_outside_article: bool) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
-    ontology; the result must pass the SHACL shapes. Nothing is written on
+    ontology (and its extensions: --ontology, or [article] ontology in the
+    facts file); the result must pass the SHACL shapes. Nothing is written on
     failure. The article must be UTF-8 text of at most 10 MiB in the facts
     file's folder or below it (links resolved), unless --allow-outside-article.
 
     \b
     Examples:
       aigraph build
-      aigraph build --facts my.facts.toml -o my.ttl
+      aigraph build --facts my.facts.toml                # -> graphs/<its article id>.ttl
+      aigraph build --facts my.facts.toml --ontology my-terms.ttl -o my.ttl
     """
     from .builder import build as run_build
+    from .builder import default_output
 
-    triples = run_build(facts, output, allow_outside_article=allow_outside_article)
+    if output is None:
+        output = str(default_output(facts))
+    triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
         click.echo(
@@ -129,20 +214,30 @@ def build(output: str, facts: Path | None, allow_outside_article: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
-def validate(files: tuple[Path, ...]) -> None:
+@_ontology_option
+def validate(files: tuple[Path, ...], ontology: tuple[Path, ...]) -> None:
     """Check RDF against the aigraph SHACL shapes (default: the built graph).
 
-    Exits 0 when the data conforms, 1 otherwise, printing a report.
+    Exits 0 when the data conforms, 1 otherwise, printing a report. The
+    domains and ranges of --ontology extensions are checked too.
 
     \b
     Examples:
       aigraph validate
       aigraph validate graphs/ai-alliance.ttl extra.ttl
+      aigraph validate graphs/deal.ttl --ontology deals.ttl
     """
     from .dataset import built_quads
     from .validate import validate_files, validate_graph
 
-    report = validate_files(files) if files else validate_graph(built_quads())
+    if files:
+        report = validate_files(files, ontology=ontology)
+    else:
+        from .extensions import load_extensions
+
+        extra = load_extensions(ontology).quads
+        _note_graph(files)
+        report = validate_graph(built_quads(), ontology=extra)
     click.echo(report.text())
     if not report.conforms:
         sys.exit(1)
@@ -168,8 +263,11 @@ def validate(files: tuple[Path, ...]) -> None:
     metavar="PATH",
     help="Output file; - for stdout.",
 )
-@click.option("--with-ontology", is_flag=True, help="Include the ontology's triples in the output.")
-def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: bool) -> None:
+@click.option("--with-ontology", is_flag=True, help="Include the ontology's triples (and --ontology's) in the output.")
+@_ontology_option
+def export(
+    fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: bool, ontology: tuple[Path, ...]
+) -> None:
     """Export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, GraphML or GEXF.
 
     JSON-LD carries an inline @context; GraphML and GEXF (for Gephi, Cytoscape)
@@ -180,6 +278,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
       aigraph export --format jsonld -o graph.jsonld
       aigraph export -o graph.graphml
       aigraph export --format ntriples --data other.ttl | sort
+      aigraph export --data graphs/deal.ttl --ontology deals.ttl -o deal.graphml
     """
     from .exporter import export as run_export
     from .exporter import format_for_output
@@ -187,7 +286,8 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     if fmt is None:
         fmt = (format_for_output(output) if output != "-" else None) or "turtle"
-    run_export(fmt, output, data=list(data) or None, with_ontology=with_ontology)
+    _note_graph(data)
+    run_export(fmt, output, data=list(data) or None, with_ontology=with_ontology, ontology=ontology)
     if output != "-":
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
@@ -209,6 +309,7 @@ def export(fmt: str | None, data: tuple[Path, ...], output: str, with_ontology: 
 @click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file; - for stdout.")
 @_data_option
 @click.option("--with-ontology", is_flag=True, help="With --data, add the aigraph ontology to the data.")
+@_ontology_option
 @click.option(
     "--bind",
     "binds",
@@ -256,6 +357,7 @@ def query(
     allow_network: bool,
     timeout: float,
     max_memory: int,
+    ontology: tuple[Path, ...],
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
@@ -268,7 +370,8 @@ def query(
     Turtle. Relative IRIs in a query file resolve against the file's address
     (--base sets the base). The query never reaches the network (SERVICE,
     FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
-    refused.
+    refused. --ontology adds an extension's terms to the data and declares
+    its prefixes.
 
     \b
     Examples:
@@ -280,6 +383,7 @@ def query(
       aigraph query 'ASK { kg:Microsoft aig:competesWith kg:IBM }' --infer
       aigraph query my.rq --format json -o answers.srj
       aigraph query 'CONSTRUCT WHERE { kg:Meta ?p ?o }' -o meta.ttl
+      aigraph query 'SELECT ?a ?b WHERE { ?a ex:acquired ?b }' --ontology deals.ttl
     """
     from .sparql import load_store, prepare, render_query, resolve_query
 
@@ -291,12 +395,18 @@ def query(
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read(), base_iri=base_iri)
-    prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer)
+    extra: dict[str, str] = {}
+    if ontology:
+        from .extensions import load_extensions
+
+        extra = load_extensions(ontology).prefixes
+    prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
     if fmt is None and output != "-":
         from .results import format_for_path
 
         fmt = format_for_path(output, prepared.info.form)
-    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology)
+    _note_graph(data)
+    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology, ontology=ontology)
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
         prepared,
@@ -348,10 +458,9 @@ def queries(name: str | None) -> None:
 @click.option(
     "-o",
     "--output",
-    default="graphs/ai-alliance.html",
-    show_default=True,
     metavar="PATH",
-    help="Where to write the HTML page; - for stdout.",
+    help="Where to write the HTML page; - for stdout. Default: the graph's file with .html"
+    " (graphs/deal.ttl -> graphs/deal.html; the first --data file likewise).",
 )
 @click.option("--title", metavar="TEXT", help="Page heading (default: the title of the article in the data).")
 @click.option(
@@ -361,7 +470,10 @@ def queries(name: str | None) -> None:
     show_default=True,
     help="Open the page in the default web browser.",
 )
-def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: bool) -> None:
+@_ontology_option
+def view(
+    data: tuple[Path, ...], output: str | None, title: str | None, open_browser: bool, ontology: tuple[Path, ...]
+) -> None:
     """Write the graph as one self-contained, offline HTML page to explore.
 
     Nodes are coloured and shaped by class, relations styled by kind; hover a
@@ -373,13 +485,17 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
     Examples:
       aigraph view
       aigraph view --open
-      aigraph view --data other.ttl -o other.html
+      aigraph view --data other.ttl                  # -> other.html
+      aigraph view --ontology deals.ttl              # extension terms named in the legend
     """
+    from .dataset import view_output
     from .view import write_view
 
     if open_browser and output == "-":
         raise click.UsageError("--open needs a file to open: give -o PATH, not -o -")
-    result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser)
+    _note_graph(data)
+    output = str(view_output(list(data) or None)) if output is None else output
+    result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser, ontology=ontology)
     if output != "-":
         where = Path(output).resolve()
         click.echo(
@@ -401,14 +517,7 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
     metavar="PATH",
     help="Where to write the facts file; - for stdout. Default: <article id>.facts.toml beside the article.",
 )
-@click.option(
-    "--ontology",
-    "ontologies",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="An ontology extension (Turtle); its draft:pattern annotations are used too (repeatable).",
-)
+@_ontology_option
 @click.option(
     "--data",
     "data",
@@ -424,7 +533,7 @@ def view(data: tuple[Path, ...], output: str, title: str | None, open_browser: b
 def draft(
     article: Path,
     output: str | None,
-    ontologies: tuple[Path, ...],
+    ontology: tuple[Path, ...],
     data: tuple[Path, ...],
     nlp: str | None,
     force: bool,
@@ -436,6 +545,8 @@ def draft(
     governance bodies and topics found, and one fact per relation a pattern
     finds, each with a verbatim quote and a comment giving the pattern and a
     confidence. Hedged or unsure proposals are comments; negated ones a note.
+    An --ontology extension's properties are drafted too, with the patterns
+    its draft:pattern annotations give.
 
     \b
     Examples:
@@ -446,7 +557,7 @@ def draft(
     from .draft import draft as run_draft
 
     target, result = run_draft(
-        article, output, ontologies=list(ontologies), data=list(data), nlp=nlp, force=force
+        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
     )
     if str(target) != "-":
         click.echo(f"Wrote {target} ({result.counts()}).", err=True)

@@ -12,22 +12,69 @@ from .progress import progress, size_text
 from .rdfio import RDF_FORMATS, check_input, format_for_path, parse_bytes, read_rdf
 
 
-def ontology_quads() -> list[ox.Quad]:
-    return parse_bytes(resources.ontology().read_bytes(), "turtle", path="ontology/aigraph.ttl")
+def ontology_quads(extensions: Sequence[str | Path] = ()) -> list[ox.Quad]:
+    """The aigraph ontology's quads, and those of the ontology extension files given."""
+    quads = parse_bytes(resources.ontology().read_bytes(), "turtle", path="ontology/aigraph.ttl")
+    if extensions:
+        from .extensions import load_extensions
+
+        quads += load_extensions(extensions).quads
+    return quads
 
 
-BUILT = Path("graphs", "ai-alliance.ttl")
-"""Where ``aigraph build`` writes by default, relative to the current folder."""
+GRAPHS = Path("graphs")
+"""Where ``aigraph build`` writes, relative to the current folder."""
+
+BUILT = GRAPHS / "ai-alliance.ttl"
+"""Where ``aigraph build`` writes the shipped article's graph."""
+
+SEED_ID = "ai-alliance-article"
+"""The shipped article's id; its graph keeps the name ``ai-alliance``."""
+
+
+def graph_file(article_id: str | None = None) -> Path:
+    """``graphs/<article id>.ttl``, the file ``aigraph build`` writes for an article
+    (None, or the shipped article: ``graphs/ai-alliance.ttl``)."""
+    if article_id is None or article_id == SEED_ID:
+        return BUILT
+    return GRAPHS / f"{article_id}.ttl"
+
+
+def built_graphs() -> list[Path]:
+    """The ``graphs/*.ttl`` files in the current folder, newest first."""
+    try:
+        found = [p for p in GRAPHS.glob("*.ttl") if p.is_file()]
+    except OSError:
+        return []
+
+    def age(p: Path) -> tuple[float, str]:
+        try:
+            return (-p.stat().st_mtime, p.name)
+        except OSError:
+            return (0.0, p.name)
+
+    return sorted(found, key=age)
 
 
 def built_graph_path() -> Path | None:
-    """``graphs/ai-alliance.ttl`` in the current folder when there is one (the user's
-    own build), else None: commands then read the copy shipped with aigraph."""
-    return BUILT if BUILT.is_file() else None
+    """The graph ``aigraph build`` wrote last in this folder: the newest ``graphs/*.ttl``,
+    or None when there is none (commands then read the copy shipped with aigraph)."""
+    found = built_graphs()
+    return found[0] if found else None
+
+
+def view_output(data: Sequence[str | Path] | None = None) -> Path:
+    """Where ``aigraph view`` writes without ``-o``: the first ``--data`` file with the
+    extension ``.html`` (``graphs/deals.ttl`` -> ``graphs/deals.html``); for the built
+    graph, the same beside it; with no graph here, ``graphs/ai-alliance.html``."""
+    source = Path(data[0]) if data else built_graph_path()
+    if source is None:
+        return BUILT.with_suffix(".html")
+    return source.with_suffix(".html") if source.suffix.lower() != ".html" else source.with_name(source.name + ".html")
 
 
 def built_quads() -> list[ox.Quad]:
-    """The built graph: ``graphs/ai-alliance.ttl`` here if it exists, else the shipped copy.
+    """The built graph: the newest ``graphs/*.ttl`` here if there is one, else the shipped copy.
 
     So ``aigraph build --facts mine.toml && aigraph view`` draws what was just built.
     """
@@ -38,9 +85,13 @@ def built_quads() -> list[ox.Quad]:
 
 
 def load_quads(
-    data: Sequence[str | Path] | None = None, *, with_ontology: bool = False
+    data: Sequence[str | Path] | None = None,
+    *,
+    with_ontology: bool = False,
+    ontology: Sequence[str | Path] = (),
 ) -> list[ox.Quad]:
-    """Quads of ``data`` files (default: the built graph), plus the ontology if asked.
+    """Quads of ``data`` files (default: the built graph), plus the ontology (and the
+    ``ontology`` extension files) if asked.
 
     Every file is parsed strictly before anything is returned.
     """
@@ -52,12 +103,19 @@ def load_quads(
     else:
         quads.extend(built_quads())
     if with_ontology:
-        quads.extend(ontology_quads())
+        quads.extend(ontology_quads(ontology))
     return quads
 
 
-def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True) -> ox.Store:
+def load(
+    data: Sequence[str | Path] | None = None,
+    *,
+    with_ontology: bool = True,
+    ontology: Sequence[str | Path] = (),
+) -> ox.Store:
     """An in-memory pyoxigraph Store of ``data`` (default: built graph + ontology).
+
+    ``ontology`` names extension files, added whenever they are given.
 
     Files are read as strictly as by :func:`load_quads`, but Turtle, N-Triples,
     N-Quads and TriG go straight from the file into the store, without a
@@ -78,6 +136,10 @@ def load(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True
         store.extend(built_quads())
     if with_ontology:
         store.extend(ontology_quads())
+    if ontology:
+        from .extensions import load_extensions
+
+        store.extend(load_extensions(ontology).quads)
     return store
 
 

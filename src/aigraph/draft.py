@@ -26,13 +26,15 @@ import pyoxigraph as ox
 
 from .article import ArticleText
 from .errors import AigraphError
+from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask
 from .namespaces import AIG, KG, RDF, RDFS, SKOS
-from .ontology import Ontology, from_quads, load_ontology
+from .ontology import Ontology
 from .patterns import load_cues, load_patterns
 from .progress import progress
 from .rdfio import read_input, read_rdf, write_bytes
 from .relations import Matcher, Proposal, cut, parentheticals
+from .skeleton import article_id, article_table, default_output, sentence_comments, toml_string
 
 _PROVENANCE = {AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 _CODES = "ABCDEFGHIJKLMNOPQRSTUVWYZabcdefghjklmnoqrstuvwxyzαβγδεζηθκλμνξπρστυφχψω"
@@ -90,27 +92,10 @@ def read_article(path: str | Path) -> ArticleText:
     return article
 
 
-def _extension_prefixes(path: Path) -> dict[str, str]:
-    """The prefixes a Turtle extension declares (its terms are written with them: ex:acquired)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return {
-        m.group(1): m.group(2)
-        for m in re.finditer(r"(?im)^\s*@?prefix\s+([A-Za-z][\w-]*):\s*<([^>]*)>", text)
-    }
-
-
 def _ontology(extensions: Sequence[str | Path]) -> tuple[Ontology, list[tuple[Path, list[ox.Quad]]], dict[str, str]]:
-    base = load_ontology()
-    if not extensions:
-        return base, [], {}
-    loaded = [(Path(p), read_rdf(p)) for p in extensions]
-    prefixes: dict[str, str] = {}
-    for p, _ in loaded:
-        for k, v in _extension_prefixes(p).items():
-            if v != AIG and k not in ("rdf", "rdfs", "owl", "xsd", "skos", "prov", "org", "schema", "dcterms"):
-                prefixes.setdefault(k, v)
-    merged = from_quads([*base.quads, *(q for _, qs in loaded for q in qs)])
-    return merged, loaded, prefixes
+    """aigraph's ontology with the extensions, their triples (for draft:pattern) and their prefixes."""
+    ext = load_extensions(extensions)
+    return ext.ontology(), [(e.path, e.quads) for e in ext.items], ext.prefixes
 
 
 def _gazetteer(paths: Sequence[str | Path], onto: Ontology) -> list[GazetteerEntry]:
@@ -160,61 +145,29 @@ def _nlp_spans(model: str, sentences: list[str]) -> list[list[tuple[int, int]]]:
     return out
 
 
-# ---------------------------------------------------------------- the header (until init lands)
+# ---------------------------------------------------------------- the header, as init writes it
 
 
 def _article_id(path: Path) -> str:
-    stem = path.name.split(".")[0] if path.name.endswith(".txt") else path.stem
-    ident = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "article"
-    # "fact-..." would name the builder's fact records.
-    return ident if ident[0].isalpha() and not ident.startswith("fact-") else "article-" + ident
+    ident = article_id(path)
+    # "fact-..." would name the builder's fact records (the build refuses such an article id).
+    return ident if not ident.startswith("fact-") else "article-" + ident
 
 
-def _header(article: ArticleText, article_path: Path, output: Path | None) -> str:
-    """The ``[article]`` table and the numbered sentences, as comments."""
+def _header(article: ArticleText, article_path: Path, output: Path | None, ontologies: Sequence[str | Path]) -> str:
+    """The ``[article]`` table and the numbered sentences, as ``aigraph init`` writes them."""
     base = (output.parent if output is not None else Path.cwd()).resolve()
-    rel = os.path.relpath(article_path.resolve(), base)
-    ident = _article_id(article_path)
-    lines = [
-        "[article]",
-        f"id = {_toml_str(ident)}",
-        f"path = {_toml_str(Path(rel).as_posix())}",
-        f"title = {_toml_str(ident.replace('-', ' '))}  # TODO: the article's real title",
-        '# url = "https://..."',
-        "# published = 2024-01-31",
-        '# language = "en"',
-        "",
-        "# The article's sentences, numbered as the graph numbers them. Quotes must be",
-        "# copied from these (whitespace may differ) and be found in one place only.",
-    ]
-    width = len(str(len(article.sentences)))
-    for s in article.sentences:
-        lines.append(f"# {str(s.index).rjust(width)}. {s.text}")
-    return "\n".join(lines) + "\n"
+    rel = Path(os.path.relpath(article_path.resolve(), base)).as_posix()
+    exts = [Path(os.path.relpath(Path(o).resolve(), base)).as_posix() for o in ontologies]
+    return (
+        article_table(_article_id(article_path), rel, ontology=exts, hints=True)
+        + "\n# The article's sentences, numbered as aigraph splits them. Evidence quotes are\n"
+        "# matched against these (whitespace aside); a quote may run into the next one.\n#\n"
+        + sentence_comments(article.sentences)
+    )
 
 
 # ---------------------------------------------------------------- drafting
-
-
-_TOML_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def _toml_str(s: str) -> str:
-    """A TOML basic string."""
-    if not _TOML_SPECIAL.search(s):
-        return f'"{s}"'
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def _camel(label: str) -> str:
@@ -359,7 +312,7 @@ def _draft(
     extra = _nlp_spans(nlp, [s.text for s in article.sentences]) if nlp else None
     d = _Drafter(article, onto, extensions, prefixes, gazetteer, extra)
     found, proposals = d.run()
-    return _Writer(d, found, proposals).write(_header(article, article_path, output))
+    return _Writer(d, found, proposals).write(_header(article, article_path, output, ontologies))
 
 
 def draft(
@@ -380,7 +333,7 @@ def draft(
     article_text = read_article(path)
     target: Path | str
     if output is None:
-        target = path.parent / f"{_article_id(path)}.facts.toml"
+        target = default_output(path)
     else:
         target = output if str(output) == "-" else Path(output)
     if isinstance(target, Path) and (target.exists() or target.is_symlink()) and not force:
@@ -604,13 +557,13 @@ class _Writer:
         if quote is None:
             return None
         lines = [f"# {ent.why or 'named in sentence ' + str(ent.first[0] + 1)}", "[[entity]]"]
-        lines.append(f"id = {_toml_str(self._id(ent))}")
-        lines.append(f"label = {_toml_str(ent.label)}")
-        lines.append(f"class = {_toml_str(self.d.curie(ent.cls))}")
+        lines.append(f"id = {toml_string(self._id(ent))}")
+        lines.append(f"label = {toml_string(ent.label)}")
+        lines.append(f"class = {toml_string(self.d.curie(ent.cls))}")
         aliases = [n for n in dict.fromkeys(ent.names) if n != ent.label]
         if aliases:
-            lines.append("aliases = [" + ", ".join(_toml_str(a) for a in aliases) + "]")
-        lines.append(f"evidence = {_toml_str(quote)}")
+            lines.append("aliases = [" + ", ".join(toml_string(a) for a in aliases) + "]")
+        lines.append(f"evidence = {toml_string(quote)}")
         return "\n".join(lines) + "\n"
 
     def _fact_block(self, f: _Fact, ids: set[str], result: Draft) -> str:
@@ -631,17 +584,17 @@ class _Writer:
         lines = [f"# {why}"]
         lines.extend(f"# {note}" for note in p.notes)
         lines.append("[[fact]]")
-        lines.append(f"id = {_toml_str(ident)}")
-        lines.append(f"subject = {_toml_str(self._id(f.subject))}")
-        lines.append(f"predicate = {_toml_str(prop)}")
+        lines.append(f"id = {toml_string(ident)}")
+        lines.append(f"subject = {toml_string(self._id(f.subject))}")
+        lines.append(f"predicate = {toml_string(prop)}")
         if obj_id is not None:
-            lines.append(f"object = {_toml_str(obj_id)}")
+            lines.append(f"object = {toml_string(obj_id)}")
         else:
             lines.append(f"value = {p.value}")
         if len(f.quotes) == 1:
-            lines.append(f"evidence = {_toml_str(f.quotes[0])}")
+            lines.append(f"evidence = {toml_string(f.quotes[0])}")
         else:
-            lines.append("evidence = [" + ", ".join(_toml_str(q) for q in f.quotes) + "]")
+            lines.append("evidence = [" + ", ".join(toml_string(q) for q in f.quotes) + "]")
         result.quotes.extend(f.quotes)
         return "\n".join(lines) + "\n"
 

@@ -37,21 +37,26 @@ def format_for_output(path: str | Path) -> str | None:
     return format_for_path(path, EXPORT_FORMATS)
 
 
-def render(quads: Sequence[ox.Quad], fmt: str) -> bytes:
-    """Serialize quads in an export format."""
+def render(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] = ()) -> bytes:
+    """Serialize quads in an export format (GraphML and GEXF name extension terms by their labels)."""
     if fmt in NETWORK_FORMATS:
-        return _network(quads, fmt)
+        return _network(quads, fmt, ontology)
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     return serialize(unique(quads), fmt)
 
 
-def _network(quads: Sequence[ox.Quad], fmt: str) -> bytes:
+def _network(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] = ()) -> bytes:
     import networkx as nx
 
     from .netx import stringify, to_networkx
 
-    g = stringify(to_networkx(quads))
+    vocab = None
+    if ontology:
+        from .extensions import load_extensions
+
+        vocab = load_extensions(ontology).ontology()
+    g = stringify(to_networkx(quads, vocab))
     _check_xml_safe(g, fmt)
     buf = io.BytesIO()
     if fmt == "graphml":
@@ -91,8 +96,12 @@ def export(
     *,
     data: Sequence[str | Path] | None = None,
     with_ontology: bool = False,
+    ontology: Sequence[str | Path] = (),
 ) -> bytes | None:
     """Export the built graph (or ``data`` files) as ``fmt``; write to ``output`` if given.
+
+    ``ontology`` extension files join the output with ``with_ontology``, and name
+    their classes and relations in GraphML and GEXF.
 
     ``output`` is a path (written atomically) or ``-`` for stdout. Returns the
     bytes, or None once they are written to ``output``. One Turtle or N-Triples
@@ -100,6 +109,10 @@ def export(
     to the writer (see :func:`stream`); anything else is read into a list,
     duplicates merged, and written.
     """
+    if ontology:
+        from .extensions import load_extensions
+
+        load_extensions(ontology)  # a bad extension is refused before anything is written
     source = _streamable(data, with_ontology, fmt)
     if source is not None:
         if output is not None and str(output) != "-" and Path(output).resolve().parent.is_dir():
@@ -113,8 +126,8 @@ def export(
             return buf.getvalue()
         write_bytes(output, buf.getvalue())
         return None
-    quads = load_quads(data, with_ontology=with_ontology)
-    payload = render(quads, fmt)
+    quads = load_quads(data, with_ontology=with_ontology, ontology=ontology)
+    payload = render(quads, fmt, ontology)
     if output is not None:
         write_bytes(output, payload)
         return None

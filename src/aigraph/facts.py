@@ -19,6 +19,16 @@ from .errors import AigraphError
 from .rdfio import read_input
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+# Each table's keys: (required, optional). docs/facts-format.md documents every one (a test checks).
+KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "article": (
+        frozenset({"id", "path", "title"}),
+        frozenset({"url", "published", "language", "ontology", "namespace"}),
+    ),
+    "entity": (frozenset({"id", "label", "class", "evidence"}), frozenset({"aliases"})),
+    "fact": (frozenset({"id", "subject", "predicate", "evidence"}), frozenset({"object", "value"})),
+}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 
 
@@ -32,6 +42,8 @@ class Article:
     language: str | None
     line: int
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    ontology: tuple[Path, ...] = ()  # extension ontologies, relative to the facts file
+    namespace: str | None = None  # where this article's IRIs are minted (None: kg:)
 
     def at(self, key: str) -> int:
         """The line of ``key`` in the table (the table's line if the key is not found)."""
@@ -156,11 +168,20 @@ def read_facts(path: str | Path) -> FactsFile:
     root = _Where(path, None, _key_lines(lines, None))
 
     unknown = sorted(set(doc) - {"article", "entity", "fact"})
+    if unknown and "article" not in doc and {"id", "path", "title"} & set(unknown):
+        first = min(unknown, key=lambda k: root.lines.get(k) or 0)
+        raise AigraphError(
+            f"{first} = ... is outside any table: put a line [article] above the article's"
+            f" id, path and title (see {_DOC})",
+            path=path,
+            line=root.lines.get(first),
+        )
     if unknown:
         first = min(unknown, key=lambda k: root.lines.get(k) or _first_table(text, k) or 0)
+        hint = suggest(first, ["article", "entity", "fact"], listing=False)
         raise AigraphError(
-            f"unknown top-level key(s): {', '.join(unknown)} (a facts file has [article],"
-            " [[entity]] and [[fact]] tables)",
+            f"unknown top-level key(s): {', '.join(unknown)}{hint} (a facts file has [article],"
+            f" [[entity]] and [[fact]] tables; see {_DOC})",
             path=path,
             line=root.lines.get(first) or _first_table(text, first),
         )
@@ -206,14 +227,57 @@ def _tables(doc: dict, key: str, root: _Where, text: str) -> list[dict]:
     return value
 
 
-def _check_keys(table: dict, required: set[str], optional: set[str], what: str, where: _Where) -> None:
-    missing = required - set(table)
-    if missing:
-        raise where.error(f"{what} is missing {', '.join(sorted(missing))}")
+_DOC = "docs/facts-format.md"
+
+# What each required key is, for "is missing" messages.
+_MEANING = {
+    "id": "a name made of letters, digits, - and _",
+    "path": "the article's text file, relative to this file",
+    "title": "the article's headline",
+    "label": "the entity's name",
+    "class": "a class of the ontology, such as Organization",
+    "evidence": "words copied from the article",
+    "subject": "an entity id",
+    "predicate": "a property of the ontology, such as memberOf",
+}
+
+
+def suggest(name: str, known: list[str], *, listing: bool = True, limit: int = 40) -> str:
+    """"; did you mean 'x'? (known: x, y, ...)": the known names, closest to ``name`` first.
+
+    >>> suggest("memberof", ["offers", "memberOf", "aimsTo"])
+    "; did you mean 'memberOf'? (known: memberOf, aimsTo, offers)"
+    """
+    import difflib
+
+    def score(k: str) -> float:
+        return difflib.SequenceMatcher(None, name.lower(), k.lower()).ratio()
+
+    ranked = sorted(dict.fromkeys(known), key=lambda k: (-score(k), k.lower()))
+    out = f"; did you mean {ranked[0]!r}?" if ranked and score(ranked[0]) >= 0.6 else ""
+    if listing and ranked:
+        shown = ranked[:limit] + (["..."] if len(ranked) > limit else [])
+        out += f" (known: {', '.join(shown)})"
+    return out
+
+
+def _check_keys(table: dict, required: frozenset[str], optional: frozenset[str], what: str, where: _Where) -> None:
+    missing = sorted(required - set(table))
     extra = sorted(set(table) - required - optional, key=lambda k: where.lines.get(k, 0))
+    if missing:
+        import difflib
+
+        for key in extra:  # a misspelt key: say so where it is
+            close = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+            if close:
+                raise where.error(f"{what} has unknown key {key}; did you mean {close[0]!r}?", key)
+        wanted = "; ".join(f"{k} = {_MEANING[k]}" if k in _MEANING else k for k in missing)
+        raise where.error(f"{what} is missing {', '.join(missing)} ({wanted}; see {_DOC})")
     if extra:
-        known = ", ".join(sorted(required | optional))
-        raise where.error(f"{what} has unknown key(s) {', '.join(extra)} (known: {known})", extra[0])
+        raise where.error(
+            f"{what} has unknown key(s) {', '.join(extra)}" + suggest(extra[0], sorted(required | optional)),
+            extra[0],
+        )
 
 
 def _str(table: dict, key: str, what: str, where: _Where) -> str:
@@ -262,13 +326,45 @@ def _quotes(table: dict, what: str, where: _Where) -> tuple[str, ...]:
 
 _URL = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+", re.I)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+_NAMESPACE = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+[/#]", re.I)
+
+
+def check_article_fields(*, url: str | None = None, language: str | None = None) -> None:
+    """Refuse a url or language tag that an [article] table would refuse."""
+    if url is not None and not _URL.fullmatch(url):
+        raise AigraphError(f"the url must be an absolute http(s) URL without spaces, not {url!r}")
+    if language is not None and not _LANGUAGE.fullmatch(language):
+        raise AigraphError(f"the language must be a BCP 47 tag such as en or en-GB, not {language!r}")
 
 
 def _article(table: object, where: _Where) -> Article:
     if not isinstance(table, dict):
-        raise AigraphError("missing [article] table (id, path, title)", path=where.path, line=where.line)
+        raise AigraphError(
+            "missing [article] table: a facts file starts with [article] and id = \"my-article\","
+            " path = \"my-article.txt\" (relative to the facts file), title = \"...\""
+            f" (aigraph init ARTICLE.txt writes one; see {_DOC})",
+            path=where.path,
+            line=where.line,
+        )
     what = "[article]"
-    _check_keys(table, {"id", "path", "title"}, {"url", "published", "language"}, what, where)
+    _check_keys(table, *KEYS["article"], what, where)
+    ontology = table.get("ontology", [])
+    if isinstance(ontology, str):
+        ontology = [ontology]
+    if not isinstance(ontology, list) or not all(isinstance(o, str) and o.strip() for o in ontology):
+        raise where.error(
+            f"{what}: 'ontology' must be a list of Turtle files, such as [\"my-terms.ttl\"], not {_kind(ontology)}",
+            "ontology",
+        )
+    namespace = _optional_str(table, "namespace", what, where)
+    if namespace is not None and not _NAMESPACE.fullmatch(namespace):
+        raise where.error(
+            f"{what}: 'namespace' must be an absolute http(s) IRI ending in / or #,"
+            f" such as \"https://example.org/kg/\", not {namespace!r}",
+            "namespace",
+        )
+    if namespace is not None and namespace.startswith("https://w3id.org/aigraph/ontology"):
+        raise where.error(f"{what}: 'namespace' must not be the aigraph ontology's namespace", "namespace")
     url, language = _optional_str(table, "url", what, where), _optional_str(table, "language", what, where)
     if url is not None and not _URL.fullmatch(url):
         raise where.error(f"{what}: 'url' must be an absolute http(s) URL without spaces, not {url!r}", "url")
@@ -286,12 +382,14 @@ def _article(table: object, where: _Where) -> Article:
         language=language,
         line=where.line or 1,
         lines=dict(where.lines),
+        ontology=tuple(where.path.parent / o for o in ontology),
+        namespace=namespace,
     )
 
 
 def _entity(table: dict, where: _Where) -> Entity:
     what = "entity"
-    _check_keys(table, {"id", "label", "class", "evidence"}, {"aliases"}, what, where)
+    _check_keys(table, *KEYS["entity"], what, where)
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise where.error("entity: 'aliases' must be a list of non-empty strings", "aliases")
@@ -308,7 +406,7 @@ def _entity(table: dict, where: _Where) -> Entity:
 
 def _fact(table: dict, where: _Where) -> Fact:
     what = "fact"
-    _check_keys(table, {"id", "subject", "predicate", "evidence"}, {"object", "value"}, what, where)
+    _check_keys(table, *KEYS["fact"], what, where)
     if ("object" in table) == ("value" in table):
         raise where.error(
             "fact needs exactly one of 'object' (an entity id) or 'value' (a literal)",

@@ -44,6 +44,11 @@ CLEAR_WORK = 60_000
 """Nodes are pushed off edges when nodes x edge pieces stay under this (small pages: the
 seed graph is about 5,000; a dense 160-node graph of 2,000 edges took 17 s at 400,000)."""
 
+CROWD = 32
+"""Repulsion and label parting look at most about this many nodes of each grid cell near a
+node: a cell holds a handful on a sane layout, but a chain tied to one hub (an RDF list
+nested 10,000 deep, all its tails on rdf:nil) piles thousands on a few spots."""
+
 Edge = tuple[int, int, float, float]
 """``(from, to, bend, label width in pixels)``: ``bend`` > 0 for vis-network's curvedCW of that
 roundness, < 0 for curvedCCW, 0 for a straight edge."""
@@ -159,7 +164,7 @@ def _declutter(pos: np.ndarray, boxes: np.ndarray, rounds: int = 80) -> np.ndarr
     reach = float(np.sqrt((boxes[:, :2] ** 2).sum(axis=1)).max())
     for _ in range(rounds):
         centre = pos + np.stack([np.zeros(n), boxes[:, 2]], axis=1)
-        a, b = close_pairs(centre, reach)
+        a, b = close_pairs(centre, reach, CROWD)
         if len(a) == 0:
             break
         gap = centre[b] - centre[a]
@@ -339,7 +344,7 @@ def _relocate(
                 np.linalg.norm(a[at_u] - pos[u], axis=1)[:, None] < 1e-6, b[at_u] - pos[u], a[at_u] - pos[u]
             )
             mine_dir = cand - pos[u]
-            cos = (mine_dir @ start.T) / np.maximum(
+            cos = np.einsum("ik,jk->ij", mine_dir, start) / np.maximum(
                 np.linalg.norm(mine_dir, axis=1)[:, None] * np.linalg.norm(start, axis=1)[None], 1e-9
             )
             cost += (cos > math.cos(0.2)).sum(axis=1)
@@ -904,12 +909,8 @@ def _pivot_mds(s: int, edges: np.ndarray, degree: np.ndarray) -> np.ndarray:
     d2 = dist.T**2  # s x count
     c = d2 - d2.mean(axis=0) - d2.mean(axis=1)[:, None] + d2.mean()
     c *= -0.5
-    vals, vecs = np.linalg.eigh(c.T @ c)
-    order = np.argsort(vals)[::-1][:2]
-    vecs = vecs[:, order]
-    # Fix each axis's sign so the output does not depend on the LAPACK build.
-    signs = np.sign(vecs[np.argmax(np.abs(vecs), axis=0), np.arange(vecs.shape[1])])
-    pos = c @ (vecs * signs)
+    vecs = _top_eigenvectors(np.einsum("ij,ik->jk", c, c), 2)
+    pos = np.einsum("ij,jk->ik", c, vecs)
     if pos.shape[1] < 2:
         pos = np.hstack([pos, np.zeros((s, 2 - pos.shape[1]))])
     # Scale so that the average edge is about one unit long, as the forces want,
@@ -962,7 +963,7 @@ def _near_push(pos: np.ndarray, charge: np.ndarray, cutoff: float) -> np.ndarray
     import numpy as np
 
     s = len(pos)
-    a, b = close_pairs(pos, cutoff)
+    a, b = close_pairs(pos, cutoff, CROWD)
     delta = pos[a] - pos[b]
     d2 = np.maximum((delta**2).sum(axis=1), 1e-4)
     f = delta * (charge[a] * charge[b] / d2)[:, None]
@@ -993,10 +994,39 @@ def _landscape(pos: np.ndarray) -> np.ndarray:
     import numpy as np
 
     centred = pos - pos.mean(axis=0)
-    _vals, vecs = np.linalg.eigh(centred.T @ centred)
-    axis = vecs[:, 1] * (1 if vecs[np.argmax(np.abs(vecs[:, 1])), 1] >= 0 else -1)
-    rot = np.array([[axis[0], axis[1]], [-axis[1], axis[0]]])
-    return centred @ rot.T
+    xx, yy = (centred**2).sum(axis=0)
+    xy = float((centred[:, 0] * centred[:, 1]).sum())
+    angle = 0.5 * math.atan2(2 * xy, float(xx - yy))  # the long axis of the 2x2 covariance, in closed form
+    cos, sin = math.cos(angle), math.sin(angle)
+    return np.stack([centred[:, 0] * cos + centred[:, 1] * sin, centred[:, 1] * cos - centred[:, 0] * sin], axis=1)
+
+
+def _top_eigenvectors(m: np.ndarray, k: int, iterations: int = 300) -> np.ndarray:
+    """The k leading eigenvectors of a small symmetric matrix, by power iteration with deflation.
+
+    Not np.linalg.eigh or `@`: those go through BLAS and LAPACK, whose kernels differ by CPU in the
+    last bits, and the layout would then differ from machine to machine. Plain numpy loops do not.
+    """
+    import numpy as np
+
+    n = m.shape[0]
+    out = np.zeros((n, k))
+    work = m.astype(float, copy=True)
+    for j in range(min(k, n)):
+        v = np.linspace(1.0, 2.0, n) + j  # a fixed start, not orthogonal to any leading vector in practice
+        for _ in range(iterations):
+            w = np.einsum("ij,j->i", work, v)
+            norm = math.sqrt(float((w * w).sum()))
+            if norm <= 1e-300:
+                break
+            v = w / norm
+        # Fix the sign: the largest entry is positive.
+        if v[int(np.argmax(np.abs(v)))] < 0:
+            v = -v
+        out[:, j] = v
+        value = float(np.einsum("i,ij,j->", v, work, v))
+        work -= value * np.einsum("i,j->ij", v, v)
+    return out
 
 
 def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
@@ -1025,12 +1055,19 @@ def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
 # ----------------------------------------------------------------------------- numpy helpers
 
 
-def close_pairs(pos: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+def close_pairs(pos: np.ndarray, reach: float, crowd: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs ``(a, b)``, ``a < b``, of the points at most ``reach`` apart.
 
     The points are binned in a grid of ``reach``-sized cells; each point meets
     the points of its own cell and of four neighbouring cells, so the work grows
     with points plus pairs (a k-d tree's job, without scipy).
+
+    With ``crowd``, a point meets at most about ``crowd`` points of each cell (a
+    window of them that moves with the point's rank in its own cell): the pairs
+    are then a sample where more than ``crowd`` points share a cell, and the work
+    is at most ``5 * crowd`` candidates a point however the points pile up. A
+    layout's repulsion needs no more; all pairs of 10,000 points on a few spots
+    took 10 s and gigabytes.
     """
     import numpy as np
 
@@ -1049,20 +1086,33 @@ def close_pairs(pos: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
     counts = np.diff(np.concatenate([starts, [n]]))
     cells = key[starts]
     cell_of = np.repeat(np.arange(len(cells)), counts)
+    rank = np.arange(n) - starts[cell_of]  # a point's place in its own cell
     found_a, found_b = [], []
     # Own cell, then the cells above, below-right, right and above-right: every pair once.
     for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
         wanted = cells + dx * width + dy
         j = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
         hit = cells[j] == wanted
-        count = np.where(hit, counts[j], 0)[cell_of]
+        size = np.where(hit, counts[j], 0)[cell_of]  # points in the other cell, per point
+        if dx == dy == 0:
+            # Partners at offsets 1..size-1 round the cell (each pair twice, kept once);
+            # in a crowded cell offsets 1..crowd/2 only, each pair then comes once.
+            crowded = np.zeros(n, dtype=bool) if crowd is None else size - 1 > crowd
+            count = np.where(crowded, max(1, (crowd or 2) // 2), size - 1)
+            offset = 1
+        else:
+            crowded = np.zeros(n, dtype=bool)
+            count = size if crowd is None else np.minimum(size, crowd)
+            offset = 0
         total = int(count.sum())
         if total == 0:
             continue
         a = np.repeat(np.arange(n), count)
-        b = np.repeat(starts[j][cell_of], count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        step = np.arange(total) - np.repeat(np.cumsum(count) - count, count) + offset
+        base = starts[j][cell_of]
+        b = np.repeat(base, count) + (np.repeat(rank, count) + step) % np.repeat(np.maximum(size, 1), count)
         if dx == dy == 0:
-            keep = a < b
+            keep = (a < b) | crowded[a]
             a, b = a[keep], b[keep]
         gap = near[a] - near[b]
         keep = (gap * gap).sum(axis=1) <= reach * reach

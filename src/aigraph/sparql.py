@@ -417,7 +417,7 @@ def _cell(toks: list[tuple[str, str, int]], i: int, text: str) -> tuple[str | No
 
 
 def _bind(
-    text: str, bind: Mapping[str, str | Term], info: QueryInfo, source: str
+    text: str, bind: Mapping[str, str | Term], info: QueryInfo, source: str, extra: Mapping[str, str] | None = None
 ) -> tuple[str, dict[ox.Variable, Term]]:
     """Apply ``bind``: the query text with its final VALUES clause rewritten, and the
     substitutions left for the engine.
@@ -434,7 +434,7 @@ def _bind(
         var = name.lstrip("?$")
         if var not in info.variables:
             raise AigraphError(f"cannot bind ?{var}: the query has no such variable", path=source)
-        term = parse_term(value, info.prefixes)
+        term = parse_term(value, {**(extra or {}), **info.prefixes})
         if values is not None and var in values.variables and isinstance(term, ox.NamedNode | ox.Literal):
             cells[var] = str(term)  # N-Triples spelling, which SPARQL reads too
         else:
@@ -466,6 +466,12 @@ class Prepared:
     allow_network: bool = False
     infer: bool = False
     base_iri: str | None = None
+    extra_prefixes: dict[str, str] = field(default_factory=dict)  # pre-declared, beside aigraph's
+
+    @property
+    def known_prefixes(self) -> dict[str, str]:
+        """aigraph's prefixes, the extra ones, and the query's own (which win)."""
+        return {**PREFIXES, **self.extra_prefixes, **self.info.prefixes}
 
 
 def prepare(
@@ -475,17 +481,20 @@ def prepare(
     allow_network: bool = False,
     infer: bool = False,
     base_iri: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Prepared:
     """Check a query (safety, bindings) before any evaluation.
 
     A plain string is SPARQL text, or the name of a saved query. ``base_iri``
-    (else the query's own, a file's address) resolves relative IRIs.
+    (else the query's own, a file's address) resolves relative IRIs. ``prefixes``
+    are pre-declared too (an ontology extension's, say).
     """
     if isinstance(query, str):
         query = saved_query(query.strip()) if _NAME.fullmatch(query.strip()) else QueryText(query)
     info = inspect_query(query.text)
     check_safety(info, allow_network=allow_network, source=query.source)
-    text, subs = _bind(query.text, bind or {}, info, query.source)
+    extra = {p: ns for p, ns in (prefixes or {}).items() if p not in PREFIXES}
+    text, subs = _bind(query.text, bind or {}, info, query.source, extra)
     base = base_iri or query.base_iri
     if base is not None:
         try:
@@ -494,7 +503,7 @@ def prepare(
             valid = False
         if not valid:
             raise AigraphError(f"the base IRI {base!r} is not an absolute IRI (such as https://example.org/)")
-    return Prepared(text, query.source, info, subs, allow_network, infer, base)
+    return Prepared(text, query.source, info, subs, allow_network, infer, base, extra)
 
 
 _SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
@@ -517,7 +526,7 @@ def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
     m = _SYNTAX.match(text)
     if not m:
         return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
-    known = {**PREFIXES, **prepared.info.prefixes}
+    known = prepared.known_prefixes
     unknown = [(p, n) for p, n in prepared.info.prefixed_names if p not in known]
     if unknown:  # Oxigraph does not always say so
         prefix, at = unknown[0]
@@ -619,7 +628,9 @@ def _relative_iri(prepared: Prepared) -> tuple[str, int] | None:
     if found is None or any(k == "SERVICE" for k, _ in prepared.info.keywords):
         return None  # (an ASK is evaluated at once: never send a SERVICE call to word an error)
     try:
-        ox.Store().query(prepared.text, prefixes=PREFIXES, base_iri="http://example.invalid/")
+        ox.Store().query(
+            prepared.text, prefixes={**PREFIXES, **prepared.extra_prefixes}, base_iri="http://example.invalid/"
+        )
     except (SyntaxError, RuntimeError, OSError, ValueError):
         return None
     return found
@@ -696,7 +707,7 @@ def _store_query(store: ox.Store, prepared: Prepared) -> Any:
     try:
         return store.query(
             prepared.text,
-            prefixes=PREFIXES,
+            prefixes={**PREFIXES, **prepared.extra_prefixes},
             base_iri=prepared.base_iri,
             # Named graphs (TriG, N-Quads) answer plain queries; an explicit FROM
             # must win, and Oxigraph ignores FROM when the union is on.
@@ -747,7 +758,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
             iri = urljoin(prepared.base_iri, iri)
         return iri
     prefix, _, local = raw.partition(":")
-    namespaces = {**PREFIXES, **prepared.info.prefixes}
+    namespaces = prepared.known_prefixes
     if prefix in namespaces:
         return namespaces[prefix] + local
     raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
@@ -1040,14 +1051,18 @@ class QueryResult:
 
 
 def load_store(
-    data: Sequence[str | Path] | None = None, *, with_ontology: bool | None = None
+    data: Sequence[str | Path] | None = None,
+    *,
+    with_ontology: bool | None = None,
+    ontology: Sequence[str | Path] = (),
 ) -> ox.Store:
-    """The store a query runs over: the built graph + ontology, or ``data`` files."""
+    """The store a query runs over: the built graph + ontology, or ``data`` files
+    (with the ``ontology`` extension files, whenever given)."""
     from .dataset import load
 
     if with_ontology is None:
         with_ontology = not data
-    return load(data, with_ontology=with_ontology)
+    return load(data, with_ontology=with_ontology, ontology=ontology)
 
 
 def render_query(
@@ -1064,7 +1079,7 @@ def render_query(
 
     if prepared.info.form is not None:  # refuse a mismatched format before evaluating
         results.choose_format(prepared.info.form, fmt, default_results_format)
-    prefixes = display_prefixes(prepared.info.prefixes)
+    prefixes = display_prefixes({**prepared.extra_prefixes, **prepared.info.prefixes})
     if prepared.allow_network and prepared.info.dataset_iris:
         import urllib.request  # noqa: F401 - imported before a fork, not in the child
 
@@ -1094,6 +1109,7 @@ def query(
     timeout: float | None = None,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
     base_iri: str | None = None,
+    ontology: Sequence[str | Path] = (),
 ) -> QueryResult:
     """Run SPARQL (or a saved query's name) over the built graph + ontology, or ``data``.
 
@@ -1101,15 +1117,23 @@ def query(
     answers over the RDFS / OWL 2 RL closure; ``timeout`` (seconds) stops a
     runaway query with QueryTimeout, and ``max_memory_mb`` (with a timeout) one that
     grows without bound; ``base_iri`` resolves relative IRIs. Common prefixes (aig, kg, rdf, rdfs, owl,
-    xsd, skos, prov, org, schema, dcterms) need no PREFIX lines.
+    xsd, skos, prov, org, schema, dcterms) need no PREFIX lines, nor do those
+    of the ``ontology`` extension files, whose terms are added to the store.
 
     >>> result = query("ASK { kg:IBM aig:competesWith kg:Google }")
     >>> result.boolean
     True
     """
-    prepared = prepare(sparql, bind=bind, allow_network=allow_network, infer=infer, base_iri=base_iri)
+    extra: dict[str, str] = {}
+    if ontology:
+        from .extensions import load_extensions
+
+        extra = load_extensions(ontology).prefixes
+    prepared = prepare(
+        sparql, bind=bind, allow_network=allow_network, infer=infer, base_iri=base_iri, prefixes=extra
+    )
     if store is None:
-        store = load_store(data, with_ontology=with_ontology)
+        store = load_store(data, with_ontology=with_ontology, ontology=ontology)
     rendered = render_query(prepared, store, "transport", timeout=timeout, max_memory_mb=max_memory_mb)
     if rendered.kind == "graph":
         triples = [q.triple for q in ox.parse(input=rendered.data, format=ox.RdfFormat.N_TRIPLES)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +132,14 @@ def _quiet_rdflib() -> Iterator[None]:
         logger.disabled = was
 
 
-def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
-    """Check triples against shapes.ttl, reading the ontology's axioms alongside."""
+def validate_graph(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], *, ontology: Iterable[ox.Quad] = ()
+) -> Report:
+    """Check triples against shapes.ttl, reading the ontology's axioms alongside.
+
+    ``ontology``: the quads of ontology extensions, read with aigraph's own
+    (their domains and ranges are checked like aigraph's).
+    """
     import warnings
 
     import pyshacl
@@ -143,6 +149,7 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
     data_graph = to_rdflib(data)
     shapes = rdflib.Graph().parse(data=resources.shapes().read_bytes(), format="turtle")
     onto = rdflib.Graph().parse(data=resources.ontology().read_bytes(), format="turtle")
+    onto += to_rdflib(ontology)
     with warnings.catch_warnings(), _quiet_rdflib():
         warnings.simplefilter("ignore")  # pyshacl warns about unrelated deprecations
         try:
@@ -179,8 +186,8 @@ def validate_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad]) -> Report:
     return Report(conforms=bool(conforms), results=results, triples=len(data))
 
 
-def validate_files(paths: Iterable[str | Path]) -> Report:
-    """Parse RDF files strictly and validate their union."""
+def validate_files(paths: Iterable[str | Path], *, ontology: Sequence[str | Path] = ()) -> Report:
+    """Parse RDF files strictly and validate their union (with ``ontology`` extension files)."""
     from .rdfio import read_rdf
 
     quads: list[ox.Quad] = []
@@ -192,4 +199,12 @@ def validate_files(paths: Iterable[str | Path]) -> Report:
                 path=p,
             )
         quads.extend(read)
-    return validate_graph(quads)
+    return validate_graph(quads, ontology=_extension_quads(ontology))
+
+
+def _extension_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
+    if not paths:
+        return []
+    from .extensions import load_extensions
+
+    return load_extensions(paths).quads

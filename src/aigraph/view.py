@@ -126,23 +126,29 @@ class ViewResult:
 
 
 def write_view(
-    output: str | Path = DEFAULT_OUTPUT,
+    output: str | Path | None = None,
     *,
     data: Sequence[str | Path] | None = None,
     title: str | None = None,
     open_browser: bool = False,
+    ontology: Sequence[str | Path] = (),
 ) -> ViewResult:
     """Write the interactive HTML view of the built graph (or of ``data`` files).
 
-    The file is written atomically (``-`` means stdout); with ``open_browser``
-    it is opened in the default web browser.
+    The file is written atomically (``-`` means stdout; None: the graph's name
+    with ``.html``, see :func:`aigraph.dataset.view_output`); with ``open_browser``
+    it is opened in the default web browser. ``ontology`` extension files name
+    their classes and relations in the legend.
     """
-    from .dataset import load_quads
+    from .dataset import load_quads, view_output
+    from .extensions import load_extensions
     from .rdfio import write_bytes
 
     start = time.perf_counter()
+    output = view_output(data) if output is None else output
+    vocab = load_extensions(ontology).ontology() if ontology else None
     quads = load_quads(list(data) if data else None)
-    page = build_page(quads, title=title)
+    page = build_page(quads, title=title, ontology=vocab)
     write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
@@ -176,14 +182,16 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
     return build_page(quads, title=title).html
 
 
-def build_page(quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None) -> Page:
+def build_page(
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None, ontology: Ontology | None = None
+) -> Page:
     """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
     fill a pyvis Network and render the page."""
     from .netx import fold
 
     with _no_gc():
         triples: list[ox.Quad | ox.Triple] = list(quads)  # both have subject, predicate and object
-        graph = fold(triples)
+        graph = fold(triples, ontology)
         heading = title if title is not None else page_title(triples)
         payload = page_data(graph, graph.vocabulary, title=heading)
         return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
@@ -247,11 +255,14 @@ def _class_styles(classes: list[str], vocab: Ontology) -> dict[str, dict[str, An
         key=lambda c: (-counts[c], c),
     )
     family_shape: dict[str, str] = {}
+    taken = [
+        _AIG_CLASS_STYLE[c[len(AIG) :]][1] for c in counts if c.startswith(AIG) and c[len(AIG) :] in _AIG_CLASS_STYLE
+    ]
     for i, cls in enumerate(generic):
         fam = _family(cls, vocab)
         if fam not in family_shape:
             family_shape[fam] = _SHAPES[len(family_shape) % len(_SHAPES)]
-        colour = _PALETTE[i % len(_PALETTE)]
+        colour = _unlike(taken, i)
         # Cycle shapes as well once colours repeat, so every class stays distinct.
         shape = family_shape[fam] if i < len(_PALETTE) else _SHAPES[(i // len(_PALETTE)) % len(_SHAPES)]
         styles[cls] = {"shape": shape, "color": colour}
@@ -274,8 +285,13 @@ def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[s
         (p for p in counts if not (p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE)),
         key=lambda p: (-counts[p], p),
     )
+    taken = [
+        _AIG_RELATION_STYLE[p[len(AIG) :]][0]
+        for p in counts
+        if p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE
+    ]
     for i, pred in enumerate(generic):
-        colour = _PALETTE[i % len(_PALETTE)]
+        colour = _unlike(taken, i)
         dashes = _DASHES[(i // len(_PALETTE)) % len(_DASHES)]
         styles[pred] = {"color": colour, "dashes": dashes, "width": 1.5}
     for pred in counts:
@@ -287,6 +303,22 @@ def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[s
         style["count"] = counts[pred]
         style["symmetric"] = bool(term and "Symmetric" in term.characteristics)
     return styles
+
+
+def _unlike(taken: list[str], i: int) -> str:
+    """The ``i``-th generic colour, skipping palette colours close to ``taken`` (aigraph's own
+    on the page, and those given before), so that an extension's term looks like no other."""
+    if i >= len(_PALETTE):
+        return _PALETTE[i % len(_PALETTE)]  # the palette is spent: dashes or shapes tell them apart
+    for colour in _PALETTE[i:] + _PALETTE[:i]:
+        if all(_rgb_distance(colour, t) > 60 for t in taken):
+            taken.append(colour)
+            return colour
+    return _PALETTE[i]
+
+
+def _rgb_distance(a: str, b: str) -> float:
+    return math.dist([int(a[k : k + 2], 16) for k in (1, 3, 5)], [int(b[k : k + 2], 16) for k in (1, 3, 5)])
 
 
 @cache
@@ -389,9 +421,9 @@ def _options(big: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
-            "font": {"face": _FONT, "size": 14, "color": "#1f2933", "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": _FONT, "size": _NODE_FONT, "color": "#1f2933", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "widthConstraint": {"maximum": _DOT_LABEL_WIDTH},
-            "scaling": {"label": {"drawThreshold": 9 if big else 4}},
+            "scaling": {"label": {"drawThreshold": 9 if big else _NODE_LABEL_AT}},
             "shapeProperties": {"borderRadius": 6},
         },
         "edges": {
@@ -485,7 +517,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
                 options["up"] = 1  # the page draws this label above the node, away from its hub
         if style["shape"] == "box":
             if not big:
-                options["font"] = {**options["font"], "size": 15 + min(7, deg // 4)}
+                options["font"] = {**options["font"], "size": _box_font(deg)}
         else:
             options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
         net.add_node(i, label=label, shape=style["shape"], **options)
@@ -528,6 +560,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             "color": class_styles[c]["color"],
             "count": class_styles[c]["count"],
             "node": _node_style(class_styles[c]),
+            # The most connected family (the actors): the page opens with them in view.
+            "core": bool(class_order) and class_styles[c]["family"] == class_styles[class_order[0]]["family"],
         }
         for c in class_order
     ]
@@ -574,7 +608,7 @@ def _node_style(style: dict[str, Any]) -> dict[str, Any]:
         }
     }
     if style["shape"] == "box":
-        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": 15, "bold": {"color": "#ffffff"}}
+        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": _BOX_FONT, "bold": {"color": "#ffffff"}}
         out["margin"] = 10
         out["widthConstraint"] = {"maximum": 220}
     return out
@@ -609,11 +643,27 @@ def _leaves(n: int, pairs: np.ndarray) -> set[int]:
     return set(np.flatnonzero((count == 1) & (count[other] > 1)).tolist())
 
 
-_EDGE_FONT = 12
-_EDGE_LABEL_AT = 6
-"""Relation labels show once 12 px text is drawn at least this many pixels high."""
-_EDGE_LABEL_NEAR = 10
-"""...and the labels of a hub's other spokes of one relation, once this high (zoomed in)."""
+# Font sizes are in canvas pixels. The page opens at a zoom that draws the smallest node label
+# 11.2 CSS px high (16 x 0.7, view.js), and a relation label 10.5 px (15 x 0.7); where the
+# actors would not fit at that zoom it may open down to the zoom that draws their names
+# (17 px and up) 11.2 px high. vis-network starts drawing a label at
+# drawThreshold - 1 px and fades it in up to drawThreshold; the page draws labels at full
+# contrast (a faint label reads as a gap in the edge), so each threshold below is one more
+# than the smallest size at which its label is drawn.
+_NODE_FONT = 16
+_BOX_FONT = 17
+_NODE_LABEL_AT = 7
+"""Node labels are drawn from 6 px high (zoomed far out they are left out)."""
+_EDGE_FONT = 15
+_EDGE_LABEL_AT = 10
+"""Relation labels are drawn from 9 px high..."""
+_EDGE_LABEL_NEAR = 16
+"""...and the labels of a hub's other spokes of one relation from 15 px (zoomed in)."""
+
+
+def _box_font(degree: int) -> int:
+    """Organisations' names grow with their links: the hubs read first."""
+    return _BOX_FONT + min(7, degree // 4)
 
 
 def _quiet_labels(
@@ -732,12 +782,12 @@ def _label_box(d: dict[str, Any], degree: int, class_styles: dict[str, dict[str,
     """About the size of a node with its label, in pixels: (width, height, centre below the node)."""
     text = str(d.get("label", ""))
     if class_styles[d.get("class", "")]["shape"] == "box":
-        font = 15 + min(7, degree // 4)
+        font = _box_font(degree)
         width, lines = _wrap(text, 0.5 * font, 220 - 20)
         return (width + 22, lines * (font + 2) + 22, 0.0)
     size = min(30.0, 9 + 3 * math.sqrt(degree))
-    width, lines = _wrap(text, 7.0, _DOT_LABEL_WIDTH)
-    height = 2 * size + 4 + lines * 14
+    width, lines = _wrap(text, 0.56 * _NODE_FONT, _DOT_LABEL_WIDTH)
+    height = 2 * size + 4 + lines * _NODE_FONT
     return (max(2 * size, width) + 6, height + 4, height / 2 - size)
 
 
@@ -810,8 +860,8 @@ def _place(
     return place(len(graph.nodes), pairs, keys, boxes=boxes, big=big, edges=edges)
 
 
-_EDGE_CHAR = 6.4
-"""Pixels per character of a relation label, about (11 px system sans)."""
+_EDGE_CHAR = 7.9
+"""Pixels per character of a relation label, about (15 px system sans)."""
 
 
 def _bend(curve: tuple[str, float] | None) -> float:

@@ -72,6 +72,17 @@
     proto._getRotation.aigraph = true;
   })();
 
+  // vis-network fades a label in while it is drawn between drawThreshold - 1 and drawThreshold
+  // px high: a faint label, whose white backing reads as a gap in its edge. Here a label is
+  // drawn at full contrast or not at all (from drawThreshold - 1 px).
+  (function () {
+    var any = network.body.nodes[network.body.nodeIndices[0]];
+    var proto = any && any.labelModule && Object.getPrototypeOf(any.labelModule);
+    if (!proto || typeof proto._getColor !== "function" || proto._getColor.aigraph) return;
+    proto._getColor = function (color, _size, stroke) { return [color || "#000000", stroke || "#ffffff"]; };
+    proto._getColor.aigraph = true;
+  })();
+
   var outEdges = N.map(function () { return []; });
   var inEdges = N.map(function () { return []; });
   E.forEach(function (e) { outEdges[e.from].push(e.id); inEdges[e.to].push(e.id); });
@@ -103,10 +114,103 @@
     if (moved.length) nodes.update(moved);
     return moved.length > 0;
   }
+  // ------------------------------------------------------------------ the opening view
+  // A graph that fits the canvas at a zoom that draws its smallest node label READ_PX high
+  // opens whole (a small one fills the canvas, up to MAX_SCALE). A bigger one opens at that
+  // zoom on its actors (the most connected family of classes, first in the legend), or as far
+  // out as they need to fit but no further than draws their own names READ_PX high; the view
+  // centres on them, moved toward the middle of the whole drawing as far as they stay in view.
+  // The rest is a drag or a zoom away. Big pages, whose labels appear on zoom, open whole.
+  var READ_PX = 11.2, MAX_SCALE = 1.6;
+  var degree = N.map(function () { return 0; });
+  E.forEach(function (e) { degree[e.from]++; degree[e.to]++; });
+  // vis-network's fit goes by node centres and stops at zoom 1; this one keeps whole labels in
+  // view and lets a small graph grow to fill the window.
+  function fitAll(nodeIds, animation) {
+    var ids = nodeIds && nodeIds.length ? nodeIds : network.body.nodeIndices.filter(function (i) {
+      return !network.body.nodes[i].options.hidden;
+    });
+    if (!ids.length) return;
+    var b = bounds(ids), frame = container.getBoundingClientRect();
+    var scale = Math.min(MAX_SCALE, 0.94 * Math.min(frame.width / Math.max(b.right - b.left, 1),
+                                                    frame.height / Math.max(b.bottom - b.top, 1)));
+    network.moveTo({ position: { x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 }, scale: scale,
+      animation: animation || false });
+  }
+  function readable(ids) {
+    var smallest = Infinity, body = network.body;
+    ids.forEach(function (i) {
+      var n = body.nodes[i];
+      if (n.options.label) smallest = Math.min(smallest, n.labelModule.fontOptions.size);
+    });
+    return smallest === Infinity ? MAX_SCALE : Math.min(MAX_SCALE, READ_PX / smallest);
+  }
+  function bounds(ids) {
+    var out = null;
+    ids.forEach(function (i) {
+      var b = network.getBoundingBox(i);
+      out = out ? { left: Math.min(out.left, b.left), right: Math.max(out.right, b.right),
+        top: Math.min(out.top, b.top), bottom: Math.max(out.bottom, b.bottom) } : b;
+    });
+    return out;
+  }
+  function opening() {
+    if (DATA.big || !N.length) return false;  // vis-network's own fit, already drawn
+    fitAll();
+    var all = N.map(function (_n, i) { return i; });
+    var need = readable(all), fit = network.getScale();
+    if (fit >= need) return true;
+    var actors = all.filter(function (i) { return DATA.classes[N[i].c].core; });
+    if (!actors.length) actors = all;
+    var frame = container.getBoundingClientRect(), core = bounds(actors), whole = bounds(all);
+    var fitsCore = 0.96 * Math.min(frame.width / (core.right - core.left), frame.height / (core.bottom - core.top));
+    var scale = Math.max(fit, Math.min(need, Math.max(fitsCore, readable(actors))));
+    var w = frame.width / scale, h = frame.height / scale;
+    // Where the actors do not fit (a phone), the most connected of them is in view, as near
+    // the middle of the actors (weighted by their links) as it allows.
+    var sum = 0, cx = 0, cy = 0, at = network.getPositions(actors), top = actors[0];
+    actors.forEach(function (i) {
+      var k = degree[i] + 1;
+      sum += k; cx += k * at[i].x; cy += k * at[i].y;
+      if (degree[i] > degree[top]) top = i;
+    });
+    var hub = bounds([top]);
+    function within(mid, lo, hi, size) {
+      // The point nearest ``mid`` that keeps lo..hi in view (the middle of lo..hi if none does).
+      if (hi - lo >= 0.96 * size) return (lo + hi) / 2;
+      return Math.min(Math.max(mid, hi - 0.48 * size), lo + 0.48 * size);
+    }
+    var fits = fitsCore >= scale * (1 - 1e-9);
+    network.moveTo({
+      position: fits ? {
+        x: within((whole.left + whole.right) / 2, core.left, core.right, w),
+        y: within((whole.top + whole.bottom) / 2, core.top, core.bottom, h)
+      } : {
+        x: within(cx / sum, hub.left, hub.right, w),
+        y: within(cy / sum, hub.top, hub.bottom, h)
+      },
+      scale: scale,
+      animation: false
+    });
+    // Say that there is more than the window shows, until the view is first moved.
+    var hint = $("more");
+    hint.hidden = false;
+    function moved() { hint.hidden = true; }
+    network.once("zoom", moved);
+    network.once("dragStart", moved);
+    network.once("click", moved);
+    return true;
+  }
+  api.readPx = READ_PX;
   network.once("afterDrawing", function () {
-    function done() {
+    function ready() {
       api.ready = true;
       api.drawnAt = performance.now();
+    }
+    function done() {
+      if (!opening()) return ready();
+      network.once("afterDrawing", ready);
+      network.redraw();
     }
     if (UP.length && lift()) network.once("afterDrawing", done);
     else done();
@@ -133,7 +237,7 @@
   // ------------------------------------------------------------------ legend drawer
   // Wide windows show the legend beside the drawing, narrow ones over it: the header's button
   // hides or shows it either way (each width keeps its own choice).
-  var narrow = window.matchMedia("(max-width: 900px)");
+  var narrow = window.matchMedia("(max-width: 1100px)");
   var legendToggle = $("legend-toggle");
   function legendShown() {
     return narrow.matches ? document.body.classList.contains("legend-open") : !document.body.classList.contains("legend-closed");
@@ -263,26 +367,47 @@
     if (selected === null) return;
     hood = neighbourhood(selected, Number($("depth").value));
     applyFilters();
-    network.fit({ nodes: Array.from(hood), animation: ANIMATE });
+    fitAll(Array.from(hood), ANIMATE);
   });
   $("reset").addEventListener("click", function () {
     hood = null;
     classOff.clear();
     document.querySelectorAll("#classes input").forEach(function (b) { b.checked = true; b.closest("li").classList.remove("off"); });
     setAllRelations(true);
-    network.fit({ animation: ANIMATE });
+    fitAll(null, ANIMATE);
   });
 
   // ------------------------------------------------------------------ details panel
   var panel = $("panel"), details = $("details");
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  // The drawing gives the panel its room at once, so that a focus lands in the middle.
-  function openPanel() { if (panel.hidden) { panel.hidden = false; network.setSize("100%", "100%"); } }
+  // The panel lies over the drawing, which keeps its size and scale; what was clicked moves
+  // out from under the panel if it has to.
+  function openPanel() { panel.hidden = false; }
+  function keepClear(point) {
+    var frame = container.getBoundingClientRect(), free = frame.width - panel.getBoundingClientRect().width;
+    var at = network.canvasToDOM(point);
+    if (free < 160 || at.x < free - 40) return;
+    var scale = network.getScale(), centre = network.getViewPosition();
+    network.moveTo({ position: { x: centre.x + (at.x - free / 2) / scale, y: centre.y }, scale: scale, animation: ANIMATE });
+  }
+  // Nothing stays lit: the selection, and the hover the pointer left on what it clicked.
+  function unlight() {
+    network.unselectAll();
+    var hovered = network.selectionHandler && network.selectionHandler.hoverObj;
+    if (hovered) {
+      ["nodes", "edges"].forEach(function (kind) {
+        Object.keys(hovered[kind]).forEach(function (k) { hovered[kind][k].hover = false; delete hovered[kind][k]; });
+      });
+      network.body.edgeIndices.forEach(function (j) { network.body.edges[j].hover = false; });
+    }
+    var tip = document.querySelector("div.vis-tooltip");
+    if (tip) tip.style.visibility = "hidden";
+    network.redraw();
+  }
   function closePanel() {
     panel.hidden = true;
-    network.setSize("100%", "100%");
     clear(details);
-    network.unselectAll();
+    unlight();
     select(null);
   }
   $("close").addEventListener("click", closePanel);
@@ -417,9 +542,13 @@
 
   network.on("click", function (params) {
     if (narrow.matches && legendShown()) showLegend(false);
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
-    else if (!panel.hidden) closePanel();
+    if (params.nodes.length) {
+      showNode(params.nodes[0]);
+      keepClear(network.getPositions([params.nodes[0]])[params.nodes[0]]);
+    } else if (params.edges.length) {
+      showEdge(params.edges[0]);
+      keepClear(params.pointer.canvas);
+    } else if (!panel.hidden) closePanel();
   });
 
   // ------------------------------------------------------------------ search
