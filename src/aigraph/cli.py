@@ -666,6 +666,61 @@ def cache_clear() -> None:
     click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
 
 
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path), metavar="ARTICLE.txt")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Where to write the facts file; - for stdout. Default: <article id>.facts.toml beside the article.",
+)
+@_ontology_option
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="An RDF graph whose named entities are looked for by name (repeatable).",
+)
+@click.option(
+    "--nlp", metavar="PIPELINE", help="Also find names with this installed spaCy pipeline (never downloaded)."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def draft(
+    article: Path,
+    output: str | None,
+    ontology: tuple[Path, ...],
+    data: tuple[Path, ...],
+    nlp: str | None,
+    force: bool,
+) -> None:
+    """Propose sourced facts for an article, offline, for a person to review.
+
+    Writes a facts file that `aigraph build` accepts unchanged: the article's
+    sentences as numbered comments, the organisations, models, platforms,
+    governance bodies and topics found, and one fact per relation a pattern
+    finds, each with a verbatim quote and a comment giving the pattern and a
+    confidence. Hedged or unsure proposals are comments; negated ones a note.
+    An --ontology extension's properties are drafted too, with the patterns
+    its draft:pattern annotations give.
+
+    \b
+    Examples:
+      aigraph draft my-article.txt                 # -> my-article.facts.toml
+      aigraph draft my-article.txt -o facts.toml --data graphs/ai-alliance.ttl
+      aigraph draft deal.txt --ontology deals.ttl -o -
+    """
+    from .draft import draft as run_draft
+
+    target, result = run_draft(
+        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
+    )
+    if str(target) != "-":
+        click.echo(f"Wrote {target} ({result.counts()}).", err=True)
+        click.echo(f"Review it, then: aigraph build --facts {target}", err=True)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
