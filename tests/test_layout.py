@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -229,3 +230,24 @@ def test_boxes_are_pushed_off_edges_and_labels() -> None:
     out = _clear_edges(pos, boxes, edges)
     assert abs(out[2, 1]) >= 15 + 10  # half its box plus half a label off the line
     assert np.allclose(out[[0, 1]], pos[[0, 1]])
+
+
+def test_layout_does_not_depend_on_the_blas_kernel() -> None:
+    """The golden page must be the same on every CPU: the layout avoids BLAS and LAPACK.
+
+    OPENBLAS_CORETYPE makes numpy's bundled OpenBLAS use another CPU's kernels; with
+    `c.T @ c` and `np.linalg.eigh` in the layout, the seed page moved with it.
+    """
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = "import hashlib, aigraph.view as v; print(hashlib.sha256(v.render_html()).hexdigest())"
+    digests = set()
+    for kernel in ("Prescott", "Sandybridge", "Haswell"):
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        digests.add(run.stdout.strip())
+    golden = hashlib.sha256((Path(__file__).parent.parent / "graphs" / "ai-alliance.html").read_bytes()).hexdigest()
+    assert digests == {golden}

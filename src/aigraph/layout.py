@@ -344,7 +344,7 @@ def _relocate(
                 np.linalg.norm(a[at_u] - pos[u], axis=1)[:, None] < 1e-6, b[at_u] - pos[u], a[at_u] - pos[u]
             )
             mine_dir = cand - pos[u]
-            cos = (mine_dir @ start.T) / np.maximum(
+            cos = np.einsum("ik,jk->ij", mine_dir, start) / np.maximum(
                 np.linalg.norm(mine_dir, axis=1)[:, None] * np.linalg.norm(start, axis=1)[None], 1e-9
             )
             cost += (cos > math.cos(0.2)).sum(axis=1)
@@ -909,12 +909,8 @@ def _pivot_mds(s: int, edges: np.ndarray, degree: np.ndarray) -> np.ndarray:
     d2 = dist.T**2  # s x count
     c = d2 - d2.mean(axis=0) - d2.mean(axis=1)[:, None] + d2.mean()
     c *= -0.5
-    vals, vecs = np.linalg.eigh(c.T @ c)
-    order = np.argsort(vals)[::-1][:2]
-    vecs = vecs[:, order]
-    # Fix each axis's sign so the output does not depend on the LAPACK build.
-    signs = np.sign(vecs[np.argmax(np.abs(vecs), axis=0), np.arange(vecs.shape[1])])
-    pos = c @ (vecs * signs)
+    vecs = _top_eigenvectors(np.einsum("ij,ik->jk", c, c), 2)
+    pos = np.einsum("ij,jk->ik", c, vecs)
     if pos.shape[1] < 2:
         pos = np.hstack([pos, np.zeros((s, 2 - pos.shape[1]))])
     # Scale so that the average edge is about one unit long, as the forces want,
@@ -998,10 +994,39 @@ def _landscape(pos: np.ndarray) -> np.ndarray:
     import numpy as np
 
     centred = pos - pos.mean(axis=0)
-    _vals, vecs = np.linalg.eigh(centred.T @ centred)
-    axis = vecs[:, 1] * (1 if vecs[np.argmax(np.abs(vecs[:, 1])), 1] >= 0 else -1)
-    rot = np.array([[axis[0], axis[1]], [-axis[1], axis[0]]])
-    return centred @ rot.T
+    xx, yy = (centred**2).sum(axis=0)
+    xy = float((centred[:, 0] * centred[:, 1]).sum())
+    angle = 0.5 * math.atan2(2 * xy, float(xx - yy))  # the long axis of the 2x2 covariance, in closed form
+    cos, sin = math.cos(angle), math.sin(angle)
+    return np.stack([centred[:, 0] * cos + centred[:, 1] * sin, centred[:, 1] * cos - centred[:, 0] * sin], axis=1)
+
+
+def _top_eigenvectors(m: np.ndarray, k: int, iterations: int = 300) -> np.ndarray:
+    """The k leading eigenvectors of a small symmetric matrix, by power iteration with deflation.
+
+    Not np.linalg.eigh or `@`: those go through BLAS and LAPACK, whose kernels differ by CPU in the
+    last bits, and the layout would then differ from machine to machine. Plain numpy loops do not.
+    """
+    import numpy as np
+
+    n = m.shape[0]
+    out = np.zeros((n, k))
+    work = m.astype(float, copy=True)
+    for j in range(min(k, n)):
+        v = np.linspace(1.0, 2.0, n) + j  # a fixed start, not orthogonal to any leading vector in practice
+        for _ in range(iterations):
+            w = np.einsum("ij,j->i", work, v)
+            norm = math.sqrt(float((w * w).sum()))
+            if norm <= 1e-300:
+                break
+            v = w / norm
+        # Fix the sign: the largest entry is positive.
+        if v[int(np.argmax(np.abs(v)))] < 0:
+            v = -v
+        out[:, j] = v
+        value = float(np.einsum("i,ij,j->", v, work, v))
+        work -= value * np.einsum("i,j->ij", v, v)
+    return out
 
 
 def _pack(pieces: list[tuple[list[int], np.ndarray]], n: int) -> np.ndarray:
