@@ -1,7 +1,7 @@
 """Lexer regexes stay linear in memory on long tokens (hostile pass three, D2/D3).
 
-Each case runs in a subprocess with a 600 MB address-space cap; before the unrolled
-regexes a 4 MB literal needed ~940 MB and failed with MemoryError."""
+Each case runs in a subprocess and must grow its peak RSS by under 150 MiB; before the
+unrolled regexes a 4 MB token needed several hundred MiB (~940 MB in inspect_query)."""
 
 from __future__ import annotations
 
