@@ -141,7 +141,8 @@ def test_a_quote_may_run_into_the_next_sentence(facts_copy: Path) -> None:
     triples = build_graph(facts_copy)
     kg = "https://w3id.org/aigraph/id/"
     cited = {t.object.value for t in triples
-             if t.subject.value == kg + "ai-alliance-article-fact-type-Llama" and t.predicate.value.endswith("#evidence")}
+             if t.subject.value == kg + "ai-alliance-article-fact-type-Llama"
+             and t.predicate.value.endswith("#evidence")}
     assert cited == {kg + "ai-alliance-article-s07", kg + "ai-alliance-article-s08"}
 
 

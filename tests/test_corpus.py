@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
 
 from aigraph.builder import build_graph
-from aigraph.namespaces import AIG, KG, RDF
+from aigraph.cli import cli
+from aigraph.errors import AigraphError
+from aigraph.namespaces import AIG, KG, PREFIXES, RDF
 
 from .conftest import ROOT
 
 CORPUS = ROOT / "tests" / "articles" / "corpus"
 LAUNCH = CORPUS / "rotor-launch.facts.toml"
 MEMBERS = CORPUS / "rotor-members.facts.toml"
+_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def _objects(store: ox.Store, s: str, p: str) -> set[str]:
@@ -32,3 +38,96 @@ def test_articles_built_apart_load_together_without_mixing() -> None:
         evidence = _objects(store, fact, AIG + "evidence")
         assert evidence and all(e.startswith(KG + article + "-s") for e in evidence), evidence
     assert _objects(store, KG + "OpenRotor", AIG + "approximateMemberCount") == {"30", "35"}
+
+
+def _dataset(tmp_path: Path, name: str = "corpus.trig") -> tuple[Path, ox.Store]:
+    from aigraph.corpus import build_corpus
+
+    out = tmp_path / name
+    build_corpus([LAUNCH, MEMBERS], out)
+    store = ox.Store()
+    store.load(path=out, format=ox.RdfFormat.TRIG if name.endswith(".trig") else ox.RdfFormat.N_QUADS)
+    return out, store
+
+
+def test_corpus_named_graph_per_article_evidence_from_its_own_article(tmp_path: Path) -> None:
+    _, store = _dataset(tmp_path)
+    rows = store.query(
+        _PREFIXES + "SELECT ?g ?fact ?o ?sentence WHERE { GRAPH ?g {"
+        " ?fact a aig:Fact ; rdf:object ?o ; aig:evidence ?sentence . ?sentence prov:wasQuotedFrom ?g } }"
+    )
+    per_graph: dict[str, set[str]] = {}
+    for r in rows:  # type: ignore[union-attr]
+        per_graph.setdefault(r["g"].value, set()).add(r["fact"].value)
+    assert set(per_graph) == {KG + "rotor-launch", KG + "rotor-members"}
+    facts_all = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(AIG + "Fact"), None)
+    }
+    # Every fact is in its article's graph and cites only sentences of that article.
+    assert set().union(*per_graph.values()) == facts_all and len(facts_all) == 10
+    # One asserted triple stated by both articles: once, with one record per article.
+    founder = ox.Quad(
+        ox.NamedNode(KG + "Pellwick"),
+        ox.NamedNode(AIG + "foundingMemberOf"),
+        ox.NamedNode(KG + "OpenRotor"),
+        ox.DefaultGraph(),
+    )
+    assert founder in store
+    records = {
+        q.graph_name.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "subject"), founder.subject, None)
+        if ox.Quad(q.subject, ox.NamedNode(RDF + "predicate"), founder.predicate, q.graph_name) in store
+    }
+    assert records == {KG + "rotor-launch", KG + "rotor-members"}
+    # The conflicting values are both kept, each with its source.
+    counts = store.query(
+        _PREFIXES + "SELECT ?g ?o WHERE { GRAPH ?g { ?f rdf:subject kg:OpenRotor ;"
+        " rdf:predicate aig:approximateMemberCount ; rdf:object ?o } }"
+    )
+    assert {(r["g"].value, r["o"].value) for r in counts} == {  # type: ignore[union-attr]
+        (KG + "rotor-launch", "30"),
+        (KG + "rotor-members", "35"),
+    }
+
+
+def test_corpus_rebuild_same_bytes_and_nquads(tmp_path: Path) -> None:
+    out, _ = _dataset(tmp_path)
+    first = out.read_bytes()
+    (tmp_path / "again").mkdir()
+    out2, store = _dataset(tmp_path / "again")
+    assert out2.read_bytes() == first
+    _, nq = _dataset(tmp_path, "corpus.nq")
+    assert set(nq) == set(store)
+
+
+def test_cli_builds_a_folder_and_validate_reads_the_dataset(tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "news.trig"
+    result = runner.invoke(cli, ["build", "--facts", str(CORPUS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 articles" in result.stderr
+    twice = runner.invoke(
+        cli, ["build", "--facts", str(LAUNCH), "--facts", str(MEMBERS), "-o", str(tmp_path / "b.trig")]
+    )
+    assert twice.exit_code == 0 and (tmp_path / "b.trig").read_bytes() == out.read_bytes()
+    checked = runner.invoke(cli, ["validate", str(out)])
+    assert checked.exit_code == 0 and checked.stdout.startswith("Conforms"), checked.output
+    bad = runner.invoke(cli, ["build", "--facts", str(CORPUS), "-o", str(tmp_path / "x.ttl")])
+    assert bad.exit_code != 0 and "TriG" in bad.stderr and not (tmp_path / "x.ttl").exists()
+
+
+def test_shared_entity_must_agree(tmp_path: Path) -> None:
+    from aigraph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    members = tmp_path / MEMBERS.name
+    members.write_text(
+        members.read_text(encoding="utf-8").replace('label = "Pellwick Systems"', 'label = "Pellwick Inc."'),
+        encoding="utf-8",
+    )
+    with pytest.raises(AigraphError) as caught:
+        build_corpus([tmp_path], tmp_path / "c.trig")
+    msg = str(caught.value)
+    assert "'Pellwick'" in msg and "rotor-launch.facts.toml (line" in msg and "rotor-members.facts.toml" in msg
+    assert not (tmp_path / "c.trig").exists()

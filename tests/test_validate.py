@@ -104,7 +104,8 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         "kg:ai-alliance-article-fact-meta-released-llama org:memberOf kg:IBM .",
         None,
         None,
-        ["kg:ai-alliance-article-fact-meta-released-llama org:memberOf = kg:IBM: A fact has only rdf:subject, rdf:predicate"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama org:memberOf = kg:IBM: A fact has only rdf:subject, rdf:predicate"],
     ),
     "a triple hidden in a sentence record": (
         "kg:ai-alliance-article-s01 org:memberOf kg:IBM .",
@@ -143,10 +144,12 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         'kg:ai-alliance-article-fact-meta-released-llama aig:quote "Meta released Llama 2" .',
         None,
         None,
-        ["kg:ai-alliance-article-fact-meta-released-llama: a quote is not in its evidence sentence(s): Meta released Llama 2"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama: a quote is not in its evidence sentence(s): Meta released Llama 2"],
     ),
     "fact without sentence": (
-        "kg:ai-alliance-article-fact-y a aig:Fact ; rdf:subject kg:Meta ; rdf:predicate aig:criticizes ; rdf:object kg:IBM ;"
+        "kg:ai-alliance-article-"
+            "fact-y a aig:Fact ; rdf:subject kg:Meta ; rdf:predicate aig:criticizes ; rdf:object kg:IBM ;"
         ' aig:quote "q" .',
         None,
         None,
@@ -178,7 +181,8 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         "kg:ai-alliance-article-fact-meta-released-llama a aig:Sentence .",
         None,
         None,
-        ["kg:ai-alliance-article-fact-meta-released-llama is a provenance record (aig:Fact) and also of class aig:Sentence"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama is a provenance record (aig:Fact) and also of class aig:Sentence"],
     ),
     "blank nodes": (
         "[] aig:memberOf kg:AIAlliance . kg:Meta aig:criticizes [ a aig:Company ] .",
@@ -233,7 +237,8 @@ def test_every_class_assertion_needs_its_fact(runner: CliRunner, tmp_path: Path)
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
-    entities = len(re.findall(r"^kg:ai-alliance-article-fact-type-", GOLDEN_TTL.read_text(encoding="utf-8"), re.MULTILINE))
+    golden = GOLDEN_TTL.read_text(encoding="utf-8")
+    entities = len(re.findall(r"^kg:ai-alliance-article-fact-type-", golden, re.MULTILINE))
     assert f"Does not conform: {entities} result(s)." in result.stdout
     assert "kg:Google rdf:type aig:Company: no aig:Fact with evidence states this triple." in result.stdout
 
@@ -259,16 +264,23 @@ def test_a_bare_class_assertion_fails(runner: CliRunner, tmp_path: Path) -> None
 def test_quotes_compare_whitespace_aside_and_may_cross_one_boundary(
     quote: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    extra = f'kg:ai-alliance-article-fact-meta-released-llama aig:quote "{quote}" ; aig:evidence kg:ai-alliance-article-s08 .'
+    extra = (
+        f'kg:ai-alliance-article-fact-meta-released-llama aig:quote "{quote}" ;'
+        " aig:evidence kg:ai-alliance-article-s08 ."
+    )
     result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
     assert result.exit_code == 0, result.stdout
 
 
 def test_a_quote_across_sentences_that_are_not_its_evidence_fails(runner: CliRunner, tmp_path: Path) -> None:
-    extra = 'kg:ai-alliance-article-fact-meta-released-llama aig:quote "despite potential misuse. The Alliance’s co-founder" .'
+    extra = (
+        "kg:ai-alliance-article-fact-meta-released-llama"
+        ' aig:quote "despite potential misuse. The Alliance’s co-founder" .'
+    )
     result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
     assert result.exit_code == 1
-    assert "kg:ai-alliance-article-fact-meta-released-llama: a quote is not in its evidence sentence(s)" in result.stdout
+    expected = "kg:ai-alliance-article-fact-meta-released-llama: a quote is not in its evidence sentence(s)"
+    assert expected in result.stdout
 
 
 def test_validate_refuses_unparsable_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -170,13 +170,16 @@ def init(
     "--output",
     metavar="PATH",
     help="Where to write the Turtle graph; - for stdout. Default: graphs/<article id>.ttl"
-    " (graphs/ai-alliance.ttl for the shipped article).",
+    " (graphs/ai-alliance.ttl for the shipped article); for several articles graphs/corpus.trig.",
 )
 @click.option(
     "--facts",
+    "facts_in",
+    multiple=True,
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Facts file to build from (default: the shipped AI Alliance facts).",
+    metavar="FILE|DIR",
+    help="Facts file to build from (default: the shipped AI Alliance facts). Repeatable, or a folder"
+    " (its *.facts.toml): several articles make one dataset, a named graph per article.",
 )
 @_ontology_option
 @click.option(
@@ -184,7 +187,9 @@ def init(
     is_flag=True,
     help="Read the article even if its path leads outside the facts file's folder.",
 )
-def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], allow_outside_article: bool) -> None:
+def build(
+    output: str | None, facts_in: tuple[Path, ...], ontology: tuple[Path, ...], allow_outside_article: bool
+) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
@@ -193,15 +198,37 @@ def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], al
     failure. The article must be UTF-8 text of at most 10 MiB in the facts
     file's folder or below it (links resolved), unless --allow-outside-article.
 
+    Several --facts (or a folder) build a corpus: one dataset, TriG by default
+    (graphs/corpus.trig; -o X.nq for N-Quads). What the articles assert is in
+    the default graph once; each article's sentences and fact records are in a
+    named graph called by the article's IRI. An entity id shared by articles is
+    one entity, and its label and class must agree.
+
     \b
     Examples:
       aigraph build
       aigraph build --facts my.facts.toml                # -> graphs/<its article id>.ttl
       aigraph build --facts my.facts.toml --ontology my-terms.ttl -o my.ttl
+      aigraph build --facts a.facts.toml --facts b.facts.toml   # -> graphs/corpus.trig
+      aigraph build --facts articles/ -o news.nq
     """
     from .builder import build as run_build
     from .builder import default_output
 
+    if len(facts_in) > 1 or (facts_in and facts_in[0].is_dir()):
+        from .corpus import CORPUS_OUTPUT, build_corpus
+
+        output = output if output is not None else str(CORPUS_OUTPUT)
+        quads = build_corpus(facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article)
+        if output != "-":
+            graphs = {q.graph_name for q in quads} - {ox_default()}
+            facts_n = sum(1 for q in quads if str(q.object).endswith("#Fact>"))
+            click.echo(
+                f"Wrote {output} ({len(graphs)} articles, {len(quads)} quads, {facts_n} facts with evidence).",
+                err=True,
+            )
+        return
+    facts = facts_in[0] if facts_in else None
     if output is None:
         output = str(default_output(facts))
     triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
@@ -210,6 +237,12 @@ def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], al
         click.echo(
             f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
         )
+
+
+def ox_default() -> Any:
+    import pyoxigraph as ox
+
+    return ox.DefaultGraph()
 
 
 @cli.command()
