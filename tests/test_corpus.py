@@ -131,3 +131,45 @@ def test_shared_entity_must_agree(tmp_path: Path) -> None:
     msg = str(caught.value)
     assert "'Pellwick'" in msg and "rotor-launch.facts.toml (line" in msg and "rotor-members.facts.toml" in msg
     assert not (tmp_path / "c.trig").exists()
+
+
+def test_commands_read_the_dataset_with_its_graphs(tmp_path: Path, runner: CliRunner) -> None:
+    out, _ = _dataset(tmp_path)
+    per_graph = runner.invoke(
+        cli, ["query", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?f a aig:Fact } } GROUP BY ?g ORDER BY ?g",
+              "--data", str(out), "--format", "csv"],
+    )  # fmt: skip
+    assert per_graph.exit_code == 0, per_graph.output
+    assert per_graph.stdout.split() == ["g,n", f"{KG}rotor-launch,6", f"{KG}rotor-members,4"]
+    # The default graph is the union: a plain pattern sees both articles' values.
+    union = runner.invoke(
+        cli, ["query", "SELECT ?o WHERE { kg:OpenRotor aig:approximateMemberCount ?o } ORDER BY ?o",
+              "--data", str(out), "--format", "csv"],
+    )  # fmt: skip
+    assert union.stdout.split() == ["o", "30", "35"]
+    view = runner.invoke(cli, ["view", "--data", str(out), "-o", str(tmp_path / "v.html")])
+    assert view.exit_code == 0 and "3 nodes" in view.stderr, view.output
+
+
+def test_query_named_loads_a_file_as_a_named_graph(tmp_path: Path, runner: CliRunner) -> None:
+    one = tmp_path / "launch.ttl"
+    assert runner.invoke(cli, ["build", "--facts", str(LAUNCH), "-o", str(one)]).exit_code == 0
+    result = runner.invoke(
+        cli, ["query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--data", str(one),
+              "--named", str(one), "--format", "csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["g", one.resolve().as_uri()]
+
+
+def test_export_keeps_graphs_or_says_it_merges_them(tmp_path: Path, runner: CliRunner) -> None:
+    out, store = _dataset(tmp_path)
+    kept = (("e.trig", ox.RdfFormat.TRIG), ("e.nq", ox.RdfFormat.N_QUADS), ("e.jsonld", ox.RdfFormat.JSON_LD))
+    for name, fmt in kept:
+        result = runner.invoke(cli, ["export", "--data", str(out), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0 and "note" not in result.stderr, result.output
+        assert set(ox.parse(path=tmp_path / name, format=fmt)) == set(store), name
+    flat = runner.invoke(cli, ["export", "--data", str(out), "-o", str(tmp_path / "u.ttl")])
+    assert flat.exit_code == 0 and "2 named graph(s)" in flat.stderr and "union" in flat.stderr
+    triples = {q.triple for q in ox.parse(path=tmp_path / "u.ttl", format=ox.RdfFormat.TURTLE)}
+    assert triples == {q.triple for q in store}

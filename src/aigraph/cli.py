@@ -303,6 +303,9 @@ def export(
 ) -> None:
     """Export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, GraphML or GEXF.
 
+    TriG, N-Quads and JSON-LD keep a corpus's named graphs (one per article);
+    Turtle, N-Triples and RDF/XML write their union and say so on stderr.
+
     JSON-LD carries an inline @context; GraphML and GEXF (for Gephi, Cytoscape)
     come from the same NetworkX view as `aigraph view`.
 
@@ -320,7 +323,14 @@ def export(
     if fmt is None:
         fmt = (format_for_output(output) if output != "-" else None) or "turtle"
     _note_graph(data)
-    run_export(fmt, output, data=list(data) or None, with_ontology=with_ontology, ontology=ontology)
+    run_export(
+        fmt,
+        output,
+        data=list(data) or None,
+        with_ontology=with_ontology,
+        ontology=ontology,
+        notice=lambda text: click.echo(f"aigraph: note: {text}", err=True),
+    )
     if output != "-":
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
@@ -378,6 +388,14 @@ def export(
     metavar="MB",
     help="Stop the query if it needs this much more memory (0: no limit; with --timeout).",
 )
+@click.option(
+    "--named",
+    "named",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Add this RDF file as a named graph, called by the file's address (repeatable).",
+)
 def query(
     query_arg: str,
     fmt: str | None,
@@ -391,12 +409,15 @@ def query(
     timeout: float,
     max_memory: int,
     ontology: tuple[Path, ...],
+    named: tuple[Path, ...],
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
     Runs over the built graph plus the ontology, or the --data files. The
     default graph is the union of all graphs, so TriG and N-Quads data answer
-    plain queries; GRAPH still reaches each named graph. Prefixes aig: kg:
+    plain queries; GRAPH still reaches each named graph (in a corpus, one per
+    article: GRAPH ?g). --named FILE adds a file as a named graph called by
+    the file's address (file:///...), as Jena's --namedGraph. Prefixes aig: kg:
     rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
     PREFIX lines in the query win. SELECT and ASK give a table on a terminal
     (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
@@ -417,6 +438,7 @@ def query(
       aigraph query my.rq --format json -o answers.srj
       aigraph query 'CONSTRUCT WHERE { kg:Meta ?p ?o }' -o meta.ttl
       aigraph query 'SELECT ?a ?b WHERE { ?a ex:acquired ?b }' --ontology deals.ttl
+      aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
     """
     from .sparql import load_store, prepare, render_query, resolve_query
 
@@ -440,6 +462,10 @@ def query(
         fmt = format_for_path(output, prepared.info.form)
     _note_graph(data)
     store = load_store(list(data) or None, with_ontology=True if not data else with_ontology, ontology=ontology)
+    if named:
+        from .dataset import named_quads
+
+        store.extend(named_quads(named))
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
         prepared,

@@ -172,3 +172,23 @@ def load_file(store: ox.Store, path: str | Path) -> None:
 def unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Quads without duplicates, in first-seen order."""
     return list(dict.fromkeys(quads))
+
+
+def named_graph_iri(path: str | Path) -> ox.NamedNode:
+    """The name ``aigraph query --named`` gives a file's graph: the file's address (``file:///...``)."""
+    return ox.NamedNode(Path(path).resolve().as_uri())
+
+
+def named_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
+    """Each file's triples in a named graph called by the file's address (as Jena's ``--namedGraph``).
+
+    A file's own named graphs (TriG, N-Quads) keep their names.
+    """
+    quads: list[ox.Quad] = []
+    for path in paths:
+        graph = named_graph_iri(path)
+        with progress(f"Reading {path}"):
+            for q in read_rdf(path):
+                where = graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
+                quads.append(ox.Quad(q.subject, q.predicate, q.object, where))
+    return quads
