@@ -9,10 +9,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import aigraph
 from aigraph.builder import build_graph
 from aigraph.cli import cli
 from aigraph.errors import AigraphError
 from aigraph.namespaces import AIG, KG, PREFIXES, RDF
+from aigraph.results import cell
 
 from .conftest import ROOT
 
@@ -173,3 +175,43 @@ def test_export_keeps_graphs_or_says_it_merges_them(tmp_path: Path, runner: CliR
     assert flat.exit_code == 0 and "2 named graph(s)" in flat.stderr and "union" in flat.stderr
     triples = {q.triple for q in ox.parse(path=tmp_path / "u.ttl", format=ox.RdfFormat.TURTLE)}
     assert triples == {q.triple for q in store}
+
+
+def _shown(rows: object) -> list[tuple[str, ...]]:
+    return [tuple(cell(t) for t in row) for row in rows]  # type: ignore[attr-defined]
+
+
+def test_corpus_saved_queries(tmp_path: Path) -> None:
+    out, _ = _dataset(tmp_path)
+    store = aigraph.load([out], with_ontology=True)
+    launch, members = "kg:rotor-launch", "kg:rotor-members"
+    s3 = "The Open Rotor Coalition, the drone makers' alliance, said on Friday that it has 35 members."
+    assert _shown(aigraph.query("disagreements", store=store)) == [
+        ("kg:OpenRotor", "aig:approximateMemberCount", "30", launch,
+         "The coalition has 30 members at launch, the companies said."),
+        ("kg:OpenRotor", "aig:approximateMemberCount", "35", members, s3),
+    ]  # fmt: skip
+    bind = {"s": "kg:Pellwick", "p": "aig:foundingMemberOf", "o": "kg:OpenRotor"}
+    assert [(r[3], r[5]) for r in _shown(aigraph.query("sources", bind=bind, store=store))] == [
+        (launch, "Pellwick Systems is a founding member of the coalition."),
+        (members, "Pellwick Systems, a founding member of the coalition, will host its first meeting."),
+    ]
+    news = "https://example.org/news/"
+    assert _shown(aigraph.query("articles", store=store)) == [
+        (launch, "Open Rotor Coalition launches with 30 members", "2031-03-04", news + "rotor-launch", "6"),
+        (members, "Drone coalition counts 35 members", "2031-03-07", news + "rotor-members", "4"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["sources", "disagreements", "articles"])
+def test_corpus_saved_queries_standalone_on_bare_pyoxigraph(tmp_path: Path, name: str) -> None:
+    """`aigraph queries NAME` on a bare store of the TriG, its default graph the union (the documented policy)."""
+    out, _ = _dataset(tmp_path)
+    bare = ox.Store()
+    bare.load(path=out, format=ox.RdfFormat.TRIG)
+    text = CliRunner().invoke(cli, ["queries", name]).output
+    theirs = bare.query(text, use_default_graph_as_union=True)
+    ours = aigraph.query(name, store=aigraph.load([out], with_ontology=False))
+    assert [v.value for v in theirs.variables] == list(ours.variables)  # type: ignore[union-attr]
+    rows = [tuple(s[v] for v in theirs.variables) for s in theirs]  # type: ignore[union-attr]
+    assert rows == list(ours.rows) and rows
