@@ -53,7 +53,7 @@ def facts_paths(inputs: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             inside = sorted(p for p in path.glob("*.facts.toml") if p.is_file())
             if not inside:
-                raise AigraphError("no *.facts.toml file in this folder", path=path)
+                raise AigraphError("is a directory with no *.facts.toml file in it", path=path)
             found.extend(inside)
         else:
             found.append(path)
@@ -215,6 +215,7 @@ def build_corpus(
     defaults to ``graphs/corpus.trig``; ``.nq`` writes N-Quads; ``-`` stdout.
     """
     target = output if output is not None else CORPUS_OUTPUT
+    inputs = facts_paths(inputs)  # a bad input is named before a bad output
     fmt = corpus_format(target)
     quads, prefixes = build_corpus_quads(inputs, ontology=ontology, allow_outside_article=allow_outside_article)
     write_bytes(target, to_dataset(quads, fmt, prefixes))
