@@ -215,3 +215,33 @@ def test_corpus_saved_queries_standalone_on_bare_pyoxigraph(tmp_path: Path, name
     assert [v.value for v in theirs.variables] == list(ours.variables)  # type: ignore[union-attr]
     rows = [tuple(s[v] for v in theirs.variables) for s in theirs]  # type: ignore[union-attr]
     assert rows == list(ours.rows) and rows
+
+
+def test_rebuild_reads_only_the_changed_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aigraph import corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    built: list[str] = []
+    real = corpus._build
+
+    def counting(facts, *args):  # type: ignore[no-untyped-def]
+        built.append(facts.article.id)
+        return real(facts, *args)
+
+    monkeypatch.setattr(corpus, "_build", counting)
+    out = tmp_path / "out" / "c.trig"
+    corpus.build_corpus([tmp_path], out)
+    assert sorted(built) == ["rotor-launch", "rotor-members"]
+    first = out.read_bytes()
+    built.clear()
+    corpus.build_corpus([tmp_path], out)
+    assert built == [] and out.read_bytes() == first
+    text = (tmp_path / "rotor-members.txt").read_text(encoding="utf-8")
+    (tmp_path / "rotor-members.txt").write_text(text.replace("first meeting", "first summit"), encoding="utf-8")
+    corpus.build_corpus([tmp_path], out)
+    assert built == ["rotor-members"]
+    fresh = tmp_path / "fresh.trig"
+    corpus.build_corpus([tmp_path], fresh, cache=False)
+    assert out.read_bytes() == fresh.read_bytes() and b"first summit" in fresh.read_bytes()
+    assert len(list((tmp_path / "out" / ".c.trig.cache").glob("*.json"))) == 2  # the old entry is gone

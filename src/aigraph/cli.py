@@ -283,8 +283,17 @@ def init(
     is_flag=True,
     help="Read the article even if its path leads outside the facts file's folder.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/).",
+)
 def build(
-    output: str | None, facts_in: tuple[Path, ...], ontology: tuple[Path, ...], allow_outside_article: bool
+    output: str | None,
+    facts_in: tuple[Path, ...],
+    ontology: tuple[Path, ...],
+    allow_outside_article: bool,
+    no_cache: bool,
 ) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
@@ -298,7 +307,9 @@ def build(
     (graphs/corpus.trig; -o X.nq for N-Quads). What the articles assert is in
     the default graph once; each article's sentences and fact records are in a
     named graph called by the article's IRI. An entity id shared by articles is
-    one entity, and its label and class must agree.
+    one entity, and its label and class must agree. Each built article is kept
+    in .<output name>.cache/ beside the output, so a rebuild re-reads and
+    re-checks only the articles whose files changed (--no-cache: all).
 
     \b
     Examples:
@@ -315,7 +326,9 @@ def build(
         from .corpus import CORPUS_OUTPUT, build_corpus
 
         output = output if output is not None else str(CORPUS_OUTPUT)
-        quads = build_corpus(facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article)
+        quads = build_corpus(
+            facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
+        )
         if output != "-":
             graphs = {q.graph_name for q in quads} - {ox_default()}
             facts_n = sum(1 for q in quads if str(q.object).endswith("#Fact>"))

@@ -15,6 +15,8 @@ must agree, or the build names both places and stops.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,6 @@ import pyoxigraph as ox
 
 from .builder import _RAW_BREAKS, _build, _order, namespace, record_name
 from .errors import AigraphError
-from .extensions import Extensions
 from .facts import FactsFile, read_facts
 from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS
 from .rdfio import format_for_path, serialize, write_bytes
@@ -72,17 +73,34 @@ def build_corpus_quads(
     *,
     ontology: Sequence[str | Path] = (),
     allow_outside_article: bool = False,
+    cache: str | Path | None = None,
 ) -> tuple[list[ox.Quad], dict[str, str]]:
-    """The corpus dataset's quads, sorted (default graph first), and the prefixes to write it with."""
+    """The corpus dataset's quads, sorted (default graph first), and the prefixes to write it with.
+
+    With ``cache`` (a folder), each article's built and validated triples are
+    kept there under a hash of everything they come from (facts file, article,
+    extensions, aigraph's ontology and shapes, its version): a rebuild re-reads
+    and re-validates only the articles whose inputs changed. Entries no longer
+    used are removed.
+    """
     files = [read_facts(p) for p in facts_paths(inputs)]
     _check_ids(files)
     quads: set[ox.Quad] = set()
     prefixes: dict[str, str] = {}
     places: dict[str, _Place] = {}
+    store = _Cache(Path(cache)) if cache is not None else None
     for facts in files:
-        triples, ext = _build(facts, True, ontology, allow_outside_article)
-        prefixes.update(ext.prefixes)
-        _check_shared(facts, triples, ext, places)
+        key = _key(facts, ontology, allow_outside_article) if store is not None else ""
+        hit = store.get(key) if store is not None else None
+        if hit is not None:
+            triples, ext_prefixes = hit
+        else:
+            triples, ext = _build(facts, True, ontology, allow_outside_article)
+            ext_prefixes = ext.prefixes
+            if store is not None:
+                store.put(key, triples, ext_prefixes)
+        prefixes.update(ext_prefixes)
+        _check_shared(facts, triples, places)
         graph = ox.NamedNode(namespace(facts) + facts.article.id)
         records = {
             t.subject
@@ -92,7 +110,54 @@ def build_corpus_quads(
         for t in triples:
             where = graph if t.subject in records else ox.DefaultGraph()
             quads.add(ox.Quad(t.subject, t.predicate, t.object, where))
+    if store is not None:
+        store.prune()
     return sorted(quads, key=_quad_order), prefixes
+
+
+def _key(facts: FactsFile, ontology: Sequence[str | Path], allow_outside_article: bool) -> str:
+    """A hash of everything an article's graph is built from (a file that cannot be read: no key part)."""
+    from . import __version__, resources
+
+    h = hashlib.sha256()
+    parts: list[bytes] = [__version__.encode(), str(allow_outside_article).encode(), str(facts.path).encode()]
+    parts += [resources.ontology().read_bytes(), resources.shapes().read_bytes()]
+    for path in (Path(facts.path), facts.article.path, *facts.article.ontology, *map(Path, ontology)):
+        try:
+            parts.append(path.read_bytes())
+        except OSError:
+            parts.append(b"\0unreadable")  # the build itself will say what is wrong with it
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+class _Cache:
+    """Built and validated articles, one N-Triples file (and its prefixes) per input hash."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> tuple[list[ox.Triple], dict[str, str]] | None:
+        self.used.add(key)
+        try:
+            doc = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            triples = [q.triple for q in ox.parse(doc["triples"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+            return triples, dict(doc["prefixes"])
+        except (OSError, ValueError, KeyError, TypeError, SyntaxError):
+            return None  # no entry, or a damaged one: build the article again
+
+    def put(self, key: str, triples: list[ox.Triple], prefixes: dict[str, str]) -> None:
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_bytes(self.folder / f"{key}.json", json.dumps({"prefixes": prefixes, "triples": text}).encode("utf-8"))
+
+    def prune(self) -> None:
+        for entry in self.folder.glob("*.json"):
+            if entry.stem not in self.used and len(entry.stem) == 64:
+                entry.unlink(missing_ok=True)
 
 
 def _quad_order(q: ox.Quad) -> tuple:
@@ -130,7 +195,7 @@ def _check_ids(files: list[FactsFile]) -> None:
                     )
 
 
-def _check_shared(facts: FactsFile, triples: list[ox.Triple], ext: Extensions, places: dict[str, _Place]) -> None:
+def _check_shared(facts: FactsFile, triples: list[ox.Triple], places: dict[str, _Place]) -> None:
     """An entity declared by several articles must have one label and one class."""
     ns = namespace(facts)
     labels: dict[str, str] = {}
@@ -202,21 +267,37 @@ def corpus_format(output: str | Path) -> str:
     return fmt
 
 
+def cache_folder(output: str | Path) -> Path | None:
+    """Where a corpus build written to ``output`` keeps its per-article cache (none for stdout)."""
+    if str(output) == "-":
+        return None
+    out = Path(output)
+    return out.parent / f".{out.name}.cache"
+
+
 def build_corpus(
     inputs: Sequence[str | Path],
     output: str | Path | None = None,
     *,
     ontology: Sequence[str | Path] = (),
     allow_outside_article: bool = False,
+    cache: bool = True,
 ) -> list[ox.Quad]:
     """Build several articles into one dataset and write it (atomically) to ``output``.
 
     ``inputs`` are facts files or folders (their ``*.facts.toml``). ``output``
     defaults to ``graphs/corpus.trig``; ``.nq`` writes N-Quads; ``-`` stdout.
+    With ``cache``, the articles are kept in ``.<output name>.cache/`` beside
+    the output, and a rebuild rebuilds only the articles that changed.
     """
     target = output if output is not None else CORPUS_OUTPUT
     inputs = facts_paths(inputs)  # a bad input is named before a bad output
     fmt = corpus_format(target)
-    quads, prefixes = build_corpus_quads(inputs, ontology=ontology, allow_outside_article=allow_outside_article)
+    quads, prefixes = build_corpus_quads(
+        inputs,
+        ontology=ontology,
+        allow_outside_article=allow_outside_article,
+        cache=cache_folder(target) if cache else None,
+    )
     write_bytes(target, to_dataset(quads, fmt, prefixes))
     return quads
