@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -245,3 +246,29 @@ def test_rebuild_reads_only_the_changed_article(tmp_path: Path, monkeypatch: pyt
     corpus.build_corpus([tmp_path], fresh, cache=False)
     assert out.read_bytes() == fresh.read_bytes() and b"first summit" in fresh.read_bytes()
     assert len(list((tmp_path / "out" / ".c.trig.cache").glob("*.json"))) == 2  # the old entry is gone
+
+
+def test_commands_read_the_corpus_built_last(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["build", "--facts", str(LAUNCH)]).exit_code == 0
+    os.utime(tmp_path / "graphs" / "rotor-launch.ttl", (1, 1))  # built long before the corpus
+    assert runner.invoke(cli, ["build", "--facts", str(CORPUS)]).exit_code == 0
+    assert (tmp_path / "graphs" / "corpus.trig").is_file()
+    result = runner.invoke(cli, ["query", "articles", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3  # the header and both articles
+
+
+def test_an_entity_named_like_another_articles_record_is_refused(tmp_path: Path) -> None:
+    from aigraph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    members = tmp_path / MEMBERS.name
+    text = members.read_text(encoding="utf-8").replace('"Pellwick"', '"rotor-launch-s02"')
+    members.write_text(text, encoding="utf-8")
+    with pytest.raises(AigraphError) as caught:
+        build_corpus([tmp_path], tmp_path / "c.trig")
+    assert "would be sentence 2's record of" in str(caught.value) and caught.value.line == 19

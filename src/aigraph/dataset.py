@@ -40,10 +40,14 @@ def graph_file(article_id: str | None = None) -> Path:
     return GRAPHS / f"{article_id}.ttl"
 
 
+# What `aigraph build` writes: one article's Turtle, or a corpus's TriG / N-Quads.
+_BUILT_PATTERNS = ("*.ttl", "*.trig", "*.nq")
+
+
 def built_graphs() -> list[Path]:
-    """The ``graphs/*.ttl`` files in the current folder, newest first."""
+    """The ``graphs/*.ttl`` files (and ``*.trig`` / ``*.nq`` corpora) in the current folder, newest first."""
     try:
-        found = [p for p in GRAPHS.glob("*.ttl") if p.is_file()]
+        found = [p for pattern in _BUILT_PATTERNS for p in GRAPHS.glob(pattern) if p.is_file()]
     except OSError:
         return []
 
@@ -57,7 +61,7 @@ def built_graphs() -> list[Path]:
 
 
 def built_graph_path() -> Path | None:
-    """The graph ``aigraph build`` wrote last in this folder: the newest ``graphs/*.ttl``,
+    """The graph ``aigraph build`` wrote last in this folder: the newest ``graphs/*.ttl`` (or corpus),
     or None when there is none (commands then read the copy shipped with aigraph)."""
     found = built_graphs()
     return found[0] if found else None
@@ -74,7 +78,7 @@ def view_output(data: Sequence[str | Path] | None = None) -> Path:
 
 
 def built_quads() -> list[ox.Quad]:
-    """The built graph: the newest ``graphs/*.ttl`` here if there is one, else the shipped copy.
+    """The built graph: the newest ``graphs/*.ttl`` (``.trig``, ``.nq``) here if there is one, else the shipped copy.
 
     So ``aigraph build --facts mine.toml && aigraph view`` draws what was just built.
     """
