@@ -506,6 +506,11 @@ def export(
     metavar="FILE",
     help="Add this RDF file as a named graph, called by the file's address (repeatable).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the --data files into memory; do not use or fill the store cache (see `aigraph cache`).",
+)
 def query(
     query_arg: str,
     fmt: str | None,
@@ -520,6 +525,7 @@ def query(
     max_memory: int,
     ontology: tuple[Path, ...],
     named: tuple[Path, ...],
+    no_cache: bool,
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
@@ -535,7 +541,8 @@ def query(
     (--base sets the base). The query never reaches the network (SERVICE,
     FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
     refused. --ontology adds an extension's terms to the data and declares
-    its prefixes.
+    its prefixes. --data files of 1 MiB or more are kept in an on-disk store
+    cache, so later queries over them open it instead of parsing again.
 
     \b
     Examples:
@@ -571,7 +578,12 @@ def query(
 
         fmt = format_for_path(output, prepared.info.form)
     _note_graph(data)
-    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology, ontology=ontology)
+    store = load_store(
+        list(data) or None,
+        with_ontology=True if not data else with_ontology,
+        ontology=ontology,
+        cache=not no_cache and not named,  # --named adds to the store: never to a cached one
+    )
     if named:
         from .dataset import named_quads
 
@@ -679,6 +691,106 @@ def view(
             click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
         elif not result.opened:
             click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def cache(ctx: click.Context) -> None:
+    """Show the store cache: Oxigraph stores of big --data files, kept by `aigraph query`.
+
+    An entry is keyed by the files' paths, sizes and modification times; a
+    changed file is parsed again. The cache lives in $XDG_CACHE_HOME/aigraph
+    (~/.cache/aigraph by default).
+
+    \b
+    Examples:
+      aigraph cache                 # where it is, what it holds, its size
+      aigraph cache clear           # remove it
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import cache as store_cache
+
+    click.echo(f"Store cache: {store_cache.cache_dir()}")
+    found = store_cache.entries()
+    for entry in found:
+        onto = " + ontology" if entry.with_ontology else ""
+        onto += "".join(f" + {e}" for e in entry.extensions)
+        click.echo(
+            f"  {entry.path.name}  {_count(entry.triples, 'triple')}, {entry.bytes / 2**20:,.1f} MB:"
+            f" {', '.join(entry.sources)}{onto}"
+        )
+    total = store_cache.total_size()
+    click.echo(f"{_count(len(found), 'store')}, {total / 2**20:,.1f} MB in all.")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove the store cache (every cached store).
+
+    \b
+    Examples:
+      aigraph cache clear
+    """
+    from . import cache as store_cache
+
+    freed = store_cache.clear()
+    click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path), metavar="ARTICLE.txt")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Where to write the facts file; - for stdout. Default: <article id>.facts.toml beside the article.",
+)
+@_ontology_option
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="An RDF graph whose named entities are looked for by name (repeatable).",
+)
+@click.option(
+    "--nlp", metavar="PIPELINE", help="Also find names with this installed spaCy pipeline (never downloaded)."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def draft(
+    article: Path,
+    output: str | None,
+    ontology: tuple[Path, ...],
+    data: tuple[Path, ...],
+    nlp: str | None,
+    force: bool,
+) -> None:
+    """Propose sourced facts for an article, offline, for a person to review.
+
+    Writes a facts file that `aigraph build` accepts unchanged: the article's
+    sentences as numbered comments, the organisations, models, platforms,
+    governance bodies and topics found, and one fact per relation a pattern
+    finds, each with a verbatim quote and a comment giving the pattern and a
+    confidence. Hedged or unsure proposals are comments; negated ones a note.
+    An --ontology extension's properties are drafted too, with the patterns
+    its draft:pattern annotations give.
+
+    \b
+    Examples:
+      aigraph draft my-article.txt                 # -> my-article.facts.toml
+      aigraph draft my-article.txt -o facts.toml --data graphs/ai-alliance.ttl
+      aigraph draft deal.txt --ontology deals.ttl -o -
+    """
+    from .draft import draft as run_draft
+
+    target, result = run_draft(
+        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
+    )
+    if str(target) != "-":
+        click.echo(f"Wrote {target} ({result.counts()}).", err=True)
+        click.echo(f"Review it, then: aigraph build --facts {target}", err=True)
 
 
 def _count(n: int, noun: str) -> str:

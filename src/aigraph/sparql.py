@@ -1202,14 +1202,16 @@ def load_store(
     *,
     with_ontology: bool | None = None,
     ontology: Sequence[str | Path] = (),
+    cache: bool = False,
 ) -> ox.Store:
     """The store a query runs over: the built graph + ontology, or ``data`` files
-    (with the ``ontology`` extension files, whenever given)."""
+    (with the ``ontology`` extension files, whenever given; big ``data`` files
+    through the on-disk store cache when ``cache``)."""
     from .dataset import load
 
     if with_ontology is None:
         with_ontology = not data
-    return load(data, with_ontology=with_ontology, ontology=ontology)
+    return load(data, with_ontology=with_ontology, ontology=ontology, cache=cache)
 
 
 def render_query(
