@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import copy
+import sys
+import types
+from typing import Any
 
+import networkx as nx
 import pyoxigraph as ox
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,9 +66,57 @@ def test_attributes_are_folded_in() -> None:
         "but it continues to take calculated risks, releasing models like Llama despite potential misuse."
     ]
     assert edge["quotes"] and edge["quotes"][0] in edge["evidence"][0]
-    assert edge["source"].startswith("Meta and IBM team up")
+    assert edge["article"].startswith("Meta and IBM team up")
     # Parallel relations between one pair both survive.
     assert set(g[KG + "IBM"][KG + "AIAlliance"]) == {AIG + "memberOf", AIG + "foundingMemberOf"}
+
+
+class _StandInDataFrame:
+    """What ``networkx.to_pandas_edgelist`` hands ``pandas.DataFrame``: its columns, as a dict."""
+
+    def __init__(self, data: dict[str, list[Any]], dtype: Any = None) -> None:
+        self.columns = list(data)
+        self._data = data
+
+    def __getitem__(self, name: str) -> list[Any]:
+        return self._data[name]
+
+
+def test_pandas_edgelist_takes_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """networkx refuses a graph with an edge attribute named ``source`` or ``target`` (its columns).
+
+    pandas (about 70 MB installed) is not a test dependency for this one call: where it is
+    missing, networkx's own ``to_pandas_edgelist`` still runs, every check included, and only
+    its last step, ``pandas.DataFrame(columns)``, is a stand-in.
+    """
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        monkeypatch.setitem(sys.modules, "pandas", types.SimpleNamespace(DataFrame=_StandInDataFrame))
+    g = to_networkx(load_quads())
+    df = nx.to_pandas_edgelist(g)
+    assert list(df.columns[:2]) == ["source", "target"]
+    assert {"predicate", "label", "evidence", "quotes", "article"} <= set(df.columns)
+    assert list(zip(df["source"], df["target"], strict=True)) == list(g.edges())
+    criticism = list(df["source"]).index(KG + "Google")
+    assert list(df["article"])[criticism].startswith("Meta and IBM team up")
+    keyed = nx.to_pandas_edgelist(g, edge_key="key")
+    assert list(keyed["key"]) == [k for _, _, k in g.edges(keys=True)]
+
+
+def test_pyvis_from_nx_takes_the_graph() -> None:
+    """pyvis passes each edge's attributes as keywords beside its ``source``: none may be named so."""
+    from pyvis.network import Network
+
+    g = to_networkx(load_quads())
+    net = Network(directed=True)
+    net.from_nx(g)
+    assert sorted(n["id"] for n in net.nodes) == sorted(g)  # in the order edges reach them
+    assert len(net.edges) == g.number_of_edges() == 49
+    assert [(e["from"], e["to"]) for e in net.edges] == list(g.edges())
+    edge = next(e for e in net.edges if (e["from"], e["to"]) == (KG + "Google", KG + "Meta"))
+    assert edge["label"] == "criticizes" and edge["article"].startswith("Meta and IBM team up")
+    assert "faced criticism from companies like Google" in net.generate_html()
 
 
 def test_fold_is_what_to_networkx_builds() -> None:

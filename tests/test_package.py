@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
 import venv
@@ -36,27 +38,45 @@ def test_wheel_ships_the_data(wheel: Path) -> None:
         assert needed in names, needed
 
 
+def _running_site_packages() -> list[str]:
+    """The site-packages folders this interpreter reads (a venv's, and the base's when it shares them)."""
+    dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    return [d for d in dict.fromkeys(dirs) if d in sys.path and Path(d).is_dir()]
+
+
 def test_installed_wheel_works_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    # A venv of its own, seeing the dependencies wherever the running tests find them (a user's
+    # venv, or the system's) through a .pth file: nothing is downloaded, and only the wheel is
+    # installed into it. Its own site-packages comes first, so the wheel wins over any aigraph there.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    subprocess.run(
-        # --ignore-installed: into the venv even where aigraph is installed system-wide (as CI does)
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE"}}
+    purelib = subprocess.run(
+        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True, env=env,
+    ).stdout.strip()  # fmt: skip
+    Path(purelib, "running-interpreter.pth").write_text("\n".join(_running_site_packages()) + "\n")
+    install = subprocess.run(
+        # --ignore-installed: into the venv even where aigraph is installed beside the dependencies
         [py, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "-q", str(wheel)],
-        check=True,
         capture_output=True,
+        text=True,
+        env=env,
     )
+    assert install.returncode == 0, install.stderr
     work = tmp_path / "elsewhere"
     work.mkdir()
     where = subprocess.run(
-        [py, "-c", "import aigraph; print(aigraph.__file__)"], cwd=work, capture_output=True, text=True, check=True
-    ).stdout
-    assert str(env_dir) in where  # the wheel, not the source tree
+        [py, "-c", "import aigraph; print(aigraph.__file__)"], cwd=work, capture_output=True, text=True, env=env
+    )
+    assert where.returncode == 0, where.stderr
+    assert where.stdout.startswith(purelib), where.stdout  # the wheel, not the source tree
     aigraph = env_dir / "bin" / "aigraph"
-    run = subprocess.run([aigraph, "build"], cwd=work, capture_output=True, text=True)
+    run = subprocess.run([aigraph, "build"], cwd=work, capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert (work / "graphs" / "ai-alliance.ttl").read_bytes() == GOLDEN_TTL.read_bytes()
-    run = subprocess.run([aigraph, "validate"], cwd=work, capture_output=True, text=True)
+    run = subprocess.run([aigraph, "validate"], cwd=work, capture_output=True, text=True, env=env)
     assert run.returncode == 0 and run.stdout.startswith("Conforms"), run.stderr
-    run = subprocess.run([aigraph, "export", "--format", "ntriples"], cwd=work, capture_output=True, text=True)
+    run = subprocess.run([aigraph, "export", "--format", "ntriples"], cwd=work, capture_output=True, text=True, env=env)
     assert run.returncode == 0 and run.stdout.count(" .\n") == 817

@@ -6,6 +6,7 @@ import csv
 import http.server
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -34,7 +35,7 @@ PATH_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!rdf:nil)* ?b . ?c (!rdf:nil
 COMPETITORS = "SELECT ?c WHERE { kg:IBM aig:competesWith ?c } ORDER BY ?c"
 
 
-def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+def run(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, ["query", *args], input=input)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     # stdout_bytes: Result.stdout would turn CSV's CRLF into LF.
@@ -105,7 +106,7 @@ def test_empty_table_says_so_on_stderr_and_other_formats_stay_valid() -> None:
     assert run(empty, "-f", "tsv")[1] == "?x\n"
     assert json.loads(run(empty, "-f", "json")[1]) == {"head": {"vars": ["x"]}, "results": {"bindings": []}}
     root = ET.fromstring(run(empty, "-f", "xml")[1])
-    assert root.find(f"{RES}results") is not None and not list(root.find(f"{RES}results"))  # type: ignore[arg-type]
+    assert root.find(f"{RES}results") is not None and not list(root.find(f"{RES}results"))
 
 
 def test_pipe_default_is_tsv() -> None:
@@ -279,6 +280,26 @@ def test_query_from_file_stdin_and_saved(tmp_path: Path) -> None:
     assert run(str(rq)) == (0, expected, "")
     assert run("-", input=COMPETITORS) == (0, expected, "")
     assert run("founders", "-f", "csv")[1].startswith("alliance,founder,name\r\n")
+
+
+def test_stdin_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Bytes decoded as UTF-8 (a byte order mark dropped), in a real process that turns
+    warnings into errors: click 8.5 deprecates the text stream aigraph once asked it for."""
+    query = "\ufeffASK { kg:Meta ?p \"Méta ☃\" } # ünïcode\n"
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "latin-1", "PYTHONWARNINGS": "error"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aigraph", "query", "-", "--format", "json"],
+        input=query.encode("utf-8"),
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    assert json.loads(proc.stdout) == {"head": {}, "boolean": False}
+    code, out, err = run("-", input=b"ASK { ?s ?p \"\xe9\" }")
+    assert (code, out) == (1, "")
+    assert err == "aigraph: error: <stdin>: not UTF-8 text (byte 13)\n"
 
 
 def test_unknown_saved_query_lists_the_known_names() -> None:

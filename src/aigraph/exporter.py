@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -79,11 +80,12 @@ def _network(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] 
         from .extensions import load_extensions
 
         vocab = load_extensions(ontology).ontology()
-    g = stringify(to_networkx(quads, vocab))
+    g = _numbered_blank_nodes(stringify(to_networkx(quads, vocab)))
     _check_xml_safe(g, fmt)
     buf = io.BytesIO()
     if fmt == "graphml":
-        nx.write_graphml(g, buf, named_key_ids=True)
+        # Key ids d0, d1, ...: a node key and an edge key may share a name, never an id.
+        nx.write_graphml(_graphml_ready(g), buf, named_key_ids=False)
     else:
         from networkx.readwrite.gexf import GEXFWriter
 
@@ -97,6 +99,57 @@ def _network(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] 
         writer.add_graph(g)
         writer.write(buf)
     return escape_cr(buf.getvalue())
+
+
+def _numbered_blank_nodes(g: Any) -> Any:
+    """``g`` with its blank nodes renamed ``_:b1``, ``_:b2``, ... in order: a parser names an
+    anonymous blank node afresh on every run, and the same data must give the same bytes."""
+    import networkx as nx
+
+    blanks = [n for n in g if n.startswith("_:")]
+    if not blanks:
+        return g
+    return nx.relabel_nodes(g, {n: f"_:b{i}" for i, n in enumerate(blanks, 1)}, copy=True)
+
+
+def _graphml_ready(g: Any) -> Any:
+    """``g`` as the GraphML 1.0 schema takes it: node, edge and attribute names are XML name
+    tokens there (``xs:NMTOKEN``), which IRIs are not. Nodes become ``n0``, ``n1``, ... with the
+    IRI (or ``_:bN``) in their ``iri`` attribute; edges ``e0``, ``e1``, ... (the predicate stays
+    in ``predicate``); an attribute name other than a name token is escaped (:func:`nmtoken`)."""
+    import networkx as nx
+
+    ids = {n: f"n{i}" for i, n in enumerate(g)}
+    h = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        h.add_node(ids[n], iri=n, **{nmtoken(k): v for k, v in d.items()})
+    for i, (s, o, d) in enumerate(g.edges(data=True)):
+        h.add_edge(ids[s], ids[o], key=f"e{i}", **{nmtoken(k): v for k, v in d.items()})
+    return h
+
+
+_NAME_TOKEN = re.compile(r"[A-Za-z0-9._:-]")
+
+
+def nmtoken(name: str) -> str:
+    """``name`` as an XML name token, every other character written ``_xHHHH_`` (and ``_x``
+    itself as ``_x005F_x``), the escape of .NET's ``XmlConvert.EncodeNmToken``, so the name can
+    be read back. Only ASCII is kept as it is: schema validators differ on which other letters
+    XML 1.0 allows in names.
+
+    >>> nmtoken("http://example.org/p q")
+    'http:_x002F__x002F_example.org_x002F_p_x0020_q'
+    """
+    out = []
+    for i, ch in enumerate(name):
+        if ch == "_" and name[i + 1 : i + 2] == "x":
+            out.append("_x005F_")
+        elif _NAME_TOKEN.fullmatch(ch) or ch == "_":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"_x{code:04X}_" if code <= 0xFFFF else f"_x{code:08X}_")
+    return "".join(out) or "_x_"  # an empty name still needs a token; no other name gives this one
 
 
 def _check_xml_safe(g: Any, fmt: str) -> None:

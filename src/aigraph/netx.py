@@ -203,7 +203,9 @@ def to_networkx(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology |
     literal property (prefixed name -> list of values); where values have a language or a
     datatype, ``datatypes`` maps the property to them, value by value ("@en",
     "xsd:integer", or "" for a plain string). Edges are keyed by predicate IRI and carry
-    ``predicate``, ``label``, ``evidence`` (sentences), ``quotes`` and ``source``.
+    ``predicate``, ``label``, ``evidence`` (sentences), ``quotes`` and ``article`` (the
+    title of the article they come from: not ``source``, which networkx and pyvis reserve
+    for the edge's end).
     Classes, properties, ontologies and shapes the data declares are not nodes: their
     labels name the classes and relations. The input is not changed.
     """
@@ -348,7 +350,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
             pred.value,
             obj.value if isinstance(obj, ox.Literal) else node_id(obj),
         )
-        entry = evidence.setdefault(key, {"evidence": [], "quotes": [], "source": [], "facts": []})
+        entry = evidence.setdefault(key, {"evidence": [], "quotes": [], "article": [], "facts": []})
         entry["facts"].append(st)
         for sent in parts.get("evidence", []):
             text = sentence_text.get(sent)
@@ -357,8 +359,8 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
             src = quoted_from.get(sent)
             if src:
                 src_label = labels.get(src, src)
-                if src_label not in entry["source"]:
-                    entry["source"].append(src_label)
+                if src_label not in entry["article"]:
+                    entry["article"].append(src_label)
         for q in parts.get("quotes", []):
             if q not in entry["quotes"]:
                 entry["quotes"].append(q)
@@ -408,7 +410,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
             "label": label_of(pred),
             "evidence": list(ev.get("evidence", [])),
             "quotes": list(ev.get("quotes", [])),
-            "source": "; ".join(ev.get("source", [])),
+            "article": "; ".join(ev.get("article", [])),
         }
         out_edges.append((subj, obj, pred, attrs))
     # Literal-valued facts keep their evidence on the node.

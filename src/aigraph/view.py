@@ -547,7 +547,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         if curve:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
         net.add_edge(a, b, **edge)
-        info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("source") or ""}
+        info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
         edge_info.append({k: v for k, v in info.items() if v})
 
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
