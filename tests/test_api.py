@@ -16,6 +16,7 @@ def test_public_api_is_pinned() -> None:
             "QueryTimeout",
             "__version__",
             "build",
+            "build_corpus",
             "build_graph",
             "export",
             "load",

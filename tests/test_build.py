@@ -141,7 +141,8 @@ def test_a_quote_may_run_into_the_next_sentence(facts_copy: Path) -> None:
     triples = build_graph(facts_copy)
     kg = "https://w3id.org/aigraph/id/"
     cited = {t.object.value for t in triples
-             if t.subject.value == kg + "fact-type-Llama" and t.predicate.value.endswith("#evidence")}
+             if t.subject.value == kg + "ai-alliance-article-fact-type-Llama"
+             and t.predicate.value.endswith("#evidence")}
     assert cited == {kg + "ai-alliance-article-s07", kg + "ai-alliance-article-s08"}
 
 
@@ -256,9 +257,9 @@ def test_article_size_limit(facts_copy: Path) -> None:
     [
         ("entity", 'id = "Llama"', 'id = "ai-alliance-article"', "would be the article's record"),
         ("entity", 'id = "Llama"', 'id = "ai-alliance-article-s07"', "would be sentence 7's record"),
-        ("entity", 'id = "Llama"', 'id = "fact-meta-released-llama"', "would be a fact's record"),
+        ("entity", 'id = "Llama"', 'id = "ai-alliance-article-fact-meta-released-llama"', "would be a fact's record"),
+        ("entity", 'id = "Llama"', 'id = "ai-alliance-article-graph"', "would be the article's graph record"),
         ("fact", 'id = "meta-released-llama"', 'id = "type-Llama"', "ids starting with 'type-'"),
-        ("article", 'id = "ai-alliance-article"', 'id = "fact-x"', "starts with 'fact-'"),
     ],
 )
 def test_ids_of_provenance_records_are_reserved(

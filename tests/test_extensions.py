@@ -50,7 +50,7 @@ def test_build_with_an_extension_named_in_the_facts_file(runner: CliRunner, deal
     triples = set(ox.parse(path=out, format=ox.RdfFormat.TURTLE))
     acquired = ox.Triple(ox.NamedNode(KG + "Zanthor"), ox.NamedNode(EX + "acquired"), ox.NamedNode(KG + "Quillfeather"))
     assert ox.Quad(acquired.subject, acquired.predicate, acquired.object) in triples
-    fact = ox.NamedNode(KG + "fact-zanthor-acquired-quillfeather")
+    fact = ox.NamedNode(KG + "zanthor-deal-fact-zanthor-acquired-quillfeather")
     assert ox.Quad(fact, ox.NamedNode(AIG + "evidence"), ox.NamedNode(KG + "zanthor-deal-s03")) in triples
     assert "@prefix ex: <https://example.org/deals#> ." in out.read_text(encoding="utf-8")
     assert "ex:acquired kg:Quillfeather" in out.read_text(encoding="utf-8")
@@ -231,7 +231,7 @@ def test_namespace_mints_the_articles_iris(deal: Path) -> None:
     mine = _edit(deal, 'language = "en"', f'language = "en"\nnamespace = "{ns}"', "m.facts.toml")
     triples = build_graph(mine)
     subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
-    minted = {"Zanthor", "zanthor-deal", "zanthor-deal-s01", "fact-zanthor-member-of-forum"}
+    minted = {"Zanthor", "zanthor-deal", "zanthor-deal-s01", "zanthor-deal-fact-zanthor-member-of-forum"}
     assert {ns + name for name in minted} <= subjects
     assert not any(s.startswith(KG) for s in subjects)
     bad = _edit(deal, 'language = "en"', 'language = "en"\nnamespace = "https://example.org/kg"', "n.facts.toml")

@@ -59,7 +59,7 @@ def _with(tmp_path: Path, extra: str, drop: str | None = None, remove: str | Non
 # A fact with evidence for a triple, in the built graph's shape.
 def _fact(name: str, s: str, p: str, o: str, quote: str, sentence: int = 7) -> str:
     return (
-        f"kg:fact-{name} a aig:Fact ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;"
+        f"kg:ai-alliance-article-fact-{name} a aig:Fact ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;"
         f' aig:quote "{quote}" ; aig:evidence kg:ai-alliance-article-s{sentence:02d} .\n'
     )
 
@@ -87,7 +87,7 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
     "class assertion without its fact": (
         "",
         None,
-        "kg:fact-type-Llama ",
+        "kg:ai-alliance-article-fact-type-Llama ",
         ["kg:Llama rdf:type aig:AIModel: no aig:Fact with evidence states this triple"],
     ),
     "a new class assertion without a fact": (
@@ -103,10 +103,11 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         ["kg:Meta org:memberOf kg:AIAlliance: no aig:Fact with evidence states this triple"],
     ),
     "a triple hidden in a fact record": (
-        "kg:fact-meta-released-llama org:memberOf kg:IBM .",
+        "kg:ai-alliance-article-fact-meta-released-llama org:memberOf kg:IBM .",
         None,
         None,
-        ["kg:fact-meta-released-llama org:memberOf = kg:IBM: A fact has only rdf:subject, rdf:predicate"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama org:memberOf = kg:IBM: A fact has only rdf:subject, rdf:predicate"],
     ),
     "a triple hidden in a sentence record": (
         "kg:ai-alliance-article-s01 org:memberOf kg:IBM .",
@@ -142,17 +143,19 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         ["aig:notATerm is not a term of the aigraph ontology"],
     ),
     "a quote that is not in its sentence": (
-        'kg:fact-meta-released-llama aig:quote "Meta released Llama 2" .',
+        'kg:ai-alliance-article-fact-meta-released-llama aig:quote "Meta released Llama 2" .',
         None,
         None,
-        ["kg:fact-meta-released-llama: a quote is not in its evidence sentence(s): Meta released Llama 2"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama: a quote is not in its evidence sentence(s): Meta released Llama 2"],
     ),
     "fact without sentence": (
-        "kg:fact-y a aig:Fact ; rdf:subject kg:Meta ; rdf:predicate aig:criticizes ; rdf:object kg:IBM ;"
+        "kg:ai-alliance-article-"
+            "fact-y a aig:Fact ; rdf:subject kg:Meta ; rdf:predicate aig:criticizes ; rdf:object kg:IBM ;"
         ' aig:quote "q" .',
         None,
         None,
-        ["kg:fact-y aig:evidence: A fact has no evidence sentence"],
+        ["kg:ai-alliance-article-fact-y aig:evidence: A fact has no evidence sentence"],
     ),
     # An entity whose IRI is a record's merges into it (the builder refuses such ids;
     # hand-made data is caught here): the closed shapes ignore rdf:type and rdfs:label.
@@ -177,10 +180,11 @@ CASES: dict[str, tuple[str, str | None, str | None, list[str]]] = {
         ],
     ),
     "a fact record that is also a sentence": (
-        "kg:fact-meta-released-llama a aig:Sentence .",
+        "kg:ai-alliance-article-fact-meta-released-llama a aig:Sentence .",
         None,
         None,
-        ["kg:fact-meta-released-llama is a provenance record (aig:Fact) and also of class aig:Sentence"],
+        ["kg:ai-alliance-article-"
+            "fact-meta-released-llama is a provenance record (aig:Fact) and also of class aig:Sentence"],
     ),
     "blank nodes": (
         "[] aig:memberOf kg:AIAlliance . kg:Meta aig:criticizes [ a aig:Company ] .",
@@ -230,12 +234,13 @@ def test_one_mistake_one_exit_code(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_every_class_assertion_needs_its_fact(runner: CliRunner, tmp_path: Path) -> None:
-    text = _without_blocks(GOLDEN_TTL.read_text(encoding="utf-8"), "kg:fact-type-")
+    text = _without_blocks(GOLDEN_TTL.read_text(encoding="utf-8"), "kg:ai-alliance-article-fact-type-")
     path = tmp_path / "no-type-facts.ttl"
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
-    entities = len(re.findall(r"^kg:fact-type-", GOLDEN_TTL.read_text(encoding="utf-8"), re.MULTILINE))
+    golden = GOLDEN_TTL.read_text(encoding="utf-8")
+    entities = len(re.findall(r"^kg:ai-alliance-article-fact-type-", golden, re.MULTILINE))
     assert f"Does not conform: {entities} result(s)." in result.stdout
     assert "kg:Google rdf:type aig:Company: no aig:Fact with evidence states this triple." in result.stdout
 
@@ -261,16 +266,23 @@ def test_a_bare_class_assertion_fails(runner: CliRunner, tmp_path: Path) -> None
 def test_quotes_compare_whitespace_aside_and_may_cross_one_boundary(
     quote: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    extra = f'kg:fact-meta-released-llama aig:quote "{quote}" ; aig:evidence kg:ai-alliance-article-s08 .'
+    extra = (
+        f'kg:ai-alliance-article-fact-meta-released-llama aig:quote "{quote}" ;'
+        " aig:evidence kg:ai-alliance-article-s08 ."
+    )
     result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
     assert result.exit_code == 0, result.stdout
 
 
 def test_a_quote_across_sentences_that_are_not_its_evidence_fails(runner: CliRunner, tmp_path: Path) -> None:
-    extra = 'kg:fact-meta-released-llama aig:quote "despite potential misuse. The Alliance’s co-founder" .'
+    extra = (
+        "kg:ai-alliance-article-fact-meta-released-llama"
+        ' aig:quote "despite potential misuse. The Alliance’s co-founder" .'
+    )
     result = runner.invoke(cli, ["validate", str(_with(tmp_path, extra))])
     assert result.exit_code == 1
-    assert "kg:fact-meta-released-llama: a quote is not in its evidence sentence(s)" in result.stdout
+    expected = "kg:ai-alliance-article-fact-meta-released-llama: a quote is not in its evidence sentence(s)"
+    assert expected in result.stdout
 
 
 def test_validate_refuses_unparsable_file(runner: CliRunner, tmp_path: Path) -> None:

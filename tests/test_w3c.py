@@ -6,9 +6,12 @@ folder). A missing suite fails the module: it is never skipped.
 
 Selected from the manifests: every syntax test, positive and negative, and every
 evaluation test whose data is the default graph only (``qt:data``, or no data).
-Not selected: the evaluation tests with named graphs (``qt:graphData``), which
-are also the only ones whose queries use FROM / FROM NAMED (dataset tests, which
-aigraph refuses unless --allow-network); they come with the corpus issue.
+The evaluation tests with named graphs (``qt:graphData``) run with each file
+given as ``aigraph query --named FILE`` (the graph is called by the file's
+address, as the manifests name it); they are the only ones whose queries use
+FROM / FROM NAMED (dataset tests, which aigraph refuses unless --allow-network).
+aigraph's default graph is the union of all graphs, so the engine is asked with
+the union on too.
 
 Each evaluation test runs `aigraph query QUERY.rq --data DATA` (the query file,
 so relative IRIs resolve against its address) and the same files on a bare
@@ -139,8 +142,9 @@ def _manifest(path: Path) -> list[Case]:
 
 ALL = [case for manifest in sorted(SUITE.glob("*/manifest.ttl")) for case in _manifest(manifest)]
 SYNTAX = [c for c in ALL if c.kind.endswith("SyntaxTest11")]
-# Default-graph data only; the named-graph tests come with the corpus issue.
+# Default-graph data only; the named-graph tests (qt:graphData) are NAMED.
 EVALUATION = [c for c in ALL if c.kind == "QueryEvaluationTest" and not c.graph_data]
+NAMED = [c for c in ALL if c.kind == "QueryEvaluationTest" and c.graph_data]
 
 
 def test_the_selection() -> None:
@@ -148,8 +152,8 @@ def test_the_selection() -> None:
     assert len(ALL) == 328
     assert Counter(c.kind for c in SYNTAX) == {"PositiveSyntaxTest11": 63, "NegativeSyntaxTest11": 40}
     assert len(EVALUATION) == 209
-    named = [c for c in ALL if c.graph_data]
-    assert len(named) == 16
+    assert len(NAMED) == 16
+    assert set(NAMED_DIFFERENCES) | NAMED_REFUSED <= {c.id for c in NAMED}
     # The dataset tests (FROM / FROM NAMED) are all among the named-graph ones.
     assert all(not re.search(r"\bFROM\b", c.query.read_text(encoding="utf-8"), re.I) for c in EVALUATION)
     ids = {c.id for c in ALL}
@@ -326,6 +330,7 @@ def empty_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def through_aigraph(case: Case, form: str, empty: Path) -> Answer:
     """`aigraph query QUERY.rq --data DATA...`, as a user runs it."""
     data = [arg for path in case.data or (empty,) for arg in ("--data", str(path))]
+    data += [arg for path in case.graph_data for arg in ("--named", str(path))]
     fmt = "ntriples" if form == "graph" else "json"
     result = CliRunner().invoke(cli, ["query", str(case.query), *data, "--format", fmt, "--timeout", "60"])
     assert result.exit_code == 0, f"{case.id}: {result.stderr or result.exception}"
@@ -339,8 +344,13 @@ def through_pyoxigraph(case: Case) -> Answer:
     store = ox.Store()
     for path in case.data:
         store.load(path=str(path), format=_RDF_FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+    for path in case.graph_data:  # named by the file's address, as aigraph query --named does
+        iri = path.resolve().as_uri()
+        store.load(path=str(path), format=_RDF_FORMATS[path.suffix], base_iri=iri, to_graph=ox.NamedNode(iri))
     text = case.query.read_text(encoding="utf-8")
-    return _from_results(store.query(text, base_iri=case.query.resolve().as_uri()))
+    # aigraph's default graph is the union of all graphs (README, "Named graphs"): the engine is asked the same.
+    union = bool(case.graph_data)
+    return _from_results(store.query(text, base_iri=case.query.resolve().as_uri(), use_default_graph_as_union=union))
 
 
 @pytest.mark.parametrize("case", EVALUATION, ids=[c.id for c in EVALUATION])
@@ -402,3 +412,42 @@ def test_the_comparison_is_the_harnesses() -> None:
     assert same(
         Answer("graph", triples=[triple]), Answer("graph", triples=[ox.Triple(c, triple.predicate, one)]), False
     )
+
+
+# Named-graph tests whose expected result aigraph does not give, each asserted so the list stays true.
+NAMED_DIFFERENCES = {
+    # The engine (bare pyoxigraph gives the same answer, union or not):
+    "aggregates/agg-empty-group-count-graph": "GRAPH ?g around a subquery with COUNT: one row, ?g unbound,"
+    " instead of a row per graph",
+    "bindings/graph": "GRAPH ?g around VALUES with UNDEF: ?g stays unbound instead of ranging over the graphs",
+    "negation/graph-minus": "GRAPH ?g around MINUS: no row; the MINUS side is not read in the graph",
+    # aigraph's policy: the default graph is the union of all graphs, so the
+    # named graph's triples are in the default graph too (W3C: qt:data only).
+    "exists/exists-graph-variable": "the default graph is the union of the graphs (aigraph's policy)",
+}
+
+# FROM in a query: refused without --allow-network (see NOT_RUN); aigraph says so in one line.
+NAMED_REFUSED = {"construct/constructwhere04"}
+
+
+@pytest.mark.parametrize("case", NAMED, ids=[c.id for c in NAMED])
+def test_named_graph_evaluation(case: Case, empty_data: Path) -> None:
+    """qt:graphData files through `aigraph query --named FILE` (the graph is called by the file's address)."""
+    text = case.query.read_text(encoding="utf-8")
+    form = inspect_query(text).form
+    assert form is not None, case.id
+    ordered = re.search(r"\bORDER\s+BY\b", text, re.I) is not None
+    want = expected(case, form)
+    if case.id in NAMED_REFUSED:
+        args = ["query", str(case.query), "--named", str(case.graph_data[0]), "--data", str(empty_data)]
+        refused = CliRunner().invoke(cli, args)
+        assert refused.exit_code != 0 and "the query uses FROM" in refused.stderr, refused.output
+        assert same(want, through_pyoxigraph(case), ordered)  # the engine alone reads FROM as a graph
+        return
+    ours = through_aigraph(case, form, empty_data)
+    engine = through_pyoxigraph(case)
+    assert same(engine, ours, ordered), f"aigraph differs from its engine:\n{ours}\n--- engine:\n{engine}"
+    if case.id in NAMED_DIFFERENCES:
+        assert not same(want, ours, ordered), f"{case.id} passes now: take it off NAMED_DIFFERENCES"
+    else:
+        assert same(want, ours, ordered), f"expected:\n{want}\n--- aigraph:\n{ours}"

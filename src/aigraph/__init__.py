@@ -15,6 +15,7 @@ __all__ = [
     "QueryTimeout",
     "__version__",
     "build",
+    "build_corpus",
     "build_graph",
     "export",
     "load",
@@ -34,6 +35,7 @@ from .errors import AigraphError, NetworkRefused, QueryTimeout
 # Submodules load on first use so that `import aigraph` (and the CLI) stay fast.
 _LAZY = {
     "build": "builder",
+    "build_corpus": "corpus",
     "build_graph": "builder",
     "export": "exporter",
     "load": "dataset",
@@ -48,6 +50,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .builder import build, build_graph
+    from .corpus import build_corpus
     from .dataset import load
     from .exporter import export
     from .netx import to_networkx

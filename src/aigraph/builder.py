@@ -124,8 +124,10 @@ def _sentence_name(article_id: str, index: int) -> str:
     return f"{article_id}-s{index:02d}"
 
 
-def _fact_name(fact_id: str) -> str:
-    return f"fact-{fact_id}"
+def _fact_name(article_id: str, fact_id: str) -> str:
+    # The article id comes first, as in sentence names: two articles of a corpus
+    # may both have a fact ``count``, and their records must stay apart.
+    return f"{article_id}-fact-{fact_id}"
 
 
 def _type_fact_id(entity_id: str) -> str:
@@ -136,31 +138,19 @@ def _check_names(facts: FactsFile) -> None:
     """Refuse ids that would name a provenance record: the entity would merge into it.
 
     The records are kg:<article id>, kg:<article id>-sNN (sentences, see
-    :func:`_sentence_name`), kg:fact-<fact id> and kg:fact-type-<entity id>
-    (:func:`_fact_name`, :func:`_type_fact_id`); keep this in step with them.
+    :func:`_sentence_name`), kg:<article id>-fact-<fact id> and
+    kg:<article id>-fact-type-<entity id> (:func:`_fact_name`, :func:`_type_fact_id`);
+    keep this in step with them.
     """
     a = facts.article
-    if a.id.startswith(_fact_name("")):
-        raise AigraphError(
-            f"[article]: id {a.id!r} starts with {_fact_name('')!r}, which begins the names of aigraph's fact"
-            " records; choose another id",
-            path=facts.path,
-            line=a.at("id"),
-        )
-    sentence = re.compile(re.escape(a.id) + r"-s[0-9]{2,}")
     for ent in facts.entities.values():
-        if ent.id == a.id:
-            record = "the article's record (the [article] id)"
-        elif sentence.fullmatch(ent.id):
-            record = f"sentence {int(ent.id.rsplit('-s', 1)[1])}'s record"
-        elif ent.id.startswith(_fact_name("")):
-            record = "a fact's record"
-        else:
+        problem = record_name(a.id, ent.id)
+        if problem is None:
             continue
         raise AigraphError(
-            f"entity {ent.id!r}: kg:{ent.id} would be {record}, and the entity would merge into it"
+            f"entity {ent.id!r}: kg:{ent.id} would be {problem}, and the entity would merge into it"
             f" (aigraph names the article kg:<article id>, its sentences kg:{_sentence_name('<article id>', 1)},"
-            f" ... and facts kg:{_fact_name('<id>')}); choose another id",
+            f" ... and facts kg:{_fact_name('<article id>', '<id>')}); choose another id",
             path=facts.path,
             line=ent.at("id"),
         )
@@ -168,10 +158,23 @@ def _check_names(facts: FactsFile) -> None:
         if fact.id.startswith(_type_fact_id("")):
             raise AigraphError(
                 f"fact {fact.id!r}: ids starting with {_type_fact_id('')!r} name the records of entity classes"
-                f" ({_fact_name(_type_fact_id('<entity id>'))}); choose another id",
+                f" ({_fact_name('<article id>', _type_fact_id('<entity id>'))}); choose another id",
                 path=facts.path,
                 line=fact.at("id"),
             )
+
+
+def record_name(article_id: str, ident: str) -> str | None:
+    """Which of an article's provenance records the local name ``ident`` is, if any."""
+    if ident == article_id:
+        return "the article's record (the [article] id)"
+    if ident == article_id + "-graph":
+        return "the article's graph record (kg:<article id>-graph)"
+    if re.fullmatch(re.escape(article_id) + r"-s[0-9]{2,}", ident):
+        return f"sentence {int(ident.rsplit('-s', 1)[1])}'s record"
+    if ident.startswith(_fact_name(article_id, "")):
+        return "a fact's record"
+    return None
 
 
 class _Builder:
@@ -287,7 +290,7 @@ class _Builder:
     ) -> None:
         sentences = self.evidence(quotes, line)
         self.add(s, p, o)
-        f = _N(self.ns + _fact_name(fact_id))
+        f = _N(self.ns + _fact_name(self.facts.article.id, fact_id))
         self.add(f, RDF + "type", _N(AIG + "Fact"))
         self.add(f, RDF + "subject", s)
         self.add(f, RDF + "predicate", _N(p))
@@ -529,11 +532,12 @@ def _line_of(
             iri = AIG + written if not colon else prefixes.get(prefix, "") + local
             if fact.subject == subject and path in (iri, written.strip("<>")):
                 return fact.line
-    if focus.startswith(ns + "fact-type-"):
-        ent = facts.entities.get(focus[len(ns + "fact-type-") :])
+    records = ns + _fact_name(facts.article.id, "")
+    if focus.startswith(records + _type_fact_id("")):
+        ent = facts.entities.get(focus[len(records + _type_fact_id("")) :])
         return ent.line if ent else None
-    if focus.startswith(ns + "fact-"):
-        fid = focus[len(ns + "fact-") :]
+    if focus.startswith(records):
+        fid = focus[len(records) :]
         return next((f.line for f in facts.facts if f.id == fid), None)
     ent = facts.entities.get(focus[len(ns) :])
     return ent.line if ent else None

@@ -266,13 +266,16 @@ def init(
     "--output",
     metavar="PATH",
     help="Where to write the Turtle graph; - for stdout. Default: graphs/<article id>.ttl"
-    " (graphs/ai-alliance.ttl for the shipped article).",
+    " (graphs/ai-alliance.ttl for the shipped article); for several articles graphs/corpus.trig.",
 )
 @click.option(
     "--facts",
+    "facts_in",
+    multiple=True,
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Facts file to build from (default: the shipped AI Alliance facts).",
+    metavar="FILE|DIR",
+    help="Facts file to build from (default: the shipped AI Alliance facts). Repeatable, or a folder"
+    " (its *.facts.toml): several articles make one dataset, a named graph per article.",
 )
 @_ontology_option
 @click.option(
@@ -280,7 +283,18 @@ def init(
     is_flag=True,
     help="Read the article even if its path leads outside the facts file's folder.",
 )
-def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], allow_outside_article: bool) -> None:
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/).",
+)
+def build(
+    output: str | None,
+    facts_in: tuple[Path, ...],
+    ontology: tuple[Path, ...],
+    allow_outside_article: bool,
+    no_cache: bool,
+) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
@@ -289,15 +303,41 @@ def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], al
     failure. The article must be UTF-8 text of at most 10 MiB in the facts
     file's folder or below it (links resolved), unless --allow-outside-article.
 
+    Several --facts (or a folder) build a corpus: one dataset, TriG by default
+    (graphs/corpus.trig; -o X.nq for N-Quads). What the articles assert is in
+    the default graph once; each article's sentences and fact records are in a
+    named graph called by the article's IRI. An entity id shared by articles is
+    one entity, and its label and class must agree. Each built article is kept
+    in .<output name>.cache/ beside the output, so a rebuild re-reads and
+    re-checks only the articles whose files changed (--no-cache: all).
+
     \b
     Examples:
       aigraph build
       aigraph build --facts my.facts.toml                # -> graphs/<its article id>.ttl
       aigraph build --facts my.facts.toml --ontology my-terms.ttl -o my.ttl
+      aigraph build --facts a.facts.toml --facts b.facts.toml   # -> graphs/corpus.trig
+      aigraph build --facts articles/ -o news.nq
     """
     from .builder import build as run_build
     from .builder import default_output
 
+    if len(facts_in) > 1 or (facts_in and facts_in[0].is_dir()):
+        from .corpus import CORPUS_OUTPUT, build_corpus
+
+        output = output if output is not None else str(CORPUS_OUTPUT)
+        quads = build_corpus(
+            facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
+        )
+        if output != "-":
+            graphs = {q.graph_name for q in quads} - {ox_default()}
+            facts_n = sum(1 for q in quads if str(q.object).endswith("#Fact>"))
+            click.echo(
+                f"Wrote {output} ({len(graphs)} articles, {len(quads)} quads, {facts_n} facts with evidence).",
+                err=True,
+            )
+        return
+    facts = facts_in[0] if facts_in else None
     if output is None:
         output = str(default_output(facts))
     triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
@@ -306,6 +346,12 @@ def build(output: str | None, facts: Path | None, ontology: tuple[Path, ...], al
         click.echo(
             f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
         )
+
+
+def ox_default() -> Any:
+    import pyoxigraph as ox
+
+    return ox.DefaultGraph()
 
 
 @cli.command()
@@ -366,6 +412,9 @@ def export(
 ) -> None:
     """Export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, GraphML or GEXF.
 
+    TriG, N-Quads and JSON-LD keep a corpus's named graphs (one per article);
+    Turtle, N-Triples and RDF/XML write their union and say so on stderr.
+
     JSON-LD carries an inline @context; GraphML and GEXF (for Gephi, Cytoscape)
     come from the same NetworkX view as `aigraph view`.
 
@@ -383,7 +432,14 @@ def export(
     if fmt is None:
         fmt = (format_for_output(output) if output != "-" else None) or "turtle"
     _note_graph(data)
-    run_export(fmt, output, data=list(data) or None, with_ontology=with_ontology, ontology=ontology)
+    run_export(
+        fmt,
+        output,
+        data=list(data) or None,
+        with_ontology=with_ontology,
+        ontology=ontology,
+        notice=lambda text: click.echo(f"aigraph: note: {text}", err=True),
+    )
     if output != "-":
         click.echo(f"Wrote {output} ({fmt}).", err=True)
 
@@ -443,6 +499,14 @@ def export(
     help="Stop the query if it needs this much more memory (0: no limit).",
 )
 @click.option(
+    "--named",
+    "named",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Add this RDF file as a named graph, called by the file's address (repeatable).",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="Parse the --data files into memory; do not use or fill the store cache (see `aigraph cache`).",
@@ -460,13 +524,16 @@ def query(
     timeout: float,
     max_memory: int,
     ontology: tuple[Path, ...],
+    named: tuple[Path, ...],
     no_cache: bool,
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
     Runs over the built graph plus the ontology, or the --data files. The
     default graph is the union of all graphs, so TriG and N-Quads data answer
-    plain queries; GRAPH still reaches each named graph. Prefixes aig: kg:
+    plain queries; GRAPH still reaches each named graph (in a corpus, one per
+    article: GRAPH ?g). --named FILE adds a file as a named graph called by
+    the file's address (file:///...), as Jena's --namedGraph. Prefixes aig: kg:
     rdf: rdfs: owl: xsd: skos: prov: org: schema: dcterms: are declared;
     PREFIX lines in the query win. SELECT and ASK give a table on a terminal
     (row count on stderr) and W3C TSV in a pipe; CONSTRUCT and DESCRIBE give
@@ -488,6 +555,7 @@ def query(
       aigraph query my.rq --format json -o answers.srj
       aigraph query 'CONSTRUCT WHERE { kg:Meta ?p ?o }' -o meta.ttl
       aigraph query 'SELECT ?a ?b WHERE { ?a ex:acquired ?b }' --ontology deals.ttl
+      aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
     """
     from .sparql import load_store, prepare, render_query, resolve_query
 
@@ -514,8 +582,12 @@ def query(
         list(data) or None,
         with_ontology=True if not data else with_ontology,
         ontology=ontology,
-        cache=not no_cache,
+        cache=not no_cache and not named,  # --named adds to the store: never to a cached one
     )
+    if named:
+        from .dataset import named_quads
+
+        store.extend(named_quads(named))
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
         prepared,

@@ -40,10 +40,14 @@ def graph_file(article_id: str | None = None) -> Path:
     return GRAPHS / f"{article_id}.ttl"
 
 
+# What `aigraph build` writes: one article's Turtle, or a corpus's TriG / N-Quads.
+_BUILT_PATTERNS = ("*.ttl", "*.trig", "*.nq")
+
+
 def built_graphs() -> list[Path]:
-    """The ``graphs/*.ttl`` files in the current folder, newest first."""
+    """The ``graphs/*.ttl`` files (and ``*.trig`` / ``*.nq`` corpora) in the current folder, newest first."""
     try:
-        found = [p for p in GRAPHS.glob("*.ttl") if p.is_file()]
+        found = [p for pattern in _BUILT_PATTERNS for p in GRAPHS.glob(pattern) if p.is_file()]
     except OSError:
         return []
 
@@ -57,7 +61,7 @@ def built_graphs() -> list[Path]:
 
 
 def built_graph_path() -> Path | None:
-    """The graph ``aigraph build`` wrote last in this folder: the newest ``graphs/*.ttl``,
+    """The graph ``aigraph build`` wrote last in this folder: the newest ``graphs/*.ttl`` (or corpus),
     or None when there is none (commands then read the copy shipped with aigraph)."""
     found = built_graphs()
     return found[0] if found else None
@@ -74,7 +78,7 @@ def view_output(data: Sequence[str | Path] | None = None) -> Path:
 
 
 def built_quads() -> list[ox.Quad]:
-    """The built graph: the newest ``graphs/*.ttl`` here if there is one, else the shipped copy.
+    """The built graph: the newest ``graphs/*.ttl`` (``.trig``, ``.nq``) here if there is one, else the shipped copy.
 
     So ``aigraph build --facts mine.toml && aigraph view`` draws what was just built.
     """
@@ -182,3 +186,23 @@ def load_file(store: ox.Store, path: str | Path) -> None:
 def unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Quads without duplicates, in first-seen order."""
     return list(dict.fromkeys(quads))
+
+
+def named_graph_iri(path: str | Path) -> ox.NamedNode:
+    """The name ``aigraph query --named`` gives a file's graph: the file's address (``file:///...``)."""
+    return ox.NamedNode(Path(path).resolve().as_uri())
+
+
+def named_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
+    """Each file's triples in a named graph called by the file's address (as Jena's ``--namedGraph``).
+
+    A file's own named graphs (TriG, N-Quads) keep their names.
+    """
+    quads: list[ox.Quad] = []
+    for path in paths:
+        graph = named_graph_iri(path)
+        with progress(f"Reading {path}"):
+            for q in read_rdf(path):
+                where = graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
+                quads.append(ox.Quad(q.subject, q.predicate, q.object, where))
+    return quads

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +21,7 @@ from .rdfio import (
     escape_cr,
     format_for_path,
     guard_inputs,
+    has_named_graphs,
     read_rdf,
     serialize,
     write_bytes,
@@ -39,13 +40,34 @@ def format_for_output(path: str | Path) -> str | None:
     return format_for_path(path, EXPORT_FORMATS)
 
 
-def render(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] = ()) -> bytes:
-    """Serialize quads in an export format (GraphML and GEXF name extension terms by their labels)."""
+def render(
+    quads: Sequence[ox.Quad],
+    fmt: str,
+    ontology: Sequence[str | Path] = (),
+    notice: Callable[[str], None] | None = None,
+) -> bytes:
+    """Serialize quads in an export format (GraphML and GEXF name extension terms by their labels).
+
+    TriG, N-Quads and JSON-LD keep named graphs (a corpus: a graph per article);
+    the other formats get the union of the graphs, and ``notice`` is told so.
+    """
     if fmt in NETWORK_FORMATS:
         return _network(quads, fmt, ontology)
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    if fmt not in _GRAPH_FORMATS and has_named_graphs(quads):
+        graphs = len({q.graph_name for q in quads} - {ox.DefaultGraph()})
+        if notice is not None:
+            notice(
+                f"the data has {graphs} named graph(s), which {RDF_FORMATS[fmt][2]} cannot hold: writing their"
+                " union (which graph each triple came from is lost); use TriG, N-Quads or JSON-LD to keep them"
+            )
+        quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
     return serialize(unique(quads), fmt)
+
+
+# The formats that keep named graphs.
+_GRAPH_FORMATS = {"trig", "nquads", "jsonld"}
 
 
 def _network(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] = ()) -> bytes:
@@ -151,8 +173,11 @@ def export(
     data: Sequence[str | Path] | None = None,
     with_ontology: bool = False,
     ontology: Sequence[str | Path] = (),
+    notice: Callable[[str], None] | None = None,
 ) -> bytes | None:
     """Export the built graph (or ``data`` files) as ``fmt``; write to ``output`` if given.
+
+    ``notice`` hears when named graphs are merged (Turtle, N-Triples, RDF/XML).
 
     ``ontology`` extension files join the output with ``with_ontology``, and name
     their classes and relations in GraphML and GEXF.
@@ -164,7 +189,7 @@ def export(
     duplicates merged, and written. ``output`` may not be one of the ``data`` files.
     """
     with guard_inputs():
-        return _export(fmt, output, data, with_ontology, ontology)
+        return _export(fmt, output, data, with_ontology, ontology, notice)
 
 
 def _export(
@@ -173,6 +198,7 @@ def _export(
     data: Sequence[str | Path] | None,
     with_ontology: bool,
     ontology: Sequence[str | Path],
+    notice: Callable[[str], None] | None = None,
 ) -> bytes | None:
     if ontology:
         from .extensions import load_extensions
@@ -192,7 +218,7 @@ def _export(
         write_bytes(output, buf.getvalue())
         return None
     quads = load_quads(data, with_ontology=with_ontology, ontology=ontology)
-    payload = render(quads, fmt, ontology)
+    payload = render(quads, fmt, ontology, notice)
     if output is not None:
         write_bytes(output, payload)
         return None

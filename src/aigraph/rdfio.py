@@ -743,7 +743,7 @@ def serialize(
     items: list[Any] = list(quads)
     if fmt not in RDF_FORMATS:
         raise AigraphError(f"unknown RDF format {fmt!r}")
-    if fmt not in _QUAD_FORMATS:
+    if fmt not in _QUAD_FORMATS and fmt != "jsonld":  # JSON-LD holds named graphs too ("@graph")
         if items and isinstance(items[0], ox.Quad):
             if has_named_graphs(items):
                 raise AigraphError(

@@ -1,0 +1,274 @@
+"""A corpus: several (fictional) articles that share entities and disagree on a value."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+import aigraph
+from aigraph.builder import build_graph
+from aigraph.cli import cli
+from aigraph.errors import AigraphError
+from aigraph.namespaces import AIG, KG, PREFIXES, RDF
+from aigraph.results import cell
+
+from .conftest import ROOT
+
+CORPUS = ROOT / "tests" / "articles" / "corpus"
+LAUNCH = CORPUS / "rotor-launch.facts.toml"
+MEMBERS = CORPUS / "rotor-members.facts.toml"
+_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def _objects(store: ox.Store, s: str, p: str) -> set[str]:
+    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+
+
+def test_articles_built_apart_load_together_without_mixing() -> None:
+    # Both articles have a fact "count" (30 members in one, 35 in the other):
+    # each keeps its own record, value and sentence.
+    store = ox.Store()
+    for facts in (LAUNCH, MEMBERS):
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in build_graph(facts))
+    for article, value in (("rotor-launch", "30"), ("rotor-members", "35")):
+        fact = KG + f"{article}-fact-count"
+        assert _objects(store, fact, RDF + "object") == {value}
+        evidence = _objects(store, fact, AIG + "evidence")
+        assert evidence and all(e.startswith(KG + article + "-s") for e in evidence), evidence
+    assert _objects(store, KG + "OpenRotor", AIG + "approximateMemberCount") == {"30", "35"}
+
+
+def _dataset(tmp_path: Path, name: str = "corpus.trig") -> tuple[Path, ox.Store]:
+    from aigraph.corpus import build_corpus
+
+    out = tmp_path / name
+    build_corpus([LAUNCH, MEMBERS], out)
+    store = ox.Store()
+    store.load(path=out, format=ox.RdfFormat.TRIG if name.endswith(".trig") else ox.RdfFormat.N_QUADS)
+    return out, store
+
+
+def test_corpus_named_graph_per_article_evidence_from_its_own_article(tmp_path: Path) -> None:
+    _, store = _dataset(tmp_path)
+    rows = store.query(
+        _PREFIXES + "SELECT ?g ?fact ?o ?sentence WHERE { GRAPH ?g {"
+        " ?fact a aig:Fact ; rdf:object ?o ; aig:evidence ?sentence . ?sentence prov:wasQuotedFrom ?g } }"
+    )
+    per_graph: dict[str, set[str]] = {}
+    for r in rows:  # type: ignore[union-attr]
+        per_graph.setdefault(r["g"].value, set()).add(r["fact"].value)
+    assert set(per_graph) == {KG + "rotor-launch", KG + "rotor-members"}
+    facts_all = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(AIG + "Fact"), None)
+    }
+    # Every fact is in its article's graph and cites only sentences of that article.
+    assert set().union(*per_graph.values()) == facts_all and len(facts_all) == 10
+    # One asserted triple stated by both articles: once, with one record per article.
+    founder = ox.Quad(
+        ox.NamedNode(KG + "Pellwick"),
+        ox.NamedNode(AIG + "foundingMemberOf"),
+        ox.NamedNode(KG + "OpenRotor"),
+        ox.DefaultGraph(),
+    )
+    assert founder in store
+    records = {
+        q.graph_name.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "subject"), founder.subject, None)
+        if ox.Quad(q.subject, ox.NamedNode(RDF + "predicate"), founder.predicate, q.graph_name) in store
+    }
+    assert records == {KG + "rotor-launch", KG + "rotor-members"}
+    # The conflicting values are both kept, each with its source.
+    counts = store.query(
+        _PREFIXES + "SELECT ?g ?o WHERE { GRAPH ?g { ?f rdf:subject kg:OpenRotor ;"
+        " rdf:predicate aig:approximateMemberCount ; rdf:object ?o } }"
+    )
+    assert {(r["g"].value, r["o"].value) for r in counts} == {  # type: ignore[union-attr]
+        (KG + "rotor-launch", "30"),
+        (KG + "rotor-members", "35"),
+    }
+
+
+def test_corpus_rebuild_same_bytes_and_nquads(tmp_path: Path) -> None:
+    out, _ = _dataset(tmp_path)
+    first = out.read_bytes()
+    (tmp_path / "again").mkdir()
+    out2, store = _dataset(tmp_path / "again")
+    assert out2.read_bytes() == first
+    _, nq = _dataset(tmp_path, "corpus.nq")
+    assert set(nq) == set(store)
+
+
+def test_cli_builds_a_folder_and_validate_reads_the_dataset(tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "news.trig"
+    result = runner.invoke(cli, ["build", "--facts", str(CORPUS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 articles" in result.stderr
+    twice = runner.invoke(
+        cli, ["build", "--facts", str(LAUNCH), "--facts", str(MEMBERS), "-o", str(tmp_path / "b.trig")]
+    )
+    assert twice.exit_code == 0 and (tmp_path / "b.trig").read_bytes() == out.read_bytes()
+    checked = runner.invoke(cli, ["validate", str(out)])
+    assert checked.exit_code == 0 and checked.stdout.startswith("Conforms"), checked.output
+    bad = runner.invoke(cli, ["build", "--facts", str(CORPUS), "-o", str(tmp_path / "x.ttl")])
+    assert bad.exit_code != 0 and "TriG" in bad.stderr and not (tmp_path / "x.ttl").exists()
+
+
+def test_shared_entity_must_agree(tmp_path: Path) -> None:
+    from aigraph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    members = tmp_path / MEMBERS.name
+    members.write_text(
+        members.read_text(encoding="utf-8").replace('label = "Pellwick Systems"', 'label = "Pellwick Inc."'),
+        encoding="utf-8",
+    )
+    with pytest.raises(AigraphError) as caught:
+        build_corpus([tmp_path], tmp_path / "c.trig")
+    msg = str(caught.value)
+    assert "'Pellwick'" in msg and "rotor-launch.facts.toml (line" in msg and "rotor-members.facts.toml" in msg
+    assert not (tmp_path / "c.trig").exists()
+
+
+def test_commands_read_the_dataset_with_its_graphs(tmp_path: Path, runner: CliRunner) -> None:
+    out, _ = _dataset(tmp_path)
+    per_graph = runner.invoke(
+        cli, ["query", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?f a aig:Fact } } GROUP BY ?g ORDER BY ?g",
+              "--data", str(out), "--format", "csv"],
+    )  # fmt: skip
+    assert per_graph.exit_code == 0, per_graph.output
+    assert per_graph.stdout.split() == ["g,n", f"{KG}rotor-launch,6", f"{KG}rotor-members,4"]
+    # The default graph is the union: a plain pattern sees both articles' values.
+    union = runner.invoke(
+        cli, ["query", "SELECT ?o WHERE { kg:OpenRotor aig:approximateMemberCount ?o } ORDER BY ?o",
+              "--data", str(out), "--format", "csv"],
+    )  # fmt: skip
+    assert union.stdout.split() == ["o", "30", "35"]
+    view = runner.invoke(cli, ["view", "--data", str(out), "-o", str(tmp_path / "v.html")])
+    assert view.exit_code == 0 and "3 nodes" in view.stderr, view.output
+
+
+def test_query_named_loads_a_file_as_a_named_graph(tmp_path: Path, runner: CliRunner) -> None:
+    one = tmp_path / "launch.ttl"
+    assert runner.invoke(cli, ["build", "--facts", str(LAUNCH), "-o", str(one)]).exit_code == 0
+    result = runner.invoke(
+        cli, ["query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--data", str(one),
+              "--named", str(one), "--format", "csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["g", one.resolve().as_uri()]
+
+
+def test_export_keeps_graphs_or_says_it_merges_them(tmp_path: Path, runner: CliRunner) -> None:
+    out, store = _dataset(tmp_path)
+    kept = (("e.trig", ox.RdfFormat.TRIG), ("e.nq", ox.RdfFormat.N_QUADS), ("e.jsonld", ox.RdfFormat.JSON_LD))
+    for name, fmt in kept:
+        result = runner.invoke(cli, ["export", "--data", str(out), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0 and "note" not in result.stderr, result.output
+        assert set(ox.parse(path=tmp_path / name, format=fmt)) == set(store), name
+    flat = runner.invoke(cli, ["export", "--data", str(out), "-o", str(tmp_path / "u.ttl")])
+    assert flat.exit_code == 0 and "2 named graph(s)" in flat.stderr and "union" in flat.stderr
+    triples = {q.triple for q in ox.parse(path=tmp_path / "u.ttl", format=ox.RdfFormat.TURTLE)}
+    assert triples == {q.triple for q in store}
+
+
+def _shown(rows: object) -> list[tuple[str, ...]]:
+    return [tuple(cell(t) for t in row) for row in rows]  # type: ignore[attr-defined]
+
+
+def test_corpus_saved_queries(tmp_path: Path) -> None:
+    out, _ = _dataset(tmp_path)
+    store = aigraph.load([out], with_ontology=True)
+    launch, members = "kg:rotor-launch", "kg:rotor-members"
+    s3 = "The Open Rotor Coalition, the drone makers' alliance, said on Friday that it has 35 members."
+    assert _shown(aigraph.query("disagreements", store=store)) == [
+        ("kg:OpenRotor", "aig:approximateMemberCount", "30", launch,
+         "The coalition has 30 members at launch, the companies said."),
+        ("kg:OpenRotor", "aig:approximateMemberCount", "35", members, s3),
+    ]  # fmt: skip
+    bind = {"s": "kg:Pellwick", "p": "aig:foundingMemberOf", "o": "kg:OpenRotor"}
+    assert [(r[3], r[5]) for r in _shown(aigraph.query("sources", bind=bind, store=store))] == [
+        (launch, "Pellwick Systems is a founding member of the coalition."),
+        (members, "Pellwick Systems, a founding member of the coalition, will host its first meeting."),
+    ]
+    news = "https://example.org/news/"
+    assert _shown(aigraph.query("articles", store=store)) == [
+        (launch, "Open Rotor Coalition launches with 30 members", "2031-03-04", news + "rotor-launch", "6"),
+        (members, "Drone coalition counts 35 members", "2031-03-07", news + "rotor-members", "4"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["sources", "disagreements", "articles"])
+def test_corpus_saved_queries_standalone_on_bare_pyoxigraph(tmp_path: Path, name: str) -> None:
+    """`aigraph queries NAME` on a bare store of the TriG, its default graph the union (the documented policy)."""
+    out, _ = _dataset(tmp_path)
+    bare = ox.Store()
+    bare.load(path=out, format=ox.RdfFormat.TRIG)
+    text = CliRunner().invoke(cli, ["queries", name]).output
+    theirs = bare.query(text, use_default_graph_as_union=True)
+    ours = aigraph.query(name, store=aigraph.load([out], with_ontology=False))
+    assert [v.value for v in theirs.variables] == list(ours.variables)  # type: ignore[union-attr]
+    rows = [tuple(s[v] for v in theirs.variables) for s in theirs]  # type: ignore[union-attr]
+    assert rows == list(ours.rows) and rows
+
+
+def test_rebuild_reads_only_the_changed_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aigraph import corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    built: list[str] = []
+    real = corpus._build
+
+    def counting(facts, *args):  # type: ignore[no-untyped-def]
+        built.append(facts.article.id)
+        return real(facts, *args)
+
+    monkeypatch.setattr(corpus, "_build", counting)
+    out = tmp_path / "out" / "c.trig"
+    corpus.build_corpus([tmp_path], out)
+    assert sorted(built) == ["rotor-launch", "rotor-members"]
+    first = out.read_bytes()
+    built.clear()
+    corpus.build_corpus([tmp_path], out)
+    assert built == [] and out.read_bytes() == first
+    text = (tmp_path / "rotor-members.txt").read_text(encoding="utf-8")
+    (tmp_path / "rotor-members.txt").write_text(text.replace("first meeting", "first summit"), encoding="utf-8")
+    corpus.build_corpus([tmp_path], out)
+    assert built == ["rotor-members"]
+    fresh = tmp_path / "fresh.trig"
+    corpus.build_corpus([tmp_path], fresh, cache=False)
+    assert out.read_bytes() == fresh.read_bytes() and b"first summit" in fresh.read_bytes()
+    assert len(list((tmp_path / "out" / ".c.trig.cache").glob("*.json"))) == 2  # the old entry is gone
+
+
+def test_commands_read_the_corpus_built_last(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["build", "--facts", str(LAUNCH)]).exit_code == 0
+    os.utime(tmp_path / "graphs" / "rotor-launch.ttl", (1, 1))  # built long before the corpus
+    assert runner.invoke(cli, ["build", "--facts", str(CORPUS)]).exit_code == 0
+    assert (tmp_path / "graphs" / "corpus.trig").is_file()
+    result = runner.invoke(cli, ["query", "articles", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3  # the header and both articles
+
+
+def test_an_entity_named_like_another_articles_record_is_refused(tmp_path: Path) -> None:
+    from aigraph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    members = tmp_path / MEMBERS.name
+    text = members.read_text(encoding="utf-8").replace('"Pellwick"', '"rotor-launch-s02"')
+    members.write_text(text, encoding="utf-8")
+    with pytest.raises(AigraphError) as caught:
+        build_corpus([tmp_path], tmp_path / "c.trig")
+    assert "would be sentence 2's record of" in str(caught.value) and caught.value.line == 19
