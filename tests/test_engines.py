@@ -288,3 +288,23 @@ def test_serve_without_the_extra_gets_a_hint(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(aigraph.serve.sys, "executable", "/nonexistent/python")
     code, _, err = run("serve")
     assert code == 1 and "pip install 'aigraph[server]'" in err
+
+
+def test_a_file_without_a_graph_iri_needs_one(oxigraph_server: Server, tmp_path: Path) -> None:
+    data = tmp_path / "plain.ttl"
+    data.write_text("# fictional\n<https://example.org/Acme> <https://example.org/p> 1 .\n")
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(data))
+    assert code == 1 and "give --graph IRI or --default-graph" in err
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(data), "--graph", "https://example.org/g/p")
+    assert code == 0 and "Replaced <https://example.org/g/p>: 1 triple." in err, err
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(data), "--default-graph", "--no-ontology")
+    assert code == 0 and "Replaced the default graph: 1 triple." in err, err
+
+
+def test_bad_data_sends_nothing(oxigraph_server: Server, tmp_path: Path) -> None:
+    data = tmp_path / "bad.ttl"
+    data.write_text("# fictional\n<https://example.org/Acme> <https://example.org/p> .\n")
+    before = graph_counts(oxigraph_server)
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(data), "--graph", "https://example.org/g/bad")
+    assert code == 1 and err.startswith(f"aigraph: error: {data}:2:") and err.count("\n") == 1
+    assert graph_counts(oxigraph_server) == before

@@ -14,6 +14,7 @@ import http.client
 import netrc
 import os
 import secrets
+import shutil
 import socket
 import ssl
 import tempfile
@@ -330,10 +331,30 @@ class _Spill:
         fh.write(line)
         self.counts[graph] += 1
 
+    def move(self, source: str | None, target: str | None) -> None:
+        """Give ``source``'s triples to ``target`` (streamed on disk, never in memory)."""
+        if source not in self.files:
+            return
+        if source in self.open:
+            self.open.pop(source).close()
+        path, count = self.files.pop(source), self.counts.pop(source)
+        if target not in self.files:
+            self.files[target], self.counts[target] = path, count
+            return
+        if target in self.open:
+            self.open.pop(target).close()
+        with open(self.files[target], "ab") as out, open(path, "rb") as src:
+            shutil.copyfileobj(src, out)
+        path.unlink()
+        self.counts[target] += count
+
     def close(self) -> None:
         for fh in self.open.values():
             fh.close()
         self.open.clear()
+
+
+_PENDING = "\0pending"  # not an IRI: a file's triples whose graph is not known yet
 
 
 def _spill_file(
@@ -363,7 +384,6 @@ def _spill_file(
             "aigraph push reads Turtle, N-Triples, N-Quads, TriG, RDF/XML or N3 (.ttl .nt .nq .trig .rdf .n3)",
             path=path,
         )
-    pending: list[str] = []  # default-graph triples of a file whose graph IRI is not known yet
     declared: str | None = None
     unnamed = target is None and not default_graph
     try:
@@ -378,13 +398,8 @@ def _spill_file(
                         and isinstance(quad.subject, ox.NamedNode)
                     ):
                         declared = quad.subject.value
-                        for kept in pending:
-                            spill.write(declared, kept)
-                        pending.clear()
-                    if declared is None:
-                        pending.append(line)
-                    else:
-                        spill.write(declared, line)
+                        spill.move(_PENDING, declared)
+                    spill.write(_PENDING if declared is None else declared, line)
                 else:
                     spill.write(target, line)
             else:
@@ -393,7 +408,7 @@ def _spill_file(
         raise _syntax_error(exc, path, fmt or "") from None
     except OSError as exc:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if pending:
+    if _PENDING in spill.files:
         raise AigraphError(
             "this file's triples have no graph to go to (it declares no <iri> a owl:Ontology):"
             " give --graph IRI or --default-graph",
