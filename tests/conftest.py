@@ -17,6 +17,15 @@ ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every process it starts) caches stores under a temporary folder,
+    never in the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

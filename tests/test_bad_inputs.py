@@ -48,6 +48,7 @@ COMMANDS: dict[str, dict[str, tuple[Make, str | None]]] = {
     },
     "facts": {"build": (lambda f, out: ["build", "--facts", f, "-o", str(out)], ".ttl")},
     "sparql": {"query": (lambda f, out: ["query", f, "-f", "tsv", "-o", str(out)], ".tsv")},
+    "article": {"draft": (lambda f, out: ["draft", f, "-o", str(out)], ".toml")},
 }
 # With good input, the -o path is the bad part.
 OUTPUT_COMMANDS: dict[str, tuple[Make, str]] = {

@@ -233,3 +233,128 @@ def test_output_path_ending_in_a_slash_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "-o", f"{tmp_path}/new/"])
     assert result.exit_code == 1 and "names a folder (it ends with a slash)" in result.stderr
     assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------------------ signals and crashes (issue 16)
+
+# Runs for ever (COUNT keeps memory flat): a query only a signal or a limit can end.
+FOREVER = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+ANSWER_WITHIN = 20.0  # generous: before the fix, the process never answered at all
+
+
+def _started(proc: subprocess.Popen[str], seconds: float = 2.0) -> None:
+    time.sleep(seconds)  # into the evaluation (startup and loading take well under a second)
+    assert proc.poll() is None, proc.communicate()
+
+
+def _answer(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """What the process wrote once it ended; a process that does not end is killed, and fails."""
+    try:
+        return proc.communicate(timeout=ANSWER_WITHIN)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"still running {ANSWER_WITHIN:g} s after the signal") from None
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(2, 130, "interrupted"), (15, 143, "terminated")])
+def test_signals_stop_a_query_without_a_time_limit(signum: int, code: int, word: str, tmp_path: Path) -> None:
+    """Ctrl-C and SIGTERM end `aigraph query --timeout 0` (Oxigraph never returns to Python)."""
+    with TALLY.case(f"signal {signum} with --timeout 0"):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aigraph", "query", FOREVER, "--timeout", "0", "-o", str(tmp_path / "n.tsv")],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        _started(proc)
+        os.kill(proc.pid, signum)
+        out, err = _answer(proc)
+        assert proc.returncode == code and err == f"aigraph: {word}\n" and out == "", (proc.returncode, err)
+        assert os.listdir(tmp_path) == []
+
+
+WATCHED = textwrap.dedent(
+    """
+    import sys
+    from aigraph import interrupts, query
+    interrupts.install()
+    print("evaluating", flush=True)
+    query(sys.argv[1])  # in this process, in the main thread: only the watcher can answer
+    """
+)
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(2, 130, "interrupted"), (15, 143, "terminated")])
+def test_signal_watcher_ends_a_process_stuck_in_oxigraph(signum: int, code: int, word: str) -> None:
+    """The main thread is inside Oxigraph (no fork): the watcher thread answers the signal."""
+    with TALLY.case(f"signal watcher, signal {signum}"):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WATCHED, FOREVER], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline() == "evaluating\n"
+        _started(proc, 1.0)
+        os.kill(proc.pid, signum)
+        _, err = _answer(proc)
+        assert proc.returncode == code and err == f"aigraph: {word}\n", (proc.returncode, err)
+
+
+def test_remove_on_exit_files_go_when_the_watcher_ends_the_process(tmp_path: Path) -> None:
+    with TALLY.case("watcher cleanup"):
+        partial = tmp_path / ".out.ttl.tmp"
+        script = WATCHED.replace(
+            "query(sys.argv[1])", "with interrupts.remove_on_exit(sys.argv[2]):\n    query(sys.argv[1])"
+        )
+        partial.write_bytes(b"half")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, FOREVER, str(partial)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline() == "evaluating\n"
+        _started(proc, 1.0)
+        proc.terminate()
+        _answer(proc)
+        assert proc.returncode == 143 and not partial.exists()
+
+
+def test_a_crash_of_the_query_child_is_a_clear_message() -> None:
+    """Should the engine still overflow its stack, the caller gets one clear line, not a dead process."""
+    import ctypes
+
+    from aigraph.errors import AigraphError
+    from aigraph.sparql import Rendered, run_limited
+
+    def crash() -> Rendered:
+        ctypes.string_at(0)  # SIGSEGV, as a stack overflow in Rust ends
+        raise AssertionError("unreachable")
+
+    for timeout in (None, 30.0):
+        with pytest.raises(AigraphError, match="the query engine crashed .*ran out of stack"):
+            run_limited(crash, timeout, isolate=True)
+
+
+@pytest.mark.parametrize("where", ["a full TMPDIR", "a TMPDIR that does not exist"])
+def test_query_needs_no_temporary_files(where: str, tmp_path: Path) -> None:
+    """The query child hands its answer through a pipe: a full (simulated: no file may grow past
+    4 KiB) or missing TMPDIR changes nothing. It used to write a temporary file there."""
+    with TALLY.case(f"query with {where}"):
+        tmpdir = tmp_path / ("tmp" if "full" in where else "missing")
+        if "full" in where:
+            tmpdir.mkdir()
+
+        def full_disk() -> None:
+            import resource
+            import signal
+
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+        run = subprocess.run(
+            [sys.executable, "-m", "aigraph", "query", "SELECT * { ?s ?p ?o }", "-f", "tsv", "--timeout", "30"],
+            capture_output=True,
+            env={**os.environ, "TMPDIR": str(tmpdir)},
+            preexec_fn=full_disk if "full" in where else None,
+            timeout=120,
+        )
+        assert run.returncode == 0 and run.stderr == b"", run.stderr[-300:]
+        assert run.stdout.count(b"\n") > 800 and len(run.stdout) > 4096  # more than a file could hold

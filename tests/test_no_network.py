@@ -98,6 +98,7 @@ def audit_hook() -> None:
 class Heard:
     hits: list[str]
     events: list[str]
+    connections: list[str]
 
 
 # ------------------------------------------------------------------ the loopback server
@@ -105,6 +106,11 @@ class Heard:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
+    connections: list[str] = []  # every TCP connection, even one that never sends a request
+
+    def setup(self) -> None:
+        type(self).connections.append(str(self.client_address))
+        super().setup()
 
     def _answer(self) -> None:
         type(self).hits.append(f"{self.command} {self.path}")
@@ -181,11 +187,11 @@ def world(server: str, tmp_path: Path) -> World:
     return World(server, inputs, outside, out)
 
 
-def run(world: World, args: list[str]) -> tuple[Result, Heard]:
+def run(world: World, args: list[str], stdin: str | None = None) -> tuple[Result, Heard]:
     """Run one command with the audit log on; return what the server and the hook heard."""
     log = world.out.parent / "audit.log"
     log.write_bytes(b"")
-    before = len(_Handler.hits)
+    before, connected = len(_Handler.hits), len(_Handler.connections)
     env = {"NO_PROXY": "*", "no_proxy": "*", "HTTP_PROXY": None, "HTTPS_PROXY": None, "http_proxy": None}
     try:
         runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
@@ -196,12 +202,12 @@ def run(world: World, args: list[str]) -> tuple[Result, Heard]:
     cwd = Path.cwd()
     os.chdir(world.out)
     try:
-        result = runner.invoke(cli, args, env=env)
+        result = runner.invoke(cli, args, env=env, input=stdin)
     finally:
         os.chdir(cwd)
         os.close(_Audit.fd)
         _Audit.fd = None
-    heard = Heard(_Handler.hits[before:], log.read_text().splitlines())
+    heard = Heard(_Handler.hits[before:], log.read_text().splitlines(), _Handler.connections[connected:])
     return result, heard
 
 
@@ -342,6 +348,7 @@ def check_silent(heard: Heard) -> None:
     HEARD["hits"] += len(heard.hits)
     HEARD["events"] += len(heard.events)
     assert heard.hits == [], f"the loopback server was reached: {heard.hits}"
+    assert heard.connections == [], f"the loopback server was connected to: {heard.connections}"
     assert heard.events == [], f"Python tried to reach out: {heard.events}"
 
 
@@ -380,6 +387,21 @@ QUERIES: dict[str, Callable[[World], str]] = {
     "FROM NAMED (file: outside the inputs)": lambda w: (
         f"SELECT * FROM NAMED <{(w.outside / 'data.ttl').as_uri()}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
     ),
+    # Oxigraph reads keywords without a word boundary (issue 16 item 1).
+    "SERVICE: glued to the empty prefix": lambda w: (
+        f"PREFIX : <{w.url}/sparql> SELECT * WHERE {{ SERVICE:{{ ?x ?p ?o }} }}"
+    ),
+    "SERVICEe:sparql, a named prefix glued on": lambda w: (
+        f"PREFIX e: <{w.url}/> SELECT * WHERE {{ SERVICEe:sparql {{ ?x ?p ?o }} }}"
+    ),
+    "service: in lower case": lambda w: f"prefix : <{w.url}/sparql> select * where {{ service:{{ ?x ?p ?o }} }}",
+    "SERVICE: inside FILTER EXISTS": lambda w: (
+        f'PREFIX : <{w.url}/sparql> SELECT ?x WHERE {{ VALUES ?x {{ "from-service" }}'
+        " FILTER EXISTS { SERVICE:{ ?x ?p ?o } } }"
+    ),
+    "SERVICE after a number, no space": lambda w: (
+        f"SELECT * WHERE {{ VALUES ?o {{ 1 }} ?s ?p 1SERVICE<{w.url}/sparql>{{ ?x ?p2 ?o2 }} }}"
+    ),
     "LOAD": lambda w: f"LOAD <{w.url}/data.ttl>",
     "LOAD INTO GRAPH (file:)": lambda w: f"LOAD <{(w.outside / 'data.ttl').as_uri()}> INTO GRAPH <http://example.org/g>",
 }
@@ -387,6 +409,10 @@ QUERIES: dict[str, Callable[[World], str]] = {
 ALLOWED = {
     "SERVICE": "from-service",
     "SERVICE SILENT, lower case": "from-service",
+    "SERVICE: glued to the empty prefix": "from-service",
+    "SERVICEe:sparql, a named prefix glued on": "from-service",
+    "service: in lower case": "from-service",
+    "SERVICE: inside FILTER EXISTS": "from-service",
     "FROM (http)": "from-the-web",
     "FROM NAMED (http)": "from-the-web",
     "FROM (file: outside the inputs)": SECRET,
@@ -421,7 +447,9 @@ def test_query_file_never_reaches_out(name: str, world: World) -> None:
 
 
 # Oxigraph cannot evaluate SERVICE ?var (it wants the variable bound first): a clean error will do.
+# A SERVICE joined to a triple pattern that matches nothing is never called: an empty answer.
 ENGINE_LIMITS = {"SERVICE with a variable": ("unbound", "SERVICE")}
+NEVER_CALLED = {"SERVICE after a number, no space"}
 
 
 @pytest.mark.parametrize(
@@ -440,6 +468,9 @@ def test_allow_network_makes_them_work(name: str, world: World) -> None:
         if name in ENGINE_LIMITS:
             refused(result, ENGINE_LIMITS[name])
             return
+        if name in NEVER_CALLED:
+            worked(result)
+            return
         if name not in ALLOWED:
             refused(result, ("read-only", "Update", "LOAD"))
             assert heard.hits == []
@@ -449,6 +480,63 @@ def test_allow_network_makes_them_work(name: str, world: World) -> None:
         if "file:" not in name:
             assert heard.hits, "the loopback server should have been asked"
         HEARD["allowed"] += 1
+
+
+GLUED = [
+    "SERVICE: glued to the empty prefix",
+    "SERVICEe:sparql, a named prefix glued on",
+    "service: in lower case",
+    "SERVICE: inside FILTER EXISTS",
+]
+
+
+@pytest.mark.parametrize("name", GLUED)
+def test_query_on_stdin_never_reaches_out(name: str, world: World) -> None:
+    """The same refusals for a query read from standard input (``aigraph query -``)."""
+    with TALLY.case(f"query on stdin: {name}"):
+        result, heard = run(world, ["query", "-", "-f", "tsv"], stdin=QUERIES[name](world))
+        check_silent(heard)
+        refused(result, ("--allow-network",))
+        assert result.stderr.startswith("aigraph: error: <stdin>:1: the query uses SERVICE")
+
+
+@pytest.mark.parametrize("isolate", ["child, no time limit", "child with --timeout"])
+@pytest.mark.parametrize("name", ["SERVICE", "SERVICE SILENT, lower case", *GLUED])
+def test_evaluation_cannot_reach_the_network_even_past_the_check(name: str, isolate: str, world: World) -> None:
+    """Defence in depth: hand the engine a SERVICE query without the check before evaluation
+    (as if the check had missed it): the query child cannot open a socket, so nothing
+    reaches the server and the refusal is still clear. With the network allowed, the same
+    call reaches the server, so the test is not vacuous."""
+    from aigraph import sparql
+    from aigraph.errors import NetworkRefused
+
+    with TALLY.case(f"sandbox: {name} ({isolate})"):
+        text = QUERIES[name](world)
+        store = sparql.load_store()
+        timeout = 30.0 if "timeout" in isolate else None
+        for allow in (False, True):
+            unchecked = sparql.Prepared(text, "<query>", sparql.inspect_query(text), {}, allow_network=allow)
+            hits, connected = len(_Handler.hits), len(_Handler.connections)
+            if not allow and ("SILENT" in name or "FILTER" in name):  # SILENT and FILTER hide the failure
+                sparql.render_query(unchecked, store, "tsv", timeout=timeout, isolate=True)
+                assert _Handler.hits[hits:] == [] and _Handler.connections[connected:] == []
+            elif not allow:
+                with pytest.raises(NetworkRefused, match="tried to reach the network"):
+                    sparql.render_query(unchecked, store, "tsv", timeout=timeout, isolate=True)
+                assert _Handler.hits[hits:] == [] and _Handler.connections[connected:] == []
+            else:
+                rendered = sparql.render_query(unchecked, store, "tsv", timeout=timeout, isolate=True)
+                assert b"from-service" in rendered.data and _Handler.hits[hits:], rendered.data
+        HEARD["attempts"] += 1
+
+
+def test_from_dev_zero_is_refused_not_read(world: World) -> None:
+    """FROM <file:///dev/zero> with --allow-network: a device is no document (it used to be read
+    until memory ran out, reported as a cartesian product)."""
+    with TALLY.case("FROM <file:///dev/zero>"):
+        result, heard = run(world, ["query", "SELECT * FROM <file:///dev/zero> { ?s ?p ?o }", "--allow-network"])
+        check_silent(heard)
+        refused(result, ("FROM <file:///dev/zero>: not a regular file",))
 
 
 def test_build_never_fetches_the_article(world: World) -> None:

@@ -457,6 +457,18 @@ def test_infer_from_the_cli() -> None:
         ("PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:a\\#b ?o . SERVICE <http://x/> { } }", "SERVICE"),
         ("SELECT * WHERE { ?s ?p 'a' .SERVICE<http://x/>{} }", "SERVICE"),
         ("SELECT * WHERE { ?s ?p -1.SERVICE <http://x/> {} }", "SERVICE"),
+        # Oxigraph matches keywords without a word boundary (issue 16 item 1).
+        ("PREFIX : <http://x/> SELECT * WHERE { SERVICE:{ ?s ?p ?o } }", "SERVICE"),
+        ("PREFIX e: <http://x/> SELECT * WHERE { SERVICEe:x { ?s ?p ?o } }", "SERVICE"),
+        ("prefix : <http://x/> select * where { service:{ ?s ?p ?o } }", "SERVICE"),
+        ("PREFIX : <http://x/> ASK { FILTER EXISTS { SERVICE:{} } }", "SERVICE"),
+        ("PREFIX : <http://x/> ASK { FILTER NOT EXISTS { sErViCe SILENT:{} } }", "SERVICE"),
+        ("PREFIX e: <http://e/> SELECT * WHERE { ?s ?p e:.SERVICE<http://x/>{} }", "SERVICE"),
+        ("SELECT * WHERE { ?s ?p 1SERVICE<http://x/>{} }", "SERVICE"),
+        ("SELECT * WHERE { ?s ?p true.SERVICE<http://x/>{} }", "SERVICE"),
+        ("SELECT*FROM<http://x/g>{?s ?p ?o}", "FROM"),
+        ("SELECT * FROMNAMED<http://x/g> {?s ?p ?o}", "FROM"),
+        ("PREFIX e: <http://x/> SELECT * FROMe:g {?s ?p ?o}", "FROM"),
     ],
 )
 def test_network_keywords_are_found(query: str, keyword: str) -> None:
@@ -477,6 +489,10 @@ def test_network_keywords_are_found(query: str, keyword: str) -> None:
         'SELECT * WHERE { ?s ?p "x"@from }',
         "SELECT * WHERE { ?s ?p _:service }",
         "SELECT $from WHERE { ?s ?p $from }",
+        # Local names are read whole, as Oxigraph's lexer reads them.
+        "SELECT * WHERE { ?s schema:serviceType kg:CustomerService, schema:Service }",
+        "PREFIX e: <http://e/> SELECT * WHERE { ?s e:a.SERVICE e:from.load }",
+        "SELECT * WHERE { ?s ?p _:b.service }",
     ],
 )
 def test_network_words_in_names_strings_comments_and_iris_do_not_count(query: str) -> None:
@@ -740,3 +756,138 @@ def test_relative_from_resolves_against_the_query_file(relative: Path) -> None:
     assert code == 1 and "the query uses FROM" in err
     code, out, err = run(str(relative / "from.rq"), "--allow-network", "-f", "csv")
     assert (code, out, err) == (0, f"s\r\n{base}t\r\n", "")
+
+# ------------------------------------------------------------------ round two (issue 16)
+
+
+@pytest.mark.parametrize(
+    ("query", "operators"),
+    [
+        ("ASK { FILTER(" + "!" * 1499 + "true) }", 1501),  # '{' and FILTER count too
+        ("SELECT * { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(1499)) + " }", 1500),
+        ("SELECT * { ?s ?p " + ", ".join(f"?o{i}" for i in range(1499)) + " }", 1499),
+        ("SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(map(str, range(5000))) + ")) }", 3),
+        ("SELECT * { VALUES ?x { " + " ".join(f"{i}.5" for i in range(5000)) + " } }", 3),
+    ],
+)
+def test_operators_are_counted_as_the_engine_nests_them(query: str, operators: int) -> None:
+    """Chains that Oxigraph nests count; flat lists (IN, VALUES, decimals) do not."""
+    info = sparql.inspect_query(query)
+    assert abs(info.operators - operators) <= 1, info.operators
+    assert (info.too_long is not None) == (info.operators > sparql.MAX_OPERATORS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { FILTER(" + "(" * 990 + "!" * 1490 + "true" + ")" * 990 + ") }",
+        "SELECT * WHERE " + "{" * 500 + " ".join(f"BIND({i} AS ?v{i})" for i in range(990)) + "}" * 500,
+        "ASK { FILTER(" + "(" * 990 + "false||" * 740 + "1+" * 5 + "1" + ")" * 990 + ") }",
+        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 740) + " }",
+    ],
+    ids=["not-in-990-brackets", "binds-in-500-groups", "or-in-990-brackets", "740-unions"],
+)
+def test_what_the_bounds_let_through_runs_in_process(query: str) -> None:
+    """At the bounds, the engine's recursion fits an ordinary 8 MiB stack (no child, no margin
+    from the larger child stack): a crash here would kill the test process."""
+    info = sparql.inspect_query(query)
+    assert info.too_long is None and info.too_deep is None
+    code = (
+        "import sys, pyoxigraph as ox\n"
+        "r = ox.Store().query(sys.stdin.read())\n"
+        "print(bool(r) if isinstance(r, ox.QueryBoolean) else len(list(r)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], input=query, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, (run.returncode, run.stderr[-300:])
+
+
+def _results_xml(data: str) -> ET.Element:
+    return ET.fromstring(data)  # an XML parser: raises on a document that is not well-formed
+
+
+@pytest.mark.parametrize(("char", "name"), [("\\u0000", "U+0000"), ("\\u001B", "U+001B"), ("\\uFFFE", "U+FFFE")])
+def test_xml_results_refuse_what_xml_cannot_hold(char: str, name: str, tmp_path: Path) -> None:
+    query = f'SELECT ("a{char}b" AS ?x) WHERE {{}}'
+    code, out, err = run(query, "--format", "xml")
+    assert code == 1 and out == "" and f"holds {name}, which XML 1.0 cannot represent" in err, err
+    assert err.startswith("aigraph: error: <query>: cannot write SPARQL XML results") and err.count("\n") == 1
+    target = tmp_path / "r.srx"
+    code, _, err = run(query, "-o", str(target))
+    assert code == 1 and "XML 1.0" in err and not target.exists()
+    code, out, _ = run(query, "--format", "json")  # JSON escapes it: the way out the message names
+    assert code == 0 and json.loads(out)["results"]["bindings"][0]["x"]["value"] == f"a{chr(int(char[2:], 16))}b"
+
+
+def test_xml_results_keep_a_carriage_return_and_parse(tmp_path: Path) -> None:
+    target = tmp_path / "r.srx"
+    code, _, err = run('SELECT ("a\\rb\\u0085c\\u2028d" AS ?x) WHERE {}', "-o", str(target))
+    assert code == 0, err
+    literal = _results_xml(target.read_text(encoding="utf-8")).find(f".//{RES}literal")
+    assert literal is not None and literal.text == "a\rb\u0085c\u2028d"
+
+
+def test_tsv_escapes_raw_control_characters_and_reads_back() -> None:
+    code, out, _ = run('SELECT ("a\\u0000b\\u001Bc\\u009Bd\\te" AS ?x) WHERE {}', "--format", "tsv")
+    assert code == 0 and out == '?x\n"a\\u0000b\\u001Bc\\u009Bd\\te"\n', repr(out)
+    parsed = ox.parse_query_results(out.encode(), format=ox.QueryResultsFormat.TSV)
+    assert [s["x"].value for s in parsed] == ["a\x00b\x1bc\x9bd\te"]
+
+
+def test_table_shows_terminal_controls_as_escapes() -> None:
+    values = '"a\\u009B31mb" "r\\u202Eevil" "i\\u2066j\\u2069" "n\\u0085l" <http://e/\\u202Ex>'
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"
+    code, out, _ = run(query, "--format", "table")
+    assert code == 0
+    for raw in "\x9b\u202e\u2066\u2069\x85\x1b":
+        assert raw not in out, repr(out)
+    for shown in ("a\\u009B31mb", "r\\u202Eevil", "i\\u2066j\\u2069", "n\\u0085l", "<http://e/\\u202Ex>"):
+        assert shown in out, out
+
+
+def test_error_messages_show_controls_and_bidi_overrides_as_escapes() -> None:
+    err = str(AigraphError("bad value 'x\x9b[2Jy\u202ez'\tand a tab", path="q\u2067.rq"))
+    assert err == "q\\u2067.rq: bad value 'x\\x9b[2Jy\\u202ez'\\tand a tab"
+
+
+def test_usage_errors_are_one_line_with_a_hint() -> None:
+    for args in (["query", "--nope"], ["quer"], ["query"], ["query", "members", "--format", "png"]):
+        result = CliRunner().invoke(cli, args)
+        lines = result.stderr.splitlines()
+        assert result.exit_code == 2 and len(lines) == 1, (args, result.stderr)
+        assert lines[0].startswith("aigraph: error: ") and "-h')" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--timeout", "nan"], "'nan' is not a number of seconds"),
+        (["--timeout", "inf"], "'inf' is not a number of seconds"),
+        (["--timeout", "-1"], "--timeout"),
+        (["--max-memory", "99999999999999999999"], "is not in the range"),
+        (["--bind", "company=\udcff"], "is not UTF-8 text (byte 0xff"),
+    ],
+)
+def test_bad_option_values_are_one_line(args: list[str], fragment: str) -> None:
+    code, out, err = run("competitors", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err, err
+
+
+def test_invalid_utf8_on_stdin_is_one_line() -> None:
+    result = CliRunner().invoke(cli, ["query", "-"], input=b"SELECT * { ?s ?p \xff }")
+    assert result.exit_code == 1 and result.stderr == "aigraph: error: <stdin>: not UTF-8 text (byte 17)\n"
+
+
+def test_inline_query_that_is_not_utf8_is_one_line() -> None:
+    code, _, err = run('SELECT ("\udcff" AS ?x) {}')
+    assert code == 2 and "Invalid value for 'QUERY': is not UTF-8 text (byte 0xff" in err and err.count("\n") == 1
+
+
+def test_from_a_device_names_it_not_a_cartesian_product() -> None:
+    code, _, err = run("SELECT * FROM <file:///dev/zero> WHERE { ?s ?p ?o }", "--allow-network")
+    assert code == 1 and "FROM <file:///dev/zero>: not a regular file" in err and "cartesian" not in err
+
+
+def test_negative_numbers_in_a_values_list_are_no_chain() -> None:
+    values = " ".join(f"-{i}" for i in range(3000))
+    assert sparql.inspect_query(f"SELECT * {{ VALUES ?x {{ {values} }} }}").too_long is None
+    assert sparql.inspect_query("ASK { FILTER(" + "1-" * 1600 + "1 < 0) }").too_long is not None

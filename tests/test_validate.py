@@ -10,9 +10,11 @@ from click.testing import CliRunner
 
 from aigraph.cli import cli
 
-from .conftest import GOLDEN_TTL
+from .conftest import GOLDEN_TTL, SHAPES
 
 KG = "https://w3id.org/aigraph/id/"
+PREFIX_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PREFIX_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 AIG = "https://w3id.org/aigraph/ontology#"
 PREFIXES = """@prefix aig: <https://w3id.org/aigraph/ontology#> .
 @prefix kg: <https://w3id.org/aigraph/id/> .
@@ -277,3 +279,78 @@ def test_validate_refuses_unparsable_file(runner: CliRunner, tmp_path: Path) -> 
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"aigraph: error: {bad}:2: not valid Turtle")
+
+
+# ------------------------------------------------------------------ pyshacl alone vs pyshacl + Oxigraph
+
+
+def _pyshacl_everything(data: list) -> list:  # type: ignore[type-arg]
+    """The report pyshacl alone gives, every shape (SPARQL constraints too) on rdflib."""
+    import rdflib
+
+    from aigraph import validate as v
+    from aigraph.dataset import ontology_quads
+
+    shapes = rdflib.Graph().parse(SHAPES, format="turtle")
+    return v.finish(v.run_pyshacl(data, ontology_quads(), shapes), data)
+
+
+def test_sparql_constraints_run_on_oxigraph_not_pyshacl() -> None:
+    from aigraph.validate import _shapes
+
+    shapes = _shapes()
+    assert len(shapes.constraints) == 7  # RecordShape's and AssertionShape's six
+    sh = "http://www.w3.org/ns/shacl#"
+    assert not list(shapes.core.triples((None, __import__("rdflib").URIRef(sh + "sparql"), None)))
+
+
+XSD_INT = '\nkg:AIAlliance aig:approximateMemberCount "50"^^<http://www.w3.org/2001/XMLSchema#int> .'
+
+
+@pytest.mark.parametrize("extra", ["", XSD_INT])
+def test_same_violations_as_pyshacl_alone(extra: str, tmp_path: Path) -> None:
+    """Every case's mistake at once (all seven SPARQL constraints and the Core shapes
+    fire), and a literal Oxigraph would store as xsd:integer (the range rule must see xsd:int)."""
+    from aigraph.rdfio import read_rdf
+    from aigraph.validate import validate_graph
+
+    text = GOLDEN_TTL.read_text(encoding="utf-8")
+    for add, drop, remove, _ in CASES.values():
+        if drop:
+            text = text.replace(drop, drop.split(" ;")[0] + " .")
+        if remove:
+            text = _without_blocks(text, remove)
+        text += "\n" + add
+    path = tmp_path / "bad.ttl"
+    path.write_text(text + extra, encoding="utf-8")
+    data = read_rdf(path)
+    new = validate_graph(data).results
+    assert new == _pyshacl_everything(data)
+    assert len(new) >= 20
+    if extra:
+        assert any("the object is not in the range xsd:integer" in r.message for r in new)
+
+
+def test_same_as_pyshacl_alone_on_the_built_graph(built_triples: list) -> None:  # type: ignore[type-arg]
+    from aigraph.validate import validate_graph
+
+    assert validate_graph(built_triples).results == _pyshacl_everything(built_triples) == []
+
+
+def test_the_ontology_is_an_input(built_triples: list) -> None:  # type: ignore[type-arg]
+    """validate_graph checks against the ontology extension quads it is given, read with
+    aigraph's own (their ranges are checked, on Oxigraph, like aigraph's)."""
+    import pyoxigraph as ox
+
+    from aigraph.validate import validate_graph
+
+    ex, rdf, rdfs, owl = "http://example.org/ext#", PREFIX_RDF, PREFIX_RDFS, "http://www.w3.org/2002/07/owl#"
+    partner = ox.NamedNode(ex + "partnerOf")
+    extension = [
+        ox.Quad(partner, ox.NamedNode(rdf + "type"), ox.NamedNode(owl + "ObjectProperty")),
+        ox.Quad(partner, ox.NamedNode(rdfs + "range"), ox.NamedNode(AIG + "Company")),
+    ]
+    data = [*built_triples, ox.Triple(ox.NamedNode(KG + "Meta"), partner, ox.NamedNode(KG + "AIAlliance"))]
+    wrong_range = "kg:Meta http://example.org/ext#partnerOf kg:AIAlliance: the object is not in the range aig:Company"
+    assert not any(wrong_range in r.message for r in validate_graph(data).results)
+    assert any(wrong_range in r.message for r in validate_graph(data, ontology=extension).results)

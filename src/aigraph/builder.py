@@ -23,7 +23,7 @@ from .facts import FactsFile, read_facts, suggest
 from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .ontology import Ontology, Term
 from .progress import progress
-from .rdfio import check_input, serialize, write_bytes
+from .rdfio import check_input, guard_inputs, serialize, write_bytes
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -580,14 +580,16 @@ def build(
 
     ``output`` defaults to :func:`default_output`, ``graphs/<article id>.ttl``.
     The Turtle declares the extensions' prefixes too. ``allow_outside_article``
-    lets the facts file name an article outside its folder.
+    lets the facts file name an article outside its folder. ``output`` may not
+    be one of the files the build reads (facts, article, extensions).
     """
     if facts is None:
         with resources.as_path(resources.facts()) as path:
             target = output if output is not None else DEFAULT_OUTPUT
             return build(path, target, ontology=ontology, allow_outside_article=allow_outside_article)
-    facts_file = read_facts(facts)
-    target = output if output is not None else default_output(facts)
-    triples, ext = _build(facts_file, True, ontology, allow_outside_article)
-    write_bytes(target, to_turtle(triples, ext.prefixes))
+    with guard_inputs():
+        facts_file = read_facts(facts)
+        target = output if output is not None else default_output(facts)
+        triples, ext = _build(facts_file, True, ontology, allow_outside_article)
+        write_bytes(target, to_turtle(triples, ext.prefixes))
     return triples

@@ -7,7 +7,11 @@ stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import math
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,16 +20,47 @@ import click
 
 from . import __version__
 from .errors import AigraphError
+from .interrupts import Terminated
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _error(message: str) -> None:
+    # Through the errors module's escaping: a message may quote terminal controls.
+    click.echo(f"aigraph: error: {AigraphError(message)}", err=True)
 
 
 class _Group(click.Group):
     """Turns every error into one line on stderr and a non-zero exit, never a traceback."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # click's own usage errors take three lines (usage, hint, error): make them one.
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} -h')" if exc.ctx is not None else ""
+            _error(exc.format_message() + hint)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C or end of input at a prompt
+            click.echo("aigraph: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # `aigraph -h | head -1`
+            sys.exit(0)
+        except OSError as exc:  # --help or --version to a closed or full stdout
+            _error(exc.strerror or str(exc))
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            from .rdfio import guard_inputs
+
+            with guard_inputs():  # no command writes its output over a file it read
+                return super().invoke(ctx)
         except AigraphError as exc:
             click.echo(f"aigraph: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -34,13 +69,19 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("aigraph: interrupted", err=True)
             ctx.exit(130)
-        except _Terminated:
-            click.echo("aigraph: terminated", err=True)
-            ctx.exit(143)
+        except Terminated as exc:
+            hung_up = exc.signum == getattr(signal, "SIGHUP", None)
+            click.echo("aigraph: hung up" if hung_up else "aigraph: terminated", err=True)
+            ctx.exit(128 + exc.signum)
         except BrokenPipeError:
             # The reader went away (`aigraph query ... | head`): not an error.
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as exc:
+            # The system refused (a full disk, a closed stdout): the user's to fix, not a bug.
+            where = f"{exc.filename}: " if exc.filename else ""
+            _error(f"{where}{exc.strerror or exc}")
+            ctx.exit(1)
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback
             if os.environ.get("AIGRAPH_DEBUG"):
                 raise
@@ -51,6 +92,61 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(70)
+
+
+class _Seconds(click.FloatRange):
+    """A number of seconds: finite (``nan`` and ``inf`` are refused; 0 means no limit)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds (give 0 for no limit)", param, ctx)
+        return number
+
+
+class _Utf8Text(click.ParamType):
+    """Text from the command line, which must be UTF-8 (Python keeps other bytes as lone surrogates)."""
+
+    name = "text"
+
+    def __init__(self, path_ok: bool = False) -> None:
+        self.path_ok = path_ok  # a file name may be any bytes: only text is checked
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            if self.path_ok and os.path.exists(value):
+                return value
+            bad = value[exc.start].encode("utf-8", "surrogateescape")
+            self.fail(f"is not UTF-8 text (byte 0x{bad.hex()} at character {exc.start + 1})", param, ctx)
+        return value
+
+
+_TEXT = _Utf8Text()
+_QUERY = _Utf8Text(path_ok=True)
+
+
+MAX_MEMORY_MB = 1 << 30
+"""The largest --max-memory (a petabyte): more cannot be given to setrlimit in bytes."""
+
+
+MAX_STDIN = 16 << 20
+"""The longest query read from standard input."""
+
+
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text, or one clear error."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise AigraphError("standard input is closed", path="<stdin>")
+    raw = stream.read(MAX_STDIN + 1)  # `query - < /dev/zero` must not read for ever
+    if len(raw) > MAX_STDIN:
+        raise AigraphError(f"the query is longer than {MAX_STDIN >> 20} MiB, more than aigraph reads", path="<stdin>")
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise AigraphError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
 
 
 # Short names people type for --format, as file extensions spell them.
@@ -293,7 +389,7 @@ def export(
 
 
 @cli.command()
-@click.argument("query_arg", metavar="QUERY")
+@click.argument("query_arg", type=_QUERY, metavar="QUERY")
 @click.option(
     "-f",
     "--format",
@@ -313,6 +409,7 @@ def export(
 @click.option(
     "--bind",
     "binds",
+    type=_TEXT,
     multiple=True,
     metavar="NAME=VALUE",
     help="Give ?NAME a value: kg:IBM, <https://...>, '\"text\"', 45 (repeatable).",
@@ -343,7 +440,7 @@ def export(
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=_Seconds(min=0),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -351,11 +448,16 @@ def export(
 )
 @click.option(
     "--max-memory",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_MEMORY_MB),
     default=2048,
     show_default=True,
     metavar="MB",
-    help="Stop the query if it needs this much more memory (0: no limit; with --timeout).",
+    help="Stop the query if it needs this much more memory (0: no limit).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse the --data files into memory; do not use or fill the store cache (see `aigraph cache`).",
 )
 def query(
     query_arg: str,
@@ -370,6 +472,7 @@ def query(
     timeout: float,
     max_memory: int,
     ontology: tuple[Path, ...],
+    no_cache: bool,
     endpoint: str | None,
     user: str | None,
     ca_cert: str | None,
@@ -386,7 +489,8 @@ def query(
     (--base sets the base). The query never reaches the network (SERVICE,
     FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
     refused. --ontology adds an extension's terms to the data and declares
-    its prefixes.
+    its prefixes. --data files of 1 MiB or more are kept in an on-disk store
+    cache, so later queries over them open it instead of parsing again.
 
     With --endpoint URL the query goes to a SPARQL server instead (see
     `aigraph push`): the same formats, asked of the server by content
@@ -416,7 +520,7 @@ def query(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
         bind[name.strip()] = value
     fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, lambda: click.get_text_stream("stdin").read(), base_iri=base_iri)
+    text = resolve_query(query_arg, _stdin_text, base_iri=base_iri)
     extra: dict[str, str] = {}
     if ontology:
         from .extensions import load_extensions
@@ -445,7 +549,12 @@ def query(
             click.echo("No results." if not n else f"{n} row{'' if n == 1 else 's'}.", err=True)
         return
     _note_graph(data)
-    store = load_store(list(data) or None, with_ontology=True if not data else with_ontology, ontology=ontology)
+    store = load_store(
+        list(data) or None,
+        with_ontology=True if not data else with_ontology,
+        ontology=ontology,
+        cache=not no_cache,
+    )
     rendered = render_query(
         prepared,
         store,
@@ -453,6 +562,7 @@ def query(
         default_results_format=default,
         timeout=timeout or None,
         max_memory_mb=max_memory or None,
+        isolate=True,  # Ctrl-C and SIGTERM answered at once; an engine crash reported
     )
     from .rdfio import write_bytes
 
@@ -606,7 +716,9 @@ def queries(name: str | None) -> None:
     help="Where to write the HTML page; - for stdout. Default: the graph's file with .html"
     " (graphs/deal.ttl -> graphs/deal.html; the first --data file likewise).",
 )
-@click.option("--title", metavar="TEXT", help="Page heading (default: the title of the article in the data).")
+@click.option(
+    "--title", type=_TEXT, metavar="TEXT", help="Page heading (default: the title of the article in the data)."
+)
 @click.option(
     "--open/--no-open",
     "open_browser",
@@ -653,20 +765,161 @@ def view(
             click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def cache(ctx: click.Context) -> None:
+    """Show the store cache: Oxigraph stores of big --data files, kept by `aigraph query`.
+
+    An entry is keyed by the files' paths, sizes and modification times; a
+    changed file is parsed again. The cache lives in $XDG_CACHE_HOME/aigraph
+    (~/.cache/aigraph by default).
+
+    \b
+    Examples:
+      aigraph cache                 # where it is, what it holds, its size
+      aigraph cache clear           # remove it
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import cache as store_cache
+
+    click.echo(f"Store cache: {store_cache.cache_dir()}")
+    found = store_cache.entries()
+    for entry in found:
+        onto = " + ontology" if entry.with_ontology else ""
+        onto += "".join(f" + {e}" for e in entry.extensions)
+        click.echo(
+            f"  {entry.path.name}  {_count(entry.triples, 'triple')}, {entry.bytes / 2**20:,.1f} MB:"
+            f" {', '.join(entry.sources)}{onto}"
+        )
+    total = store_cache.total_size()
+    click.echo(f"{_count(len(found), 'store')}, {total / 2**20:,.1f} MB in all.")
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove the store cache (every cached store).
+
+    \b
+    Examples:
+      aigraph cache clear
+    """
+    from . import cache as store_cache
+
+    freed = store_cache.clear()
+    click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path), metavar="ARTICLE.txt")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Where to write the facts file; - for stdout. Default: <article id>.facts.toml beside the article.",
+)
+@_ontology_option
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="An RDF graph whose named entities are looked for by name (repeatable).",
+)
+@click.option(
+    "--nlp", metavar="PIPELINE", help="Also find names with this installed spaCy pipeline (never downloaded)."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def draft(
+    article: Path,
+    output: str | None,
+    ontology: tuple[Path, ...],
+    data: tuple[Path, ...],
+    nlp: str | None,
+    force: bool,
+) -> None:
+    """Propose sourced facts for an article, offline, for a person to review.
+
+    Writes a facts file that `aigraph build` accepts unchanged: the article's
+    sentences as numbered comments, the organisations, models, platforms,
+    governance bodies and topics found, and one fact per relation a pattern
+    finds, each with a verbatim quote and a comment giving the pattern and a
+    confidence. Hedged or unsure proposals are comments; negated ones a note.
+    An --ontology extension's properties are drafted too, with the patterns
+    its draft:pattern annotations give.
+
+    \b
+    Examples:
+      aigraph draft my-article.txt                 # -> my-article.facts.toml
+      aigraph draft my-article.txt -o facts.toml --data graphs/ai-alliance.ttl
+      aigraph draft deal.txt --ontology deals.ttl -o -
+    """
+    from .draft import draft as run_draft
+
+    target, result = run_draft(
+        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
+    )
+    if str(target) != "-":
+        click.echo(f"Wrote {target} ({result.counts()}).", err=True)
+        click.echo(f"Review it, then: aigraph build --facts {target}", err=True)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-class _Terminated(BaseException):
-    """SIGTERM (``timeout``, ``kill``), raised so that half-written temporary files are removed."""
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a standard stream the shell closed (``aigraph export >&-``): using it is an error."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def _closed(self) -> OSError:
+        import errno
+
+        return OSError(errno.EBADF, f"{self.name} is closed")
+
+    def write(self, text: str) -> int:
+        raise self._closed()
+
+    @property
+    def buffer(self) -> Any:
+        raise self._closed()
+
+    def writable(self) -> bool:
+        return True
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise _Terminated
+def _safe_streams() -> None:
+    """Text that the terminal's encoding cannot hold is written as escapes (a Latin-1 locale
+    and U+2028), and a closed stdout gives an error when used rather than a crash."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("standard output")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _flush_stdout() -> None:
+    """Flush what is left for stdout now, so that a full disk is one line, not a traceback at exit."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        if not isinstance(exc, BrokenPipeError):
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"aigraph: error: cannot write the output: {getattr(exc, 'strerror', None) or exc}\n")
+                sys.stderr.flush()
+        os._exit(0 if isinstance(exc, BrokenPipeError) else 1)
 
 
 def main() -> None:
-    import signal
+    from . import interrupts
 
-    signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="aigraph")
+    interrupts.install()
+    _safe_streams()
+    try:
+        cli(prog_name="aigraph")
+    finally:
+        _flush_stdout()

@@ -112,6 +112,7 @@ def load(
     *,
     with_ontology: bool = True,
     ontology: Sequence[str | Path] = (),
+    cache: bool = False,
 ) -> ox.Store:
     """An in-memory pyoxigraph Store of ``data`` (default: built graph + ontology).
 
@@ -125,7 +126,16 @@ def load(
     values, not their spelling: ``"01"^^xsd:integer`` reads back as ``"1"`` and
     ``xsd:int`` or ``xsd:positiveInteger`` as ``xsd:integer`` (export does not
     go through a store, so files keep every literal as written).
+
+    With ``cache``, ``data`` files of 1 MiB or more are read from (or put in)
+    the on-disk store cache (:mod:`aigraph.cache`) and the store is read-only.
     """
+    if cache and data:
+        from .cache import cached_store
+
+        cached = cached_store(data, with_ontology=with_ontology, extensions=ontology)
+        if cached is not None:
+            return cached
     store = ox.Store()
     if data:
         for path in data:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 MAX_MESSAGE = 400
 """Longest message (without the file and line) the CLI prints."""
 
-_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 127]}
+# Shown as escapes, never sent to the terminal raw: C0 and C1 controls (U+009B is
+# CSI), line separators, and bidirectional marks and overrides (U+202E reverses text).
+_CONTROLS = {
+    **{c: f"\\x{c:02x}" for c in [*range(32), *range(127, 160)]},
+    ord("\t"): "\\t",
+    **{c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]},
+}
+
+
+_QUOTED_CONTROL = re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
+_LINE_BREAKS = re.compile("[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][\\s]*")
 
 
 class AigraphError(Exception):
@@ -33,7 +44,10 @@ class AigraphError(Exception):
             path = self.path.translate(_CONTROLS)  # a file name may hold a newline
             where = f"{path}:{self.line}: " if self.line else f"{path}: "
         # One line, always, and short: data can carry newlines (or megabytes) into a message.
-        text = " ".join(self.message[: 4 * MAX_MESSAGE].split()).translate(_CONTROLS)
+        # A control character quoted on its own ("code point '\t'") is the point of the
+        # message: escape it before line breaks become spaces, and never turn a tab into one.
+        text = _QUOTED_CONTROL.sub(lambda m: m.group().translate(_CONTROLS), self.message[: 4 * MAX_MESSAGE])
+        text = _LINE_BREAKS.sub(" ", text).strip().translate(_CONTROLS)
         if len(text) > MAX_MESSAGE:
             text = text[: MAX_MESSAGE - 1] + "…"
         return where + text

@@ -19,6 +19,7 @@ from .rdfio import (
     check_xml_text,
     escape_cr,
     format_for_path,
+    guard_inputs,
     read_rdf,
     serialize,
     write_bytes,
@@ -107,8 +108,19 @@ def export(
     bytes, or None once they are written to ``output``. One Turtle or N-Triples
     file exported as Turtle, N-Triples, N-Quads or TriG streams from the parser
     to the writer (see :func:`stream`); anything else is read into a list,
-    duplicates merged, and written.
+    duplicates merged, and written. ``output`` may not be one of the ``data`` files.
     """
+    with guard_inputs():
+        return _export(fmt, output, data, with_ontology, ontology)
+
+
+def _export(
+    fmt: str,
+    output: str | Path | None,
+    data: Sequence[str | Path] | None,
+    with_ontology: bool,
+    ontology: Sequence[str | Path],
+) -> bytes | None:
     if ontology:
         from .extensions import load_extensions
 

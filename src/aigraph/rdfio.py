@@ -9,15 +9,21 @@ its writers do not rewrite values. On top of that, this module:
 - words every parse error as one line with the file and, where it can be
   found, the 1-based line, plus a hint when the content does not match the
   extension (a PNG, a JSON-LD file named .ttl);
+- refuses, before Oxigraph reads a byte, input that would crash or stall its
+  readers: JSON nested too deep, JSON-LD term chains and context work too
+  large, RDF/XML elements nested too deep;
 - refuses to write what a format cannot hold (NUL in XML 1.0, a predicate that
   is no XML name) rather than change it, and writes CR in XML as ``&#13;``;
-- writes files atomically (a temporary file renamed into place).
+- writes files atomically (a temporary file renamed into place, keeping the
+  replaced file's permissions), and never over a file the command reads.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
+import json
 import os
 import re
 import stat
@@ -75,7 +81,55 @@ def check_input(path: str | Path, what: str = "an RDF file") -> Path:
         raise AigraphError(f"is a directory, not {what}", path=path)
     if not stat.S_ISREG(mode):
         raise AigraphError(f"not a regular file (a device, pipe or socket), not {what}", path=path)
+    _note_input(path)
     return path
+
+
+# The files the current command has read, by identity (st_dev, st_ino) so that a hard
+# link, a symbolic link or "./x" for "x" is the same file; None outside a command.
+_INPUTS: contextvars.ContextVar[dict[tuple[int, int], Path] | None] = contextvars.ContextVar(
+    "aigraph_inputs", default=None
+)
+
+
+@contextlib.contextmanager
+def guard_inputs() -> Iterator[dict[tuple[int, int], Path]]:
+    """Refuse, while the block runs, to write any output onto a file it has read.
+
+    Every input passes :func:`check_input`, which notes it here; every output
+    passes :func:`atomic_output`, which refuses a noted file. A command (and each
+    library function that reads and then writes) runs inside one guard; nested
+    guards share it.
+    """
+    current = _INPUTS.get()
+    if current is not None:
+        yield current
+        return
+    token = _INPUTS.set({})
+    try:
+        yield _INPUTS.get() or {}
+    finally:
+        _INPUTS.reset(token)
+
+
+def _note_input(path: Path) -> None:
+    inputs = _INPUTS.get()
+    if inputs is not None:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            inputs.setdefault((st.st_dev, st.st_ino), path)
+
+
+def _refuse_input(output: str | Path, st: os.stat_result, shown: str | Path | None = None) -> None:
+    """An AigraphError if the file ``st`` describes is one the current command reads."""
+    source = (_INPUTS.get() or {}).get((st.st_dev, st.st_ino))
+    if source is not None:
+        same = "" if Path(source) == Path(output) else f" ({source}, the same file)"
+        raise AigraphError(
+            f"is an input of this command{same}: aigraph never writes over its own input;"
+            " choose another output",
+            path=shown if shown is not None else output,
+        )
 
 
 def read_input(path: str | Path, what: str = "an RDF file") -> bytes:
@@ -214,6 +268,8 @@ def _check_xml(data: bytes, path: Path | str) -> None:
         )
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    if data.count(b"<") > MAX_XML_NESTING:  # else too few tags to nest that deep: no callbacks
+        _count_depth(parser, path)
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
@@ -224,6 +280,33 @@ def _check_xml(data: bytes, path: Path | str) -> None:
             path=path,
             line=exc.lineno or None,
         ) from None
+
+
+MAX_XML_NESTING = 10_000
+"""RDF/XML with elements nested deeper is refused: Oxigraph's reader takes time
+quadratic in the depth (measured: 10,000 elements 0.2 s, 20,000 0.5 s, 40,000
+3.4 s, 100,000 about 20 s). expat counts the depth before Oxigraph reads a byte."""
+
+
+def _count_depth(parser: Any, path: Path | str) -> None:
+    """Make an expat parser refuse elements nested more than MAX_XML_NESTING deep."""
+    depth = [0]
+
+    def start(name: str, attrs: object) -> None:
+        depth[0] += 1
+        if depth[0] > MAX_XML_NESTING:
+            raise AigraphError(
+                f"XML elements nested more than {MAX_XML_NESTING:,} deep, more than aigraph's"
+                " RDF/XML reader accepts",
+                path=path,
+                line=parser.CurrentLineNumber,
+            )
+
+    def end(name: str) -> None:
+        depth[0] -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
 
 
 def _context_reference(doc: object) -> str | None:
@@ -245,8 +328,6 @@ def _context_reference(doc: object) -> str | None:
 
 
 def _remote_context(data: bytes, path: Path | str) -> AigraphError:
-    import json
-
     from .errors import NetworkRefused
 
     ref = None
@@ -280,7 +361,7 @@ def parse_bytes(
     if fmt == "xml":
         _check_xml(data, path)
     elif fmt == "jsonld":
-        _check_json_depth(data, path)
+        _check_contexts(data, path, _check_json_depth(data, path))
     elif data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte order mark (Windows editors write one) means nothing
     try:
@@ -295,6 +376,10 @@ def parse_bytes(
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc).lower():
             raise _remote_context(data, path) from None
+        if fmt == "jsonld":
+            lone = _lone_surrogate(data, path)
+            if lone is not None:
+                raise lone from None
         raise _syntax_error(exc, path, fmt, data) from None
     except MemoryError as exc:
         if "buffer maximal size" in str(exc):
@@ -310,6 +395,38 @@ def parse_bytes(
     return quads
 
 
+_JSON_ESCAPE = re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|.)", re.S)
+
+
+def _lone_surrogate(data: bytes, path: Path | str) -> AigraphError | None:
+    """A ``\\uD800``-style escape with no partner, which JSON allows but text cannot hold
+    (Oxigraph reports "Unexpected end of file" for some)."""
+    for token in _JSON_TOKENS.finditer(data):
+        if not token.group().startswith(b'"'):
+            continue
+        high: re.Match[bytes] | None = None
+        for m in _JSON_ESCAPE.finditer(token.group()):
+            code = int(m.group(1), 16) if m.group(1) else None
+            if high is not None and (code is None or not 0xDC00 <= code <= 0xDFFF or m.start() != high.end()):
+                break
+            if code is not None and 0xD800 <= code <= 0xDBFF:
+                high = m
+                continue
+            if code is not None and 0xDC00 <= code <= 0xDFFF and high is None:
+                high = m
+                break
+            high = None
+        if high is not None:
+            at = token.start() + high.start()
+            return AigraphError(
+                f"a lone surrogate {high.group().decode('ascii')} in a JSON string: a \\uD800-\\uDBFF"
+                " escape must be followed by a \\uDC00-\\uDFFF one (alone, it is half a character)",
+                path=path,
+                line=_line_at(data, at),
+            )
+    return None
+
+
 MAX_JSON_NESTING = 2000
 """JSON-LD nested deeper is refused: Oxigraph's JSON-LD reader recurses, and
 overflows its stack (the process dies) at about 3,500 levels."""
@@ -317,14 +434,17 @@ overflows its stack (the process dies) at about 3,500 levels."""
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 
 
-def _check_json_depth(data: bytes, path: Path | str) -> None:
-    if data.count(b"{") + data.count(b"[") <= MAX_JSON_NESTING:
-        return  # too few brackets to nest that deep (the common case: no scan)
-    depth = 0
+def _check_json_depth(data: bytes, path: Path | str, exact: bool = False) -> int:
+    """Refuse JSON nested deeper than MAX_JSON_NESTING; return the depth (unless ``exact``, a bound)."""
+    brackets = data.count(b"{") + data.count(b"[")
+    if brackets <= MAX_JSON_NESTING and not exact:
+        return brackets  # too few brackets to nest that deep (the common case: no scan)
+    depth = deepest = 0
     for m in _JSON_TOKENS.finditer(data):
         c = data[m.start()]
         if c in b"{[":
             depth += 1
+            deepest = max(deepest, depth)
             if depth > MAX_JSON_NESTING:
                 raise AigraphError(
                     f"JSON nested more than {MAX_JSON_NESTING:,} levels deep, more than aigraph's"
@@ -334,6 +454,169 @@ def _check_json_depth(data: bytes, path: Path | str) -> None:
                 )
         elif c in b"}]":
             depth -= 1
+    return deepest
+
+
+MAX_TERM_CHAIN = 1000
+"""A JSON-LD @context whose terms are defined through longer chains is refused.
+
+Oxigraph defines a term by first defining the term its IRI uses (``"b": "a:x"``
+needs ``a``), recursively: 10,000 such terms overflow its stack (the process
+dies) from about 4,800 with an 8 MB stack. Real contexts chain a few terms."""
+
+MAX_CONTEXT_WORK = 5_000_000
+"""JSON-LD whose contexts would cost Oxigraph more term definitions than this is refused.
+
+Oxigraph copies the active context at each level of nesting and applies a
+scoped context (one inside a term definition) anew, with every context nested
+in it, wherever its term is used. The estimate, (uses of scoped terms x
+context nesting + JSON depth) x term definitions, ran at 0.2-1.3 us a unit in
+measurement: a 29 KB file with contexts nested 50 deep took 3.3 s, an 820 KB
+one with 10,000 uses of a scoped term beside 5,000 terms 51 s."""
+
+_CONTEXT_KEY = re.compile(rb'"@context"\s*:\s*')
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
+    """Refuse JSON-LD contexts that would overflow Oxigraph's stack or take minutes to apply.
+
+    Term chains longer than MAX_TERM_CHAIN, or more work than MAX_CONTEXT_WORK.
+    """
+    terms = nesting = embedded = 0
+    scoped: set[str] = set()
+    covered = 0
+    for m in _CONTEXT_KEY.finditer(data):
+        if m.start() < covered:
+            continue  # a scoped context inside one already looked at
+        end = _json_value_end(data, m.end())
+        if end is None:
+            continue  # a string (a remote context, refused by the parser), null, or not JSON
+        covered, embedded = end, embedded + 1
+        for context, level in _contexts(_load_json(data[m.end() : end])):
+            terms += len(context)
+            nesting = max(nesting, level)
+            scoped.update(k for k, v in context.items() if isinstance(v, dict) and "@context" in v)
+            length, term = _longest_chain(context)
+            if length > MAX_TERM_CHAIN:
+                at = data.find(json.dumps(term, ensure_ascii=False).encode("utf-8"), m.end(), end)
+                raise AigraphError(
+                    f"JSON-LD @context term {term!r} is defined through a chain of {length:,} terms"
+                    f' (as "b": "a:x" needs a), more than aigraph\'s JSON-LD reader accepts'
+                    f" ({MAX_TERM_CHAIN:,})",
+                    path=path,
+                    line=_line_at(data, at if at >= 0 else m.start()),
+                )
+    if terms * (embedded + depth) <= MAX_CONTEXT_WORK and not scoped:
+        return
+    if depth <= MAX_JSON_NESTING:
+        depth = _check_json_depth(data, path, exact=True)  # it was only a bound
+    uses = embedded + _count_strings(data, scoped)
+    work = terms * (uses * nesting + depth)
+    if work > MAX_CONTEXT_WORK:
+        raise AigraphError(
+            f"JSON-LD contexts too costly to apply: {terms:,} term definitions, used at {uses:,}"
+            f" places, contexts nested {nesting} deep, JSON {depth:,} deep; about {work:,} definitions"
+            f" to copy, more than aigraph's JSON-LD reader accepts ({MAX_CONTEXT_WORK:,})",
+            path=path,
+        )
+
+
+def _count_strings(data: bytes, names: set[str]) -> int:
+    """How often any of ``names`` occurs as a JSON string (key or value), escapes decoded."""
+    if not names:
+        return 0
+    wanted = {json.dumps(n, ensure_ascii=False).encode("utf-8") for n in names}
+    count = 0
+    for m in _JSON_STRING.finditer(data):
+        token = m.group()
+        if token in wanted:
+            count += 1
+        elif b"\\" in token:
+            with contextlib.suppress(ValueError):
+                count += json.loads(token) in names
+    return count
+
+
+def _json_value_end(data: bytes, start: int) -> int | None:
+    """The offset just past the JSON object or array that starts at ``start`` (None: no such value)."""
+    if data[start : start + 1] not in (b"{", b"["):
+        return None  # a string (a remote context, refused by the parser) or null
+    depth = 0
+    for m in _JSON_TOKENS.finditer(data, start):
+        c = data[m.start()]
+        if c in b"{[":
+            depth += 1
+        elif c in b"}]":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return None
+
+
+def _load_json(text: bytes) -> object:
+    """json.loads, allowing the nesting that MAX_JSON_NESTING allows (None if not JSON)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, MAX_JSON_NESTING + 500))
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _contexts(value: object) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every context object in an @context value, with those scoped inside term definitions,
+    and how deep each is (1: not inside another)."""
+    todo = [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, list):
+            todo.extend((v, level) for v in item)
+        elif isinstance(item, dict):
+            yield item, level
+            todo.extend((v["@context"], level + 1) for v in item.values() if isinstance(v, dict) and "@context" in v)
+
+
+def _longest_chain(context: dict[str, Any]) -> tuple[int, str]:
+    """The longest chain of term definitions that each need another, and the term it starts at."""
+
+    def needs(term: str, value: object) -> list[str]:
+        iris = [term]
+        if isinstance(value, str):
+            iris.append(value)
+        elif isinstance(value, dict):
+            iris += [v for k, v in value.items() if k in ("@id", "@reverse", "@type") and isinstance(v, str)]
+        found = []
+        for iri in iris:
+            prefix = iri.split(":", 1)[0]
+            if prefix != term and prefix in context:
+                found.append(prefix)  # a compact IRI "prefix:x", or a term used as an alias
+        return found
+
+    graph = {k: needs(k, v) for k, v in context.items() if isinstance(k, str) and not k.startswith("@")}
+    length: dict[str, int] = {}
+    for root in graph:
+        if root in length:
+            continue
+        stack = [(root, iter(graph[root]))]
+        on_path = {root}
+        while stack:
+            term, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(term)
+                # A cycle (an error the parser reports) adds nothing.
+                length[term] = 1 + max((length[c] for c in graph[term] if c in length), default=0)
+            elif child not in length and child not in on_path:
+                stack.append((child, iter(graph[child])))
+                on_path.add(child)
+    if not length:
+        return 0, ""
+    term = max(length, key=length.__getitem__)
+    return length[term], term
 
 
 def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
@@ -501,8 +784,6 @@ def _check_well_formed(xml: bytes) -> None:
 
 def _jsonld(items: list) -> bytes:
     """JSON-LD with an inline @context of aigraph's prefixes (never a remote one)."""
-    import json
-
     body = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD) or b"[]")
     # An absolute IRI such as "schema:x" would read as a compact IRI under a "schema"
     # prefix: leave such prefixes out so every IRI keeps its meaning.
@@ -522,22 +803,47 @@ def _jsonld(items: list) -> bytes:
 def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
-    ``-`` means stdout. On any error the target is left as it was.
+    On any error (or Ctrl-C, SIGTERM, SIGHUP) the target is left as it was and
+    the temporary file removed. A replaced file keeps its permission bits (and,
+    for root, its owner and group); a new one gets ``0666 & ~umask``, as
+    ``cp`` and editors do. A symbolic link is written through: the file it
+    points to is replaced and the link kept; a broken or looping link is
+    refused. A file the current command reads (see :func:`guard_inputs`) is
+    refused, compared by identity, not by name. A replaced file with other hard
+    links becomes a new file: its other names keep the old content.
+
+    ``-`` means stdout. Other files that are not regular files are written
+    directly, not replaced: a character device (``/dev/null``, a terminal) or a
+    named pipe that a program is reading. A pipe that nobody reads would block
+    for ever, so it is refused, as are block devices and sockets.
     """
     if str(path) == "-":
+        _refuse_stdout_input()
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     if str(path).endswith(("/", os.sep)):
         raise AigraphError("names a folder (it ends with a slash); give a file name", path=path)
-    path = Path(path)
-    if path.is_dir():
-        raise AigraphError("is a directory; give a file name", path=path)
-    if path.exists() and not path.is_file():
-        # A device or pipe such as /dev/stdout: renaming over it would replace it.
-        with open(path, "wb") as fh:
-            yield fh
-        return
+    given, path = path, Path(path)
+    try:
+        old: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        old = None
+    except (OSError, RuntimeError, ValueError) as exc:  # a looping link, a name too long
+        if getattr(exc, "errno", None) == errno.ELOOP or isinstance(exc, RuntimeError):
+            raise AigraphError("cannot write here: a broken or looping symbolic link", path=path) from None
+        if getattr(exc, "errno", None) == errno.ENOTDIR:
+            old = None  # a file where a folder should be: said below
+        else:
+            raise AigraphError(f"cannot write here: {getattr(exc, 'strerror', None) or exc}", path=path) from None
+    if old is not None:
+        _refuse_input(path, old, shown=given)
+        if stat.S_ISDIR(old.st_mode):
+            raise AigraphError("is a directory; give a file name", path=path)
+        if not stat.S_ISREG(old.st_mode):
+            with _open_special(path, old) as fh:
+                yield fh
+            return
     if path.is_symlink():
         try:
             path = path.resolve(strict=True)  # replace the file the link points to, not the link
@@ -554,20 +860,101 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise AigraphError(f"cannot write here: {exc.strerror or exc}", path=path) from None
+    from .interrupts import remove_on_exit
+
     try:
-        with os.fdopen(fd, "wb") as fh:
+        # remove_on_exit: the signal watcher removes it too if it must end a process stuck in Oxigraph.
+        with remove_on_exit(tmp), os.fdopen(fd, "wb") as fh:
+            # mkstemp creates 0600, so nobody reads the file while it is written.
             yield fh
             fh.flush()
+            _copy_owner_and_mode(fh.fileno(), old)
             os.fsync(fh.fileno())
-        # mkstemp creates 0600; give the file the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _copy_owner_and_mode(fd: int, old: os.stat_result | None) -> None:
+    """Give a new output file the replaced file's permissions, else the usual ones.
+
+    The set-user-ID and set-group-ID bits are not kept (the kernel clears them
+    too when a file is written). Only root may give a file away; anyone may keep
+    its group if they belong to it.
+    """
+    if old is None:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    if old.st_uid != os.geteuid() or old.st_gid != os.getegid():
+        uid = old.st_uid if os.geteuid() == 0 else -1
+        with contextlib.suppress(OSError):  # not allowed: the file becomes the writer's
+            os.fchown(fd, uid, old.st_gid)
+    os.fchmod(fd, stat.S_IMODE(old.st_mode) & ~(stat.S_ISUID | stat.S_ISGID))
+
+
+def _umask() -> int:
+    try:  # Linux tells it without changing it (threads may be creating files meanwhile)
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+@contextlib.contextmanager
+def _open_special(path: Path, st: os.stat_result) -> Iterator[IO[bytes]]:
+    """Open an output that is a device or a pipe, never waiting for a reader."""
+    mode = st.st_mode
+    if stat.S_ISFIFO(mode):
+        try:  # non-blocking: with no reader this fails at once (ENXIO) instead of waiting
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise AigraphError(
+                    "is a named pipe (FIFO) that no program is reading: aigraph does not wait;"
+                    " start the reader first, or give a regular file",
+                    path=path,
+                ) from None
+            raise AigraphError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        os.set_blocking(fd, True)
+    elif stat.S_ISCHR(mode):  # /dev/null, a terminal, /dev/stdout
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        except OSError as exc:
+            raise AigraphError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    else:
+        kind = "a special file"
+        if stat.S_ISBLK(mode):
+            kind = "a block device (a disk)"
+        elif stat.S_ISSOCK(mode):
+            kind = "a socket"
+        raise AigraphError(f"is {kind}; give a regular file, or - for stdout", path=path)
+    with os.fdopen(fd, "wb") as fh:
+        yield fh
+
+
+def _refuse_stdout_input() -> None:
+    """Like ``cat``: stdout redirected onto an input (``>> input.ttl``) would feed itself."""
+    if not _INPUTS.get():
+        return
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no real stdout (a test runner's buffer)
+        return
+    if stat.S_ISREG(st.st_mode):
+        source = (_INPUTS.get() or {}).get((st.st_dev, st.st_ino))
+        if source is not None:
+            raise AigraphError(
+                "standard output is this input file: aigraph never writes over its own input;"
+                " choose another output",
+                path=source,
+            )
 
 
 def write_bytes(path: str | Path, data: bytes | Callable[[IO[bytes]], None]) -> None:

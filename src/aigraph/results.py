@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import AigraphError
 from .namespaces import PREFIXES
-from .rdfio import RDF_FORMATS, serialize
+from .rdfio import _NOT_XML, RDF_FORMATS, serialize  # _NOT_XML: what XML 1.0 cannot hold
 
 if TYPE_CHECKING:
     from .sparql import Kind, Rendered
@@ -148,10 +148,56 @@ def render(
             variables = [v.value for v in result.variables]
             rows = [tuple(solution[v] for v in variables) for solution in result]
             return Rendered(table(variables, rows, prefixes).encode("utf-8"), "select", chosen, len(rows))
-        return Rendered(_newline(result.serialize(format=_W3C[chosen])), "select", chosen)
+        data = result.serialize(format=_W3C[chosen]) or b""
+        if chosen == "xml":
+            data = _xml_results(data)
+        elif chosen == "tsv":
+            data = _tsv_controls(data)
+        return Rendered(_newline(data), "select", chosen)
     chosen = choose_format("graph", fmt, default_results_format)
     triples = list(result)
     return Rendered(_newline(serialize(triples, chosen, prefixes)), "graph", chosen, len(triples))
+
+
+def _xml_results(data: bytes) -> bytes:
+    """SPARQL XML results that an XML reader accepts and reads back unchanged, or a refusal.
+
+    Oxigraph writes literal text as it is: a NUL, most control characters and
+    U+FFFE cannot be in an XML document at all, and a raw CR is read back as LF.
+    """
+    text = data.decode("utf-8")
+    m = _NOT_XML.search(text)
+    if m:
+        start = text.rfind(">", 0, m.start()) + 1
+        value = text[start : start + 60].split("<", 1)[0]
+        raise AigraphError(
+            f"cannot write SPARQL XML results faithfully: the value {value!r} holds U+{ord(m.group()):04X},"
+            " which XML 1.0 cannot represent; choose json, tsv or csv"
+        )
+    data = data.replace(b"\r", b"&#13;")  # only in text; a reference keeps it a CR
+    import xml.parsers.expat as expat
+
+    try:  # a last guard: never hand out a document an XML reader rejects
+        expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+    except expat.ExpatError as exc:
+        raise AigraphError(
+            f"cannot write SPARQL XML results faithfully ({expat.ErrorString(exc.code)});"
+            " choose json, tsv or csv"
+        ) from None
+    return data
+
+
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0 less tab/LF/CR, DEL, C1
+
+
+def _tsv_controls(data: bytes) -> bytes:
+    """Write control characters in TSV literals as ``\\uXXXX`` (Turtle's escapes), as Oxigraph
+    already does for tab, LF and CR: a raw ESC or NUL in a pipe can drive a terminal."""
+
+    def escape(m: re.Match[bytes]) -> bytes:
+        return f"\\u{ord(m.group().decode('utf-8')):04X}".encode("ascii")
+
+    return _RAW_CONTROL.sub(escape, data)
 
 
 def _newline(data: bytes | None) -> bytes:
@@ -165,7 +211,21 @@ def _newline(data: bytes | None) -> bytes:
 # ------------------------------------------------------------------ the table
 
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters a terminal acts on rather than shows: C0 and C1 controls (U+009B is
+# CSI, which starts an escape sequence), line and paragraph separators, and the
+# bidirectional marks, embeddings, overrides and isolates (U+202E reverses the text).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """``text`` with controls shown as escapes (``\\n``, ``\\u009B``), so one cell stays one
+    line and the terminal shows, rather than obeys, what the data holds.
+
+    >>> visible("a\\nb\\u202ec")
+    'a\\\\nb\\\\u202Ec'
+    """
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group()) or f"\\u{ord(m.group()):04X}", text)
 
 
 def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
@@ -185,12 +245,11 @@ def cell(term: Any, prefixes: Mapping[str, str] = PREFIXES) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return shorten(term.value, prefixes)
+        return visible(shorten(term.value, prefixes))  # an IRI may hold U+202E
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
-        # One row per line: show control characters instead of breaking the row.
-        return _CONTROL.sub(lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(m.group(), "�"), term.value)
+        return visible(term.value)
     if isinstance(term, ox.Triple):
         parts = (cell(term.subject, prefixes), cell(term.predicate, prefixes), cell(term.object, prefixes))
         return "<< " + " ".join(parts) + " >>"

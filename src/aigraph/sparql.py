@@ -2,8 +2,10 @@
 
 Oxigraph evaluates; rdflib is imported only for ``infer=True`` (owlrl works on
 rdflib graphs). Every query is read-only and local unless the caller allows the
-network, and a time limit is enforced by evaluating in a forked child process
-that is killed when the limit passes (no thread can interrupt the evaluator).
+network: refused before evaluation (:func:`check_safety`), and evaluated in a
+forked child that cannot open sockets (:mod:`aigraph.sandbox`). A time limit is
+enforced by killing that child when the limit passes (no thread can interrupt
+the evaluator).
 
 >>> import aigraph
 >>> [row[1].value for row in aigraph.query("founders")]
@@ -15,11 +17,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import os
 import re
 import select
 import signal
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -168,6 +170,20 @@ _TOKENS = re.compile(
 )
 
 _NETWORK = {"SERVICE", "FROM", "LOAD"}
+_NETWORK_WORD = re.compile("|".join(_NETWORK), re.I)
+# The local part of a prefixed name or blank node label (SPARQL's PN_LOCAL, with PLX
+# escapes): after the colon, not starting or ending with a dot.
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040:"
+_LOCAL_PART = re.compile(rf":(?:(?:[\w:]|{_PLX})(?:(?:[{_PN}.]|{_PLX})*(?:[{_PN}]|{_PLX}))?)?")
+# Tokens that nest the parsed query one level deeper each time they repeat:
+# operators (unary and binary, each a node over the ones before), property path
+# steps, and chains of UNION / OPTIONAL / MINUS / BIND / FILTER groups.
+_OPERATOR_CHARS = set("!|&*/^=<>+")
+_PATTERN_DOT = re.compile(r"\.(?![0-9])")
+# A binary or unary minus; not the sign of a number (-1 in a VALUES list is one literal).
+_MINUS = re.compile(r"(?<=[\w.])-|-(?![0-9.])")
+_CHAIN_WORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
@@ -183,6 +199,8 @@ class QueryInfo:
     variables: set[str] = field(default_factory=set)
     prefixed_names: list[tuple[str, int]] = field(default_factory=list)  # (prefix, line) used
     too_deep: int | None = None  # the line where brackets first nest deeper than MAX_NESTING
+    operators: int = 0  # operators, path steps and chained groups (see MAX_OPERATORS)
+    too_long: int | None = None  # the line where they pass MAX_OPERATORS
 
 
 def inspect_query(text: str) -> QueryInfo:
@@ -195,15 +213,22 @@ def inspect_query(text: str) -> QueryInfo:
     words: list[tuple[str, str, int]] = []  # (kind, text, line) of significant tokens
     line = 1
     previous = ""
-    depth = 0
+    open_brackets: list[str] = []
     for m in _TOKENS.finditer(text):
         kind, tok = m.lastgroup or "punct", m.group()
+        # Inside { } or [ ], a '.', ';' or ',' adds a triple pattern (a join over the ones
+        # before); inside ( ) a ',' only separates arguments, which stay flat.
+        in_patterns = not open_brackets or open_brackets[-1] != "("
         if kind == "punct" and tok in "{([":
-            depth += 1
-            if depth > MAX_NESTING and info.too_deep is None:
+            open_brackets.append(tok)
+            info.operators += tok == "{"  # each group pattern can add a join around what came before
+            if len(open_brackets) > MAX_NESTING and info.too_deep is None:
                 info.too_deep = line
         elif kind == "punct" and tok in "})]":
-            depth -= 1
+            if open_brackets:
+                open_brackets.pop()
+        elif kind == "punct" and tok in ",;" and in_patterns:
+            info.operators += 1
         after_lt, previous = previous == "<", (tok if kind != "ws" else previous)
         if kind in {"iri", "var", "word"}:
             words.append((kind, tok, line))
@@ -218,8 +243,24 @@ def inspect_query(text: str) -> QueryInfo:
                 upper = part.upper()
                 if upper in _FORMS and info.form is None:
                     info.form = _FORMS[upper]  # type: ignore[assignment]
-                if upper in _NETWORK or upper in _UPDATE:
+                if upper in _UPDATE and upper not in _NETWORK:
                     info.keywords.append((upper, line))
+        if kind == "word":
+            # Oxigraph matches keywords without a word boundary: "SERVICE:", "SERVICEe:x",
+            # "1SERVICE", "ex:.SERVICE" all start a SERVICE. So look at the whole token but
+            # the local parts of prefixed names (which its lexer reads greedily).
+            outside = _LOCAL_PART.sub(" ", tok)
+            for hit in _NETWORK_WORD.finditer(outside):
+                info.keywords.append((hit.group().upper(), line))
+            info.operators += len(_MINUS.findall(outside))  # a minus glued to a number or name
+            if in_patterns:  # a '.' that ends a triple pattern, not a decimal point
+                info.operators += len(_PATTERN_DOT.findall(outside))
+        elif kind == "punct" and tok in _OPERATOR_CHARS:
+            info.operators += 1
+        if kind == "word" and tok.upper() in _CHAIN_WORDS:
+            info.operators += 1
+        if info.operators > MAX_OPERATORS and info.too_long is None:
+            info.too_long = line
         line += tok.count("\n")
     for i, (kind, tok, _) in enumerate(words):
         upper = tok.upper()
@@ -239,6 +280,14 @@ MAX_NESTING = 1000
 """Brackets nested deeper than this are refused: Oxigraph's parser recurses, and
 overflows its stack (the process dies) at about 3,000 levels."""
 
+MAX_OPERATORS = 1500
+"""More operators, path steps, triple patterns and chained groups than this are
+refused. Oxigraph builds each chain (``!!!x``, ``1+1+...``, ``a/b/...``, ``{} UNION
+{} ...``, ``BIND ... BIND ...``, ``?s ?p ?o1, ?o2, ...``) into a tree as deep as it
+is long and walks it recursively: on an 8 MiB stack it overflows at about 3,000
+BINDs, 5,000 MINUS groups and 7,000 to 10,000 operators, UNIONs or triple
+patterns (measured with pyoxigraph 0.5)."""
+
 
 def check_safety(info: QueryInfo, *, allow_network: bool, source: str = "<query>") -> None:
     """Refuse updates, queries nested too deep, and SERVICE / FROM / LOAD unless the network is allowed."""
@@ -247,6 +296,13 @@ def check_safety(info: QueryInfo, *, allow_network: bool, source: str = "<query>
             f"the query nests brackets more than {MAX_NESTING:,} levels deep, more than aigraph reads",
             path=source,
             line=info.too_deep,
+        )
+    if info.too_long is not None:
+        raise AigraphError(
+            f"the query chains more than {MAX_OPERATORS:,} operators, path steps, triple patterns or groups"
+            " (UNION, OPTIONAL, BIND, ...), more than aigraph evaluates safely (Oxigraph would run out of stack)",
+            path=source,
+            line=info.too_long,
         )
     for keyword, line in info.keywords:
         if keyword in _NETWORK and not allow_network:
@@ -727,7 +783,21 @@ def _store_query(store: ox.Store, prepared: Prepared) -> Any:
             ) from None
         raise AigraphError(f"query failed: {msg}", path=prepared.source) from None
     except OSError as exc:
-        raise AigraphError(f"query failed: {exc}", path=prepared.source) from None
+        raise _engine_os_error(exc, prepared) from None
+
+
+_SANDBOXED = "Permission denied (os error 13)"
+
+
+def _engine_os_error(exc: OSError, prepared: Prepared) -> AigraphError:
+    """An OSError from Oxigraph: in the sandbox (see :mod:`aigraph.sandbox`), a refused socket."""
+    if isinstance(exc, PermissionError) and not prepared.allow_network and _SANDBOXED in str(exc):
+        return NetworkRefused(
+            "the query tried to reach the network (SERVICE) and was stopped; aigraph does not reach"
+            " the network unless --allow-network is given",
+            path=prepared.source,
+        )
+    return AigraphError(f"query failed: {' '.join(str(exc).split())}", path=prepared.source)
 
 
 def _fetch_datasets(store: ox.Store, prepared: Prepared) -> None:
@@ -779,26 +849,38 @@ _MEDIA = {
 }
 
 
+MAX_FETCH = 512 << 20
+"""The largest document a FROM IRI may return (with --allow-network)."""
+
+
 def _fetch(iri: str, source: str, line: int) -> tuple[bytes, str | None]:
     from urllib.parse import unquote, urlparse
     from urllib.request import Request, urlopen
 
     url = urlparse(iri)
     if url.scheme == "file":
-        path = Path(unquote(url.path))
-        try:
-            return path.read_bytes(), None
-        except OSError as exc:
-            raise AigraphError(f"FROM <{iri}>: {exc.strerror or exc}", path=source, line=line) from None
+        from .rdfio import read_input
+
+        try:  # a regular file: /dev/zero would be read for ever
+            return read_input(Path(unquote(url.path)), "an RDF document"), None
+        except AigraphError as exc:
+            raise AigraphError(f"FROM <{iri}>: {exc.message}", path=source, line=line) from None
     if url.scheme not in {"http", "https"}:
         raise AigraphError(f"FROM <{iri}>: only http, https and file IRIs can be fetched", path=source, line=line)
     accept = ", ".join(_MEDIA) + ";q=0.9, */*;q=0.1"
     try:
         with urlopen(Request(iri, headers={"Accept": accept}), timeout=30) as response:  # noqa: S310
             media = response.headers.get_content_type()
-            return response.read(), _MEDIA.get(media)
+            body = response.read(MAX_FETCH + 1)
     except OSError as exc:
         raise AigraphError(f"FROM <{iri}>: cannot fetch: {exc}", path=source, line=line) from None
+    if len(body) > MAX_FETCH:
+        raise AigraphError(
+            f"FROM <{iri}>: the document is larger than {MAX_FETCH >> 20} MiB, more than aigraph fetches",
+            path=source,
+            line=line,
+        )
+    return body, _MEDIA.get(media)
 
 
 def infer_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
@@ -906,6 +988,28 @@ def _limit_memory(max_memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     except (OSError, ValueError, StopIteration, ImportError):
         pass  # no /proc or no RLIMIT_DATA: the time limit still holds
+    except OverflowError:
+        pass  # a cap beyond what the kernel can express is no cap
+
+
+CHILD_STACK_MB = 64
+"""The main-thread stack the query child may grow to (8 MiB is the usual default):
+eight times the room for Oxigraph's recursion, beyond :data:`MAX_OPERATORS`."""
+
+
+def _grow_stack() -> None:
+    """In the child: let the main thread's stack grow to CHILD_STACK_MB (Linux grows it on demand)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        want = CHILD_STACK_MB << 20
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_STACK, (want, hard))
+    except (OSError, ValueError, ImportError):
+        pass  # the bounds of inspect_query still hold
 
 
 def run_limited(
@@ -913,89 +1017,132 @@ def run_limited(
     timeout: float | None,
     source: str = "<query>",
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    *,
+    isolate: bool = False,
+    sandbox: bool = True,
 ) -> Rendered:
     """Run ``work`` in a forked child and kill it if it outlives ``timeout`` seconds.
 
-    The child writes its bytes to a temporary file and a small JSON status to a
-    pipe; nothing reaches the caller unless the child finished in time. The
-    child's memory is capped at ``max_memory_mb`` more than the parent uses, and
-    its stderr is silenced (an allocator abort must not print a backtrace).
+    The child sends a small JSON status and its bytes through a pipe; nothing
+    reaches the caller unless the child finished in time. The
+    child's memory is capped at ``max_memory_mb`` more than the parent uses, its
+    stderr is silenced (an allocator abort must not print a backtrace), and with
+    ``sandbox`` it cannot open sockets (:func:`aigraph.sandbox.deny_sockets`).
+
+    Without a timeout the work runs in this process, unless ``isolate``: then it
+    runs in a child with no deadline, so that Ctrl-C and SIGTERM are answered at
+    once (Oxigraph does not return to Python while it evaluates) and a crash of
+    the engine is reported rather than killing the caller.
     """
-    if timeout is None or timeout <= 0 or not hasattr(os, "fork"):
+    if timeout is not None and math.isnan(timeout):
+        raise AigraphError("the time limit is not a number (nan); give seconds, or None for no limit", path=source)
+    no_deadline = timeout is None or timeout <= 0 or math.isinf(timeout)
+    if (no_deadline and not isolate) or not hasattr(os, "fork"):
         return work()
-    with tempfile.TemporaryFile() as out:
-        r_fd, w_fd = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about fork() beside threads; the child only evaluates
-            # and writes, and what it imports (urllib for FROM) is imported beforehand.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the child: evaluate, report, and leave without cleanup handlers
-            status: dict[str, Any]
-            try:
-                os.close(r_fd)
-                with contextlib.suppress(ValueError):  # Ctrl-C ends the child quietly
-                    signal.signal(signal.SIGINT, signal.SIG_DFL)
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 2)
-                _limit_memory(max_memory_mb)
-                result = work()
-                out.write(result.data)
-                out.flush()
-                status = {"ok": True, "kind": result.kind, "fmt": result.fmt, "count": result.count}
-            except AigraphError as exc:
-                status = {"error": type(exc).__name__, "message": exc.message, "path": exc.path, "line": exc.line}
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                status = {"crash": f"{type(exc).__name__}: {exc}"}
-            try:
-                blob = json.dumps(status).encode("utf-8")
-                while blob:
-                    blob = blob[os.write(w_fd, blob) :]
-            finally:
-                os._exit(0)
-        os.close(w_fd)
-        payload: bytes | None = None
-        wait_status = 0
+    deadline = None if no_deadline else time.monotonic() + (timeout or 0)
+    deny_sockets: Callable[[], bool] | None = None
+    if sandbox:
+        from .sandbox import prepare
+
+        deny_sockets = prepare()  # the imports happen here, once, not in every child
+    r_fd, w_fd = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork() beside threads; the child only evaluates
+        # and writes, and what it imports (urllib for FROM) is imported beforehand.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: evaluate, report, and leave without cleanup handlers
+        status: dict[str, Any]
+        data = b""
         try:
-            payload = _read_until(r_fd, time.monotonic() + timeout)
-        finally:
             os.close(r_fd)
-            if payload is None:
-                os.kill(pid, signal.SIGKILL)
-            wait_status = _reap(pid)
+            with contextlib.suppress(ValueError):  # Ctrl-C ends the child quietly
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.set_wakeup_fd(-1)  # the parent's signal watcher is not ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            import faulthandler
+
+            faulthandler.disable()  # a crash is reported by the parent, in one line
+            _limit_memory(max_memory_mb)
+            _grow_stack()
+            if deny_sockets is not None:
+                deny_sockets()
+            result = work()
+            data = result.data
+            status = {"ok": True, "kind": result.kind, "fmt": result.fmt, "count": result.count, "size": len(data)}
+        except AigraphError as exc:
+            status = {"error": type(exc).__name__, "message": exc.message, "path": exc.path, "line": exc.line}
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            status = {"crash": f"{type(exc).__name__}: {exc}"}
+        try:
+            # One JSON line, then the bytes, through the pipe: no temporary file, so
+            # a full or missing TMPDIR cannot get in the way.
+            view = memoryview(json.dumps(status).encode("utf-8") + b"\n" + data)
+            while view:
+                view = view[os.write(w_fd, view) :]
+        finally:
+            os._exit(0)
+    os.close(w_fd)
+    payload: bytes | None = None
+    wait_status = 0
+    try:
+        payload = _read_until(r_fd, deadline)
+    finally:
+        os.close(r_fd)
         if payload is None:
-            raise QueryTimeout(
-                f"the query was stopped after {timeout:g} s (--timeout); no results were written."
-                " A cartesian product or an unbounded property path can run for ever",
-                path=source,
-            )
-        if not payload:
-            # Killed by the allocator's abort, the memory cap or the kernel's OOM killer.
-            sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
-            if sig in (signal.SIGABRT, signal.SIGKILL):  # allocator abort, OOM killer
-                raise AigraphError(_OUT_OF_MEMORY, path=source)
-            raise AigraphError(f"the query process died (wait status {wait_status})", path=source)
-        status = json.loads(payload) if payload else {"crash": "the query process died"}
-        if "error" in status:
-            cls = _ERRORS.get(status["error"], AigraphError)
-            raise cls(status["message"], path=status["path"], line=status["line"])
-        if "crash" in status:
-            raise RuntimeError(status["crash"])
-        out.seek(0)
-        return Rendered(out.read(), status["kind"], status["fmt"], status["count"])
+            os.kill(pid, signal.SIGKILL)
+        wait_status = _reap(pid)
+    if payload is None:
+        raise QueryTimeout(
+            f"the query was stopped after {timeout:g} s (--timeout); no results were written."
+            " A cartesian product or an unbounded property path can run for ever",
+            path=source,
+        )
+    head, newline, data = payload.partition(b"\n")
+    if not newline:
+        raise AigraphError(_died(wait_status), path=source)
+    status = json.loads(head)
+    if "error" in status:
+        cls = _ERRORS.get(status["error"], AigraphError)
+        raise cls(status["message"], path=status["path"], line=status["line"])
+    if "crash" in status:
+        raise RuntimeError(status["crash"])
+    if len(data) != status["size"]:  # killed while it wrote
+        raise AigraphError(_died(wait_status), path=source)
+    return Rendered(data, status["kind"], status["fmt"], status["count"])
 
 
-def _read_until(fd: int, deadline: float) -> bytes | None:
-    """All bytes from ``fd`` until EOF, or None if the deadline passes first."""
+def _died(wait_status: int) -> str:
+    """Why the query child left without a word: memory, the stack, or another signal."""
+    sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+    if sig in (signal.SIGABRT, signal.SIGKILL):  # allocator abort, memory cap, OOM killer
+        return _OUT_OF_MEMORY
+    if sig in (signal.SIGSEGV, signal.SIGBUS):
+        return (
+            "the query engine crashed (it ran out of stack, most likely on a query nested or"
+            " chained too deeply); no results were written. Split the query or make it shallower"
+        )
+    if sig is not None:
+        with contextlib.suppress(ValueError):
+            return f"the query process was killed by {signal.Signals(sig).name}; no results were written"
+        return f"the query process was killed by signal {sig}; no results were written"
+    return f"the query process ended without an answer (exit status {os.WEXITSTATUS(wait_status)})"
+
+
+def _read_until(fd: int, deadline: float | None) -> bytes | None:
+    """All bytes from ``fd`` until EOF, or None if the deadline (if any) passes first."""
     chunks: list[bytes] = []
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
             return None
-        ready, _, _ = select.select([fd], [], [], left)
+        # In steps of at most an hour: select() refuses a timeout beyond time_t (--timeout 1e308).
+        ready, _, _ = select.select([fd], [], [], None if left is None else min(left, 3600.0))
         if not ready:
-            return None
-        chunk = os.read(fd, 65536)
+            continue
+        chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
@@ -1055,14 +1202,16 @@ def load_store(
     *,
     with_ontology: bool | None = None,
     ontology: Sequence[str | Path] = (),
+    cache: bool = False,
 ) -> ox.Store:
     """The store a query runs over: the built graph + ontology, or ``data`` files
-    (with the ``ontology`` extension files, whenever given)."""
+    (with the ``ontology`` extension files, whenever given; big ``data`` files
+    through the on-disk store cache when ``cache``)."""
     from .dataset import load
 
     if with_ontology is None:
         with_ontology = not data
-    return load(data, with_ontology=with_ontology, ontology=ontology)
+    return load(data, with_ontology=with_ontology, ontology=ontology, cache=cache)
 
 
 def render_query(
@@ -1073,8 +1222,12 @@ def render_query(
     default_results_format: str = "tsv",
     timeout: float | None = None,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    isolate: bool = False,
 ) -> Rendered:
-    """Evaluate a prepared query and format the result (``fmt`` None: the default for its kind)."""
+    """Evaluate a prepared query and format the result (``fmt`` None: the default for its kind).
+
+    With a ``timeout``, or ``isolate``, the query runs in a forked child (see :func:`run_limited`).
+    """
     from . import results
 
     if prepared.info.form is not None:  # refuse a mismatched format before evaluating
@@ -1088,13 +1241,21 @@ def render_query(
             return results.render(
                 _evaluate(store, prepared), fmt, default_results_format=default_results_format, prefixes=prefixes
             )
-        except (RuntimeError, OSError, ValueError) as exc:
+        except AigraphError as exc:
+            if exc.path is None:  # a writer's refusal: name the query it answers
+                exc.path = prepared.source
+            raise
+        except OSError as exc:
+            raise _engine_os_error(exc, prepared) from None
+        except (RuntimeError, ValueError) as exc:
             # Oxigraph evaluates lazily: its errors surface while results are written.
             raise AigraphError(f"query failed: {' '.join(str(exc).split())}", path=prepared.source) from None
         except MemoryError:
             raise AigraphError(_OUT_OF_MEMORY, path=prepared.source) from None
 
-    return run_limited(work, timeout, prepared.source, max_memory_mb)
+    return run_limited(
+        work, timeout, prepared.source, max_memory_mb, isolate=isolate, sandbox=not prepared.allow_network
+    )
 
 
 def query(

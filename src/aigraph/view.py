@@ -142,14 +142,15 @@ def write_view(
     """
     from .dataset import load_quads, view_output
     from .extensions import load_extensions
-    from .rdfio import write_bytes
+    from .rdfio import guard_inputs, write_bytes
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
-    vocab = load_extensions(ontology).ontology() if ontology else None
-    quads = load_quads(list(data) if data else None)
-    page = build_page(quads, title=title, ontology=vocab)
-    write_bytes(output, page.html)
+    with guard_inputs():  # the page may not replace one of the files it draws
+        vocab = load_extensions(ontology).ontology() if ontology else None
+        quads = load_quads(list(data) if data else None)
+        page = build_page(quads, title=title, ontology=vocab)
+        write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
     return ViewResult(str(output), page.nodes, page.edges, seconds, opened)

@@ -1,0 +1,197 @@
+"""Build, validate and cached-query times (issue 15), each a whole process, in one run.
+
+    python benchmarks/bench_speed.py                              # about 5 minutes on 2 cores
+    python benchmarks/bench_speed.py --old /tmp/aigraph-old/src   # an older aigraph beside this one
+    python benchmarks/bench_speed.py --validate-sizes 1e3,1e4 --query-sizes 1e5 --repeat 5
+
+Prints, as medians of --repeat runs:
+
+- ``aigraph build -o OUT`` on the seed facts;
+- ``aigraph validate FILE`` on synthetic graphs (benchmarks/generate.py) of the
+  seed's size up to 1e4 triples, with the in-process ``validate_graph`` time
+  per 1,000 triples (flat when validation is linear in the data);
+- ``aigraph query members --data FILE --with-ontology`` at 1e5 and 1e6
+  triples: without the store cache (``--no-cache``), the first query (which
+  fills the cache), and later queries (which open the cached store), next to
+  the oxigraph CLI (``pip install oxigraph``) and a bare pyoxigraph script on a
+  loaded store, with the ratios.
+
+``--old SRC`` runs the build and validate rows with an older source tree too
+(``git archive main | tar -x -C /tmp/aigraph-old``). The cache goes to
+benchmarks/out/xdg (XDG_CACHE_HOME), never to ~/.cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+PY = sys.executable
+QUERIES = ROOT / "src" / "aigraph" / "queries"
+ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
+
+
+def env_for(src: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(src)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as an installed package has it
+    env["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache" / src.parent.name)
+    env["XDG_CACHE_HOME"] = str(OUT / "xdg")
+    return env
+
+
+def timed(cmd: list[str], env: dict[str, str], expect: int | None = 0) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - start
+    if expect is not None and proc.returncode != expect:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
+    return seconds
+
+
+def median(cmd: list[str], env: dict[str, str], repeat: int, expect: int | None = 0) -> float:
+    return statistics.median(timed(cmd, env, expect) for _ in range(repeat))
+
+
+def size(text: str) -> int:
+    return int(float(text))
+
+
+def graph(n: int, ext: str) -> Path:
+    path = OUT / f"speed-{n:.0e}.{ext}".replace("+0", "")
+    if not path.exists():
+        subprocess.run([PY, str(HERE / "generate.py"), "--triples", str(n), "-o", str(path)], check=True,
+                       stderr=subprocess.DEVNULL)
+    return path
+
+
+def in_process_validate(src: Path, path: Path, repeat: int) -> float:
+    """Median CPU seconds of validate_graph on the parsed file, imports and parsing excluded
+    (CPU time: on shared cores, wall time at this scale is mostly other people's work)."""
+    code = (
+        "import sys, time, statistics\n"
+        "from aigraph.rdfio import read_rdf\nfrom aigraph.validate import validate_graph\n"
+        "q = read_rdf(sys.argv[1]); validate_graph(q)\n"
+        "ts = []\n"
+        "for _ in range(int(sys.argv[2])):\n"
+        "    t = time.process_time(); validate_graph(q); ts.append(time.process_time() - t)\n"
+        "print(statistics.median(ts))\n"
+    )
+    out = subprocess.run([PY, "-c", code, str(path), str(repeat)], env=env_for(src), capture_output=True,
+                         text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--validate-sizes", default="1e3,3e3,1e4")
+    ap.add_argument("--query-sizes", default="1e5,1e6")
+    ap.add_argument("--queries", default="members,competitors", help="saved queries for the cached-query table")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--old", type=Path, help="the src folder of an older aigraph, run beside this one")
+    ap.add_argument("--skip-build", action="store_true", help="only the cached-query and threshold tables")
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    trees = {"new": ROOT / "src"}
+    if args.old:
+        trees["old"] = args.old.resolve()
+    aig = [PY, "-m", "aigraph"]
+    pass_time = median([PY, "-c", "pass"], env_for(ROOT / "src"), args.repeat)
+    print(f"python -c pass: {pass_time:.3f} s; medians of {args.repeat} runs; {os.cpu_count()} cores")
+
+    if not args.skip_build:
+        build_and_validate(args, trees, aig)
+    cached_queries(args, aig)
+    threshold()
+    return 0
+
+
+def build_and_validate(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
+    print("\nbuild and validate (whole process, seconds)")
+    print(f"{'work':<34}" + "".join(f"{t:>10}" for t in trees) + "   validate_graph per 1e3 triples (new)")
+    for name, src in trees.items():  # warm the bytecode caches
+        timed([*aig, "build", "-o", str(OUT / f"seed-{name}.ttl")], env_for(src))
+    row = [median([*aig, "build", "-o", str(OUT / f"seed-{t}.ttl")], env_for(s), args.repeat) for t, s in trees.items()]
+    print(f"{'aigraph build (seed, 817 triples)':<34}" + "".join(f"{x:>10.3f}" for x in row))
+    seed = OUT / "seed-new.ttl"
+    sizes = [("seed", 817, seed)] + [(s, size(s), graph(size(s), "ttl")) for s in args.validate_sizes.split(",")]
+    for label, triples, path in sizes:
+        row = [median([*aig, "validate", str(path)], env_for(src), args.repeat) for src in trees.values()]
+        inner = in_process_validate(trees["new"], path, args.repeat)
+        print(f"{'aigraph validate ' + label:<34}" + "".join(f"{x:>10.3f}" for x in row)
+              + f"   {inner:.3f} s in-process, {1000 * inner / triples:.3f} s per 1e3 triples")
+
+
+def cached_queries(args: argparse.Namespace, aig: list[str]) -> None:
+    oxigraph = shutil.which("oxigraph") or str(Path(PY).parent / "oxigraph")
+    has_cli = Path(oxigraph).exists()
+    print("\ncached queries: aigraph query NAME --data FILE --with-ontology (whole process, seconds)")
+    print(f"{'triples':<8} {'query':<12} {'no cache':>9} {'1st (fill)':>11} {'cached':>8} {'oxigraph CLI':>13}"
+          f" {'bare pyox':>10} {'cached/CLI':>11} {'cached/pyox':>12}")
+    env = env_for(ROOT / "src")
+    for s, name in [(s, q) for s in args.query_sizes.split(",") for q in args.queries.split(",")]:
+        n = size(s)
+        data = graph(n, "nt")
+        rq = QUERIES / f"{name}.rq"
+        query = [*aig, "query", name, "--data", str(data), "--with-ontology", "--format", "tsv"]
+        shutil.rmtree(OUT / "xdg", ignore_errors=True)
+        first = timed(query, env)
+        store = OUT / f"oxigraph-{n:.0e}"
+        if has_cli and not store.exists():
+            subprocess.run([oxigraph, "load", "--location", str(store), "--file", str(data), "--file", str(ONTOLOGY)],
+                           check=True, capture_output=True)
+        bare_code = (
+            "import sys, pyoxigraph as ox\n"
+            "s = ox.Store.read_only(sys.argv[1])\n"
+            "r = s.query(open(sys.argv[2], encoding='utf-8').read())\n"
+            "sys.stdout.buffer.write(r.serialize(format=ox.QueryResultsFormat.TSV))\n"
+        )
+        commands = {"cached": query, "no cache": [*query, "--no-cache"]}
+        if has_cli:
+            commands["cli"] = [oxigraph, "query", "--location", str(store), "--query-file", str(rq),
+                               "--results-format", "tsv"]
+            commands["bare"] = [PY, "-c", bare_code, str(store), str(rq)]
+        times: dict[str, list[float]] = {k: [] for k in commands}
+        for i in range(args.repeat):  # interleaved, so a busy machine slows them alike
+            for k, cmd in commands.items():
+                if k == "no cache" and n >= 5e5 and i > 0:
+                    continue  # one run of the slow reload is enough
+                times[k].append(timed(cmd, env))
+        med = {k: statistics.median(v) if v else float("nan") for k, v in times.items()}
+        no_cache, cached = med["no cache"], med["cached"]
+        cli, bare = med.get("cli", float("nan")), med.get("bare", float("nan"))
+        print(f"{s:<8} {name:<12} {no_cache:>9.3f} {first:>11.3f} {cached:>8.3f} {cli:>13.3f} {bare:>10.3f}"
+              f" {cached / cli:>10.2f}x {cached / bare:>11.2f}x")
+        sys.stdout.flush()
+
+
+def threshold() -> None:
+    print("\ncache threshold: open a cached store vs parse into memory (in-process, seconds)")
+    for s in ("1e3", "1e4", "3e4", "1e5"):
+        data = graph(size(s), "nt")
+        code = (
+            "import sys, time, shutil, pyoxigraph as ox\n"
+            "f, d = sys.argv[1], sys.argv[2]\nshutil.rmtree(d, ignore_errors=True)\n"
+            "t = time.perf_counter(); m = ox.Store(); m.load(path=f, format=ox.RdfFormat.N_TRIPLES)\n"
+            "parse = time.perf_counter() - t\n"
+            "t = time.perf_counter(); w = ox.Store(d); w.bulk_load(path=f, format=ox.RdfFormat.N_TRIPLES); w.flush()\n"
+            "del w; fill = time.perf_counter() - t\n"
+            "t = time.perf_counter(); r = ox.Store.read_only(d); len(r); opened = time.perf_counter() - t\n"
+            "print(f'{parse:.4f} {fill:.4f} {opened:.4f}')\n"
+        )
+        out = subprocess.run([PY, "-c", code, str(data), str(OUT / "threshold-store")], capture_output=True,
+                             text=True, check=True).stdout.split()
+        print(f"{s:<6} {data.stat().st_size / 2**20:6.2f} MB: parse {out[0]}  fill a store {out[1]}  open it {out[2]}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""A cache of Oxigraph stores on disk, so repeated queries over big files do not reload them.
+
+``aigraph query --data BIG`` parses BIG once into an on-disk store under
+``$XDG_CACHE_HOME/aigraph/stores`` (``~/.cache/aigraph`` by default); later
+queries open that store read-only, in milliseconds, instead of parsing again.
+
+- An entry is keyed by each file's resolved path, size and modification time
+  (ns), whether the ontology is included (and its bytes), the same for any
+  ontology extension files, and the aigraph and
+  pyoxigraph versions: a changed file is parsed again, and the entries it
+  replaces are removed.
+- An entry is built in a temporary folder beside the others and renamed into
+  place when complete, so no process ever opens a half-built store; two
+  processes building the same entry both finish, the first rename wins and
+  the other's copy is dropped. A published entry is never written again.
+- Files smaller than :data:`THRESHOLD` in total are not cached: parsing them
+  takes about as long as opening a store.
+- When the cache cannot be written (read-only or missing home, full disk) the
+  data is loaded into memory as before, with a one-line note on stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import AigraphError
+
+THRESHOLD = 1 << 20
+"""Files of this many bytes or more in total (1 MiB, about 25,000 triples of
+Turtle) go through the cache. Below it, parsing into memory costs about as
+much as opening a store (measured in benchmarks/bench_speed.py), and the first,
+caching load costs several times a plain one."""
+
+_FORMAT_VERSION = 1  # bump when an entry's layout changes
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/aigraph``, or ``~/.cache/aigraph`` (XDG: a relative value is ignored)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "aigraph"
+
+
+def _stores() -> Path:
+    return cache_dir() / "stores"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached store: where it is, what it holds, its size on disk."""
+
+    path: Path
+    sources: list[str]
+    with_ontology: bool
+    extensions: list[str]
+    triples: int
+    created: float
+    bytes: int
+
+
+def _sources(paths: Sequence[str | Path]) -> list[tuple[str, int, int]]:
+    out = []
+    for p in paths:
+        resolved = Path(p).resolve()
+        st = resolved.stat()
+        out.append((str(resolved), st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: list[tuple[str, int, int]]) -> str:
+    from . import __version__, resources
+
+    material = {
+        "format": _FORMAT_VERSION,
+        "aigraph": __version__,
+        "pyoxigraph": getattr(ox, "__version__", "?"),
+        "sources": sources,
+        "ontology": hashlib.sha256(resources.ontology().read_bytes()).hexdigest() if with_ontology else None,
+        "extensions": extensions,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+def note(message: str) -> None:
+    """One line on stderr: the cache is an optimisation, never a reason to fail."""
+    print(f"aigraph: note: {message}", file=sys.stderr)
+
+
+def cached_store(
+    paths: Sequence[str | Path],
+    *,
+    with_ontology: bool,
+    extensions: Sequence[str | Path] = (),
+    threshold: int | None = None,
+) -> ox.Store | None:
+    """A read-only store of ``paths`` (plus the ontology and the ``extensions``
+    ontology files) from the cache, built if missing.
+
+    None when the files are smaller than ``threshold`` (default :data:`THRESHOLD`) or the cache cannot be
+    used (the caller then loads into memory); bad input raises AigraphError
+    exactly as an in-memory load does.
+    """
+    try:
+        sources, ext_sources = _sources(paths), _sources(extensions)
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
+        return None  # a missing or odd file: let the ordinary loader word the error
+    if sum(size for _, size, _ in sources) < (THRESHOLD if threshold is None else threshold):
+        return None
+    final = _stores() / _key(sources, with_ontology, ext_sources)
+    if not (final / "aigraph-entry.json").is_file():
+        try:
+            _build(final, paths, sources, with_ontology, extensions)
+        except OSError as exc:
+            note(f"cannot write the store cache in {cache_dir()} ({exc.strerror or exc}); loading into memory")
+            return None
+    try:
+        return ox.Store.read_only(str(final))
+    except OSError as exc:
+        note(f"cannot open the cached store {final} ({exc}); loading into memory")
+        return None
+
+
+def _build(
+    final: Path,
+    paths: Sequence[str | Path],
+    sources: list[tuple[str, int, int]],
+    with_ontology: bool,
+    extensions: Sequence[str | Path],
+) -> None:
+    """Load the files into a new store in a temporary folder, then rename it to ``final``."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
+    try:
+        store = ox.Store(str(tmp))
+        try:
+            for path in paths:
+                _load(store, path)
+            if with_ontology:
+                from .dataset import ontology_quads
+
+                store.bulk_extend(ontology_quads())
+            if extensions:  # as dataset.load adds them: whenever given
+                from .extensions import load_extensions
+
+                store.bulk_extend(load_extensions(extensions).quads)
+            store.flush()
+            triples = len(store)
+        finally:
+            del store  # closes the database before the rename
+        if _sources(paths) != sources:  # a file changed while it was read: do not keep that copy
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OSError(0, "a file changed while it was cached")
+        meta = {"sources": [s for s, _, _ in sources], "with_ontology": with_ontology,
+                "extensions": [str(Path(e).resolve()) for e in extensions],
+                "triples": triples, "created": time.time()}
+        (tmp / "aigraph-entry.json").write_text(json.dumps(meta), encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if not (final / "aigraph-entry.json").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another process published it first
+            return
+        _evict_replaced(final, meta)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _load(store: ox.Store, path: str | Path) -> None:
+    """Bulk-load one file; bad input raises the same AigraphError as rdfio.read_rdf."""
+    from .dataset import _DIRECT
+    from .progress import progress, size_text
+    from .rdfio import RDF_FORMATS, check_input, format_for_path, read_rdf
+
+    path = check_input(path)
+    fmt = format_for_path(path)
+    with progress(f"Loading {path} ({size_text(path.stat().st_size)}) into the store cache"):
+        if fmt in _DIRECT:
+            try:
+                store.bulk_load(path=path, format=RDF_FORMATS[fmt][0], base_iri=path.resolve().as_uri())
+                return
+            except (SyntaxError, ValueError, MemoryError, RuntimeError):
+                pass  # the strict reader below words the error (file, line, column)
+        store.bulk_extend(read_rdf(path))
+
+
+def _evict_replaced(keep: Path, meta: dict[str, object]) -> None:
+    """Remove older entries of the same files (they changed since): renamed away first, then deleted."""
+    for entry in entries():
+        same = entry.sources == meta["sources"] and entry.extensions == meta["extensions"]
+        if entry.path != keep and same and entry.with_ontology == meta["with_ontology"]:
+            _remove(entry.path)
+
+
+def _remove(path: Path) -> None:
+    trash = path.parent / f"trash-{os.urandom(16).hex()}"
+    try:
+        os.rename(path, trash)
+    except OSError:
+        return
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def entries() -> list[Entry]:
+    """The complete entries in the cache, oldest first."""
+    out: list[Entry] = []
+    folder = _stores()
+    if not folder.is_dir():
+        return out
+    for path in folder.iterdir():
+        try:
+            meta = json.loads((path / "aigraph-entry.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a store being built, or debris
+        out.append(Entry(path, list(meta.get("sources", [])), bool(meta.get("with_ontology")),
+                         list(meta.get("extensions", [])),
+                         int(meta.get("triples", 0)), float(meta.get("created", 0)), _size(path)))
+    return sorted(out, key=lambda e: e.created)
+
+
+def total_size() -> int:
+    """Bytes the cache folder takes, entries and unfinished builds alike."""
+    return _size(cache_dir()) if cache_dir().is_dir() else 0
+
+
+def clear() -> int:
+    """Remove the whole cache folder; return the bytes freed."""
+    folder = cache_dir()
+    if not folder.exists():
+        return 0
+    size = total_size()
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise AigraphError(f"cannot remove the cache: {exc.strerror or exc}", path=folder) from None
+    return size

@@ -1,0 +1,110 @@
+"""Ctrl-C and SIGTERM answered within a second, even while Oxigraph is busy.
+
+Python runs signal handlers only between bytecodes of the main thread, and
+Oxigraph does not return to Python while it parses a large file or evaluates a
+query: a Ctrl-C would wait until it finishes, which can be never. So the CLI
+also watches for signals from a thread (Oxigraph releases the GIL while it
+works): when the main thread has not started to answer a signal within
+:data:`GRACE` seconds, the watcher removes the files registered with
+:func:`remove_on_exit`, says so on stderr, and ends the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+GRACE = 1.0
+"""Seconds the main thread has to start answering a signal before the watcher ends the process."""
+
+CLEANUP = 5.0
+"""Seconds the main thread has, once it answers, to clean up and leave."""
+
+_EXIT: dict[int, tuple[int, str]] = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated")}
+if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session ends aigraph like SIGTERM
+    _EXIT[signal.SIGHUP] = (129, "hung up")
+_answered = threading.Event()
+_pending: set[Path] = set()
+
+
+class Terminated(BaseException):
+    """SIGTERM (``timeout``, ``kill``) or SIGHUP (the terminal closed), raised so that
+    half-written temporary files are removed."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    if _answered.is_set():  # a second Ctrl-C must not cut the cleanup short; the watcher ends it
+        return
+    _answered.set()
+    raise KeyboardInterrupt
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    if _answered.is_set():
+        return
+    _answered.set()
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def remove_on_exit(path: str | Path) -> Iterator[None]:
+    """While inside, a forced exit (see the module doc) removes ``path`` first."""
+    entry = Path(path)
+    _pending.add(entry)
+    try:
+        yield
+    finally:
+        _pending.discard(entry)
+
+
+def _force_exit(signum: int) -> None:
+    code, word = _EXIT.get(signum, (128 + signum, "stopped"))
+    for path in list(_pending):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        os.write(2, f"aigraph: {word}\n".encode())
+    os._exit(code)
+
+
+def _watch(read_fd: int) -> None:
+    while True:
+        try:
+            data = os.read(read_fd, 1)
+        except OSError:
+            return
+        if not data:
+            return
+        signum = data[0]
+        if signum not in _EXIT:
+            continue
+        # The main thread answers at once when it runs Python; if it is still inside
+        # native code after GRACE, it will not answer in time. Once it has answered,
+        # it gets CLEANUP seconds to remove its temporary files and leave.
+        if _answered.wait(GRACE):
+            time.sleep(CLEANUP)
+        _force_exit(signum)
+
+
+def install() -> None:
+    """Set the SIGINT, SIGTERM and SIGHUP handlers and start the watcher (main thread of the CLI only)."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # nohup and `cmd &` ignore it: so do we
+        signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # Under `nohup` SIGHUP is ignored, and stays so.
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _on_sigterm)
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    threading.Thread(target=_watch, args=(read_fd,), name="aigraph-signals", daemon=True).start()

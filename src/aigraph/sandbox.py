@@ -1,0 +1,97 @@
+"""Keep a query process off the network, whatever the query text says.
+
+aigraph refuses SERVICE before evaluation (:func:`aigraph.sparql.check_safety`),
+but that check reads the text with its own lexer, and Oxigraph's grammar is
+the one that counts. So the forked child that evaluates a query also loses the
+ability to open sockets: a seccomp filter makes ``socket()`` fail with EACCES,
+and Oxigraph's HTTP client then fails before any byte leaves the machine.
+
+Linux on x86-64 and AArch64 only; elsewhere :func:`deny_sockets` returns False
+and the check before evaluation is the one guard.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import struct
+import sys
+from collections.abc import Callable
+
+# (audit arch, socket syscall number) per machine; from linux/audit.h and unistd.h
+_ARCHES = {
+    "x86_64": (0xC000003E, 41),
+    "amd64": (0xC000003E, 41),
+    "aarch64": (0xC00000B7, 198),
+    "arm64": (0xC00000B7, 198),
+}
+
+DENIED = errno.EACCES
+"""The errno ``socket()`` fails with in a sandboxed process."""
+
+_PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_SECCOMP = 22
+_SECCOMP_MODE_FILTER = 2
+_RET_ALLOW = 0x7FFF0000
+_RET_ERRNO = 0x00050000
+_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
+_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
+_RET_K = 0x06  # BPF_RET | BPF_K
+
+
+def _program(arch: int, socket_nr: int) -> bytes:
+    def op(code: int, jt: int, jf: int, k: int) -> bytes:
+        return struct.pack("=HBBI", code, jt, jf, k)
+
+    return b"".join(
+        [
+            op(_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+            op(_JEQ_K, 0, 3, arch),  # another ABI (x32, compat): allow, as before
+            op(_LD_W_ABS, 0, 0, 0),  # seccomp_data.nr
+            op(_JEQ_K, 0, 1, socket_nr),
+            op(_RET_K, 0, 0, _RET_ERRNO | DENIED),
+            op(_RET_K, 0, 0, _RET_ALLOW),
+        ]
+    )
+
+
+def prepare() -> Callable[[], bool]:
+    """Load what the filter needs (call before forking), and return the function that
+    installs it: in the child, then, two system calls and nothing to import."""
+    machine = os.uname().machine.lower() if sys.platform.startswith("linux") else ""
+    arch = _ARCHES.get(machine)
+    if arch is None:
+        return lambda: False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return lambda: False
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    code = _program(*arch)
+    buffer = ctypes.create_string_buffer(code, len(code))
+    prog = _Prog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    address = ctypes.addressof(prog)
+
+    def deny() -> bool:
+        keep = (buffer, prog)  # alive until the kernel has copied the program
+        if prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        return bool(prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, address, 0, 0) == 0 and keep)
+
+    return deny
+
+
+class _Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def deny_sockets() -> bool:
+    """From now on, this process (and threads it starts) cannot create sockets.
+
+    Irreversible: call it only in a process that exists to evaluate one query.
+    Returns whether the filter is in place.
+    """
+    return prepare()()
