@@ -331,13 +331,8 @@ class _Spill:
         fh.write(line)
         self.counts[graph] += 1
 
-    def move(self, source: str | None, target: str | None) -> None:
-        """Give ``source``'s triples to ``target`` (streamed on disk, never in memory)."""
-        if source not in self.files:
-            return
-        if source in self.open:
-            self.open.pop(source).close()
-        path, count = self.files.pop(source), self.counts.pop(source)
+    def adopt(self, target: str | None, path: Path, count: int) -> None:
+        """Give the N-Triples file ``path`` to ``target`` (appended on disk, never in memory)."""
         if target not in self.files:
             self.files[target], self.counts[target] = path, count
             return
@@ -352,9 +347,6 @@ class _Spill:
         for fh in self.open.values():
             fh.close()
         self.open.clear()
-
-
-_PENDING = "\0pending"  # not an IRI: a file's triples whose graph is not known yet
 
 
 def _spill_file(
@@ -384,38 +376,49 @@ def _spill_file(
             "aigraph push reads Turtle, N-Triples, N-Quads, TriG, RDF/XML or N3 (.ttl .nt .nq .trig .rdf .n3)",
             path=path,
         )
-    declared: str | None = None
+    declared: list[str] = []
+    counted = [0]
     unnamed = target is None and not default_graph
-    try:
+
+    def default_triples() -> Iterator[ox.Triple]:
+        # Default-graph triples stream through Oxigraph's own N-Triples writer (the
+        # fast path); quads of named graphs go to their graph's file on the way.
         for quad in ox.parse(path=str(path), format=formats[fmt], base_iri=_base_iri(path)):
-            line = f"{quad.subject} {quad.predicate} {quad.object} .\n"
             if isinstance(quad.graph_name, ox.DefaultGraph):
-                if unnamed:
-                    if (
-                        declared is None
-                        and quad.predicate == _RDF_TYPE
-                        and quad.object == _OWL_ONTOLOGY
-                        and isinstance(quad.subject, ox.NamedNode)
-                    ):
-                        declared = quad.subject.value
-                        spill.move(_PENDING, declared)
-                    spill.write(_PENDING if declared is None else declared, line)
-                else:
-                    spill.write(target, line)
+                if (
+                    unnamed
+                    and not declared
+                    and quad.predicate == _RDF_TYPE
+                    and quad.object == _OWL_ONTOLOGY
+                    and isinstance(quad.subject, ox.NamedNode)
+                ):
+                    declared.append(quad.subject.value)
+                counted[0] += 1
+                yield quad.triple
             else:
-                spill.write(str(quad.graph_name.value), line)
+                spill.write(str(quad.graph_name.value), f"{quad.subject} {quad.predicate} {quad.object} .\n")
+
+    own = spill.folder / f"f{len(spill.files)}-{id(path)}.nt"
+    try:
+        with open(own, "wb") as out:
+            ox.serialize(default_triples(), out, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise _syntax_error(exc, path, fmt or "") from None
     except OSError as exc:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if _PENDING in spill.files:
+    if counted[0] == 0:
+        own.unlink()
+        return
+    if unnamed and not declared:
         raise AigraphError(
             "this file's triples have no graph to go to (it declares no <iri> a owl:Ontology):"
             " give --graph IRI or --default-graph",
             path=path,
         )
-    if declared is not None:
-        single_graph_iri.append(declared)
+    spill.adopt(declared[0] if unnamed else target, own, counted[0])
+    if declared:
+        single_graph_iri.append(declared[0])
+
 
 
 def spill_graphs(
