@@ -45,3 +45,25 @@ def facts_copy(tmp_path: Path) -> Path:
     target = tmp_path / FACTS.name
     target.write_bytes(FACTS.read_bytes())
     return target
+
+
+# Real SPARQL servers (tests/servers.py), started once per session when a test asks,
+# stopped by pid at the end. A server that cannot start is an error: the test fails.
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from tests.servers import start_oxigraph
+
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from tests.servers import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.cleanup()

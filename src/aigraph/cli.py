@@ -478,6 +478,18 @@ def export(
 )
 @click.option("--infer", is_flag=True, help="Answer over the RDFS / OWL 2 RL closure (owlrl).")
 @click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Send the query to this SPARQL 1.1 Protocol endpoint (such as http://host:7878/query) instead.",
+)
+@click.option("--user", metavar="NAME", help="With --endpoint: the user (password from AIGRAPH_PASSWORD or ~/.netrc).")
+@click.option(
+    "--ca-cert",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="With --endpoint: trust this CA certificate file (TLS is always verified).",
+)
+@click.option(
     "--allow-network",
     is_flag=True,
     help="Allow SERVICE, and FROM / FROM NAMED (fetches each IRI: http, https or file).",
@@ -526,6 +538,9 @@ def query(
     ontology: tuple[Path, ...],
     named: tuple[Path, ...],
     no_cache: bool,
+    endpoint: str | None,
+    user: str | None,
+    ca_cert: str | None,
 ) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
@@ -544,6 +559,12 @@ def query(
     its prefixes. --data files of 1 MiB or more are kept in an on-disk store
     cache, so later queries over them open it instead of parsing again.
 
+    With --endpoint URL the query goes to a SPARQL server instead (see
+    `aigraph push`): the same formats, asked of the server by content
+    negotiation (the table is drawn here from its JSON results); --timeout
+    applies; the safety refusals still apply, and --allow-network lifts them
+    (SERVICE on a server you chose is then the server's business).
+
     \b
     Examples:
       aigraph queries                               # the saved queries
@@ -556,6 +577,7 @@ def query(
       aigraph query 'CONSTRUCT WHERE { kg:Meta ?p ?o }' -o meta.ttl
       aigraph query 'SELECT ?a ?b WHERE { ?a ex:acquired ?b }' --ontology deals.ttl
       aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
+      aigraph query members --endpoint http://localhost:7878/query
     """
     from .sparql import load_store, prepare, render_query, resolve_query
 
@@ -577,6 +599,23 @@ def query(
         from .results import format_for_path
 
         fmt = format_for_path(output, prepared.info.form)
+    default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
+    if endpoint is not None:
+        if data or infer:
+            raise click.UsageError("--endpoint queries the server's data: drop --data and --infer")
+        from .rdfio import write_bytes
+        from .remote import query_endpoint
+
+        remote = query_endpoint(
+            endpoint, prepared, fmt, default_results_format=default, user=user, ca_cert=ca_cert, timeout=timeout or None
+        )
+        write_bytes(output, remote.data)
+        if output != "-":
+            click.echo(f"Wrote {output} ({remote.fmt}).", err=True)
+        elif remote.fmt == "table" and remote.kind == "select":
+            n = remote.count
+            click.echo("No results." if not n else f"{n} row{'' if n == 1 else 's'}.", err=True)
+        return
     _note_graph(data)
     store = load_store(
         list(data) or None,
@@ -588,7 +627,6 @@ def query(
         from .dataset import named_quads
 
         store.extend(named_quads(named))
-    default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
     rendered = render_query(
         prepared,
         store,
@@ -608,6 +646,112 @@ def query(
         click.echo(f"Wrote {output} ({size}{rendered.fmt}).", err=True)
     elif rendered.fmt == "table" and rendered.kind == "select":
         click.echo("No results." if not count else f"{count} row{'' if count == 1 else 's'}.", err=True)
+
+
+@cli.command()
+@click.argument("url", metavar="URL")
+@_data_option
+@click.option("--graph", "graph", metavar="IRI", help="Send the data's default-graph triples to this named graph.")
+@click.option("--default-graph", is_flag=True, help="Send them to the store's default graph instead.")
+@click.option("--no-ontology", is_flag=True, help="Do not send the aigraph ontology.")
+@click.option("--user", metavar="NAME", help="Log in as NAME (password from AIGRAPH_PASSWORD or ~/.netrc).")
+@click.option(
+    "--ca-cert",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Trust this CA certificate file (TLS is always verified).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a server silent for this long (0: wait forever).",
+)
+def push(
+    url: str,
+    data: tuple[Path, ...],
+    graph: str | None,
+    default_graph: bool,
+    no_ontology: bool,
+    user: str | None,
+    ca_cert: str | None,
+    timeout: float,
+) -> None:
+    """Send the graph to a triple store: SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Each graph is replaced (HTTP PUT), so pushing twice leaves one copy. The
+    built graph (or each --data file's default graph) goes to the graph IRI
+    the file declares (`<iri> a owl:Ontology`, which aigraph build writes:
+    kg:<article>-graph), or to --graph IRI, or with --default-graph to the
+    store's default graph; named graphs of TriG and N-Quads data go to their
+    own graph; the ontology goes to <https://w3id.org/aigraph/ontology>.
+    Bodies stream from temporary N-Triples files. The password comes from
+    AIGRAPH_PASSWORD or ~/.netrc, never the command line (Basic or Digest).
+
+    \b
+    Examples:
+      aigraph push http://localhost:7878/store                 # Oxigraph server
+      aigraph push http://localhost:8890/sparql-graph-crud-auth --user dba   # Virtuoso
+      aigraph push http://localhost:3030/ds/data --data corpus.trig          # Fuseki
+    """
+    from .remote import push as run_push
+
+    if graph is not None and default_graph:
+        raise click.UsageError("give --graph IRI or --default-graph, not both")
+    _note_graph(data)
+
+    def sent(g: Any) -> None:
+        name = "the default graph" if g.graph is None else f"<{g.graph}>"
+        click.echo(f"Replaced {name}: {_count(g.triples, 'triple')}.", err=True)
+
+    summary = run_push(
+        url,
+        list(data) or None,
+        graph=graph,
+        default_graph=default_graph,
+        with_ontology=not no_ontology,
+        user=user,
+        ca_cert=ca_cert,
+        timeout=timeout or None,
+        on_graph=sent,
+    )
+    click.echo(
+        f"Pushed {_count(len(summary.graphs), 'graph')}, {_count(summary.triples, 'triple')}"
+        f" to {url} in {summary.seconds:.1f} s.",
+        err=True,
+    )
+
+
+@cli.command()
+@_data_option
+@click.option("--bind", "bind", default="127.0.0.1", show_default=True, metavar="HOST", help="Listen on this address.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Listen on this port.")
+@click.option("--no-ontology", is_flag=True, help="Serve the data without the aigraph ontology.")
+def serve(data: tuple[Path, ...], bind: str, port: int, no_ontology: bool) -> None:
+    """Serve the graph read-only with Oxigraph's own SPARQL server.
+
+    Loads the built graph (or the --data files) and the ontology into a store
+    in a temporary folder and runs `oxigraph serve-read-only` on it, with the
+    union of the graphs as the default graph. Needs the optional extra:
+    pip install 'aigraph[server]'. Ctrl-C stops it and removes the folder.
+
+    \b
+    Examples:
+      aigraph serve                                   # http://127.0.0.1:7878/query
+      aigraph query members --endpoint http://127.0.0.1:7878/query
+    """
+    from .serve import serve as run_serve
+
+    _note_graph(data)
+
+    def ready(url: str, count: int) -> None:
+        click.echo(f"Serving {_count(count, 'triple')} read-only at {url} (Ctrl-C stops).", err=True)
+
+    status = run_serve(list(data) or None, bind=bind, port=port, with_ontology=not no_ontology, on_ready=ready)
+    if status not in (0, -2, 130, -15, 143):
+        raise AigraphError(f"the oxigraph server stopped with status {status} (is port {port} already in use?)")
 
 
 @cli.command()
