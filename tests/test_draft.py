@@ -95,6 +95,46 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
         assert len(art.places(q)) == 1, q
 
 
+def test_indexed_quote_lookup_answers_as_the_builder_does() -> None:
+    # draft looks quotes up through a word index (QuotePlaces); build uses ArticleText.places.
+    # They must agree on every quote: whole words, parts of words, across sentences, no words.
+    from aigraph.draft import QuotePlaces
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES[:3]]
+    texts.append("Acme Labs met Acme. Labs of Acme Labsford said: acme! Acme Labs. Labs, Acme - “Labs” -- ok.")
+    for text in texts:
+        art = ArticleText(text)
+        index = QuotePlaces(art)
+        joined = " ".join(s.text for s in art.sentences)
+        quotes = {joined[a:b] for a in range(0, len(joined), 7) for b in (a + 1, a + 3, a + 9, a + 25, a + 80)}
+        quotes |= {"Labs", "Acme Labs", "abs", "Labs, Acme", "s. L", ". ", "--", "“", "Acme", "acme", "Labsford"}
+        for q in sorted(quotes):
+            assert index.places(q) == art.places(q), q
+            assert index.places(q, most=2) == art.places(q)[:2] or len(art.places(q)) > 2, q
+
+
+def test_every_template_that_matches_is_tried() -> None:
+    # The matcher tries only the templates whose anchor words a sentence holds: never skip one that matches.
+    from aigraph.draft import _Drafter, _ontology
+    from aigraph.mentions import mask
+
+    onto, extensions, prefixes = _ontology([])
+    tried = 0
+    for path in ARTICLES:
+        art = ArticleText(path.read_text(encoding="utf-8"))
+        d = _Drafter(art, onto, extensions, prefixes, [], None)
+        found, _ = d.run()
+        for sm in found:
+            masked = mask(sm, d.codes, d.finder.entities).text
+            lowered = masked.lower()
+            candidates = set(d.matcher._candidates(lowered, set(re.findall(r"[a-z]+", lowered))))
+            for i, (_, template) in enumerate(d.matcher._templates):
+                if template.regex.search(masked):
+                    assert i in candidates, (template.text, masked)
+                    tried += 1
+    assert tried > 50
+
+
 def test_header_is_what_init_writes(tmp_path: Path) -> None:
     from aigraph.skeleton import article_table, sentence_comments
 

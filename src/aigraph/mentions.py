@@ -415,13 +415,12 @@ def mask(
     at = 0
 
     def plain(a: int, b: int) -> None:
-        for i in range(a, b):
-            if any(s <= i < e for s, e in skip):
-                continue
+        # Whole runs at a time (a character at a time made this the slowest step of a long draft).
+        for x, y in _kept(a, b, skip):
             # The placeholder brackets cannot stand for themselves in the masked text.
-            out.append({"⟦": "[", "⟧": "]"}.get(text[i], text[i]))
-            ostart.append(i)
-            oend.append(i + 1)
+            out.append(text[x:y].translate(_BRACKETS))
+            ostart.extend(range(x, y))
+            oend.extend(range(x + 1, y + 1))
 
     for group in sm.groups:
         ms = [sm.mentions[i] for i in group]
@@ -440,3 +439,21 @@ def mask(
         at = b
     plain(at, len(text))
     return Masked("".join(out), ostart, oend, slots)
+
+
+_BRACKETS = str.maketrans({"⟦": "[", "⟧": "]"})
+
+
+def _kept(a: int, b: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of [a, b) outside the ``skip`` spans."""
+    runs: list[tuple[int, int]] = []
+    at = a
+    for s, e in sorted(skip):
+        if e <= at or s >= b:
+            continue
+        if s > at:
+            runs.append((at, s))
+        at = max(at, e)
+    if at < b:
+        runs.append((at, b))
+    return runs
