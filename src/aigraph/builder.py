@@ -20,7 +20,7 @@ from .article import ArticleText, Sentence
 from .errors import AigraphError
 from .extensions import Extensions, load_extensions
 from .facts import FactsFile, read_facts, suggest
-from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, facts_name
 from .ontology import Ontology, Term
 from .progress import progress
 from .rdfio import check_input, guard_inputs, serialize, write_bytes
@@ -190,12 +190,7 @@ class _Builder:
 
     def name(self, iri: str) -> str:
         """A term as a facts file writes it: bare for aig:, else prefixed, else the full IRI."""
-        if iri.startswith(AIG):
-            return iri[len(AIG) :]
-        for p, ns in self.prefixes.items():
-            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
-                return f"{p}:{iri[len(ns) :]}"
-        return iri
+        return facts_name(iri, self.prefixes)
 
     def term(self, written: str, who: str, what: str, kinds: tuple[str, ...], known: list[str], line: int) -> Term:
         """The ontology term a facts file names (``memberOf``, ``ex:acquired``, or a full IRI)."""

@@ -29,7 +29,7 @@ from .article import ArticleText, Sentence, normalize
 from .errors import AigraphError
 from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask
-from .namespaces import AIG, KG, RDF, RDFS, SKOS
+from .namespaces import AIG, KG, RDF, RDFS, SKOS, facts_name
 from .ontology import Ontology
 from .patterns import load_cues, load_patterns
 from .progress import progress
@@ -301,12 +301,7 @@ class _Drafter:
 
     # --- names of terms as the facts file writes them
     def curie(self, iri: str) -> str:
-        if iri.startswith(AIG):
-            return iri[len(AIG) :]
-        for k, v in self.prefixes.items():
-            if iri.startswith(v) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(v) :]):
-                return f"{k}:{iri[len(v):]}"
-        return iri
+        return facts_name(iri, self.prefixes)
 
     def quote(self, first: int, start: int, last: int, end: int) -> str | None:
         """The shortest quote around the span, in whole words, that the builder finds in one place."""
