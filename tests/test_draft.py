@@ -135,6 +135,16 @@ def test_every_template_that_matches_is_tried() -> None:
     assert tried > 50
 
 
+def test_article_id_is_the_one_init_writes(tmp_path: Path) -> None:
+    # Fact records are kg:<article id>-fact-<id>, so an article named "fact-..." needs no other id.
+    article = tmp_path / "fact-check.txt"
+    article.write_text("Acme Labs joined the Widget Alliance.", encoding="utf-8")
+    target, _ = draft(article)
+    assert target == tmp_path / "fact-check.facts.toml"
+    assert 'id = "fact-check"' in target.read_text(encoding="utf-8")
+    build_graph(target)
+
+
 def test_header_is_what_init_writes(tmp_path: Path) -> None:
     from aigraph.skeleton import article_table, sentence_comments
 

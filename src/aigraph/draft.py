@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .article import ArticleText, Sentence, normalize
+from .builder import record_name
 from .errors import AigraphError
 from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask
@@ -247,19 +248,13 @@ class QuotePlaces:
 # ---------------------------------------------------------------- the header, as init writes it
 
 
-def _article_id(path: Path) -> str:
-    ident = article_id(path)
-    # "fact-..." would name the builder's fact records (the build refuses such an article id).
-    return ident if not ident.startswith("fact-") else "article-" + ident
-
-
 def _header(article: ArticleText, article_path: Path, output: Path | None, ontologies: Sequence[str | Path]) -> str:
     """The ``[article]`` table and the numbered sentences, as ``aigraph init`` writes them."""
     base = (output.parent if output is not None else Path.cwd()).resolve()
     rel = Path(os.path.relpath(article_path.resolve(), base)).as_posix()
     exts = [Path(os.path.relpath(Path(o).resolve(), base)).as_posix() for o in ontologies]
     return (
-        article_table(_article_id(article_path), rel, ontology=exts, hints=True)
+        article_table(article_id(article_path), rel, ontology=exts, hints=True)
         + "\n# The article's sentences, numbered as aigraph splits them. Evidence quotes are\n"
         "# matched against these (whitespace aside); a quote may run into the next one.\n#\n"
         + sentence_comments(article.sentences)
@@ -453,7 +448,8 @@ class _Writer:
         self.ents = d.finder.entities
         self.topics: dict[str, Entity] = {}
         self.ids: dict[str, str] = {}
-        self.article_id = _article_id(Path(str(d.article.path or "article.txt")))
+        self.used: set[str] = set()
+        self.article_id = article_id(Path(str(d.article.path or "article.txt")))
 
     def _topic(self, p: Proposal) -> Entity:
         assert p.topic is not None
@@ -528,15 +524,15 @@ class _Writer:
     def _id(self, ent: Entity) -> str:
         if ent.key in self.ids:
             return self.ids[ent.key]
-        if not self.ids:  # the article's own record is kg:<article id>: no entity may take it
-            self.ids[""] = self.article_id
         known = ent.known_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ent.known_id)
         base = ent.known_id if known and ent.known_id else _camel(ent.label)
         ident, n = base, 2
-        used = set(self.ids.values())
-        while ident in used:
+        # Never the name of one of the article's own records (kg:<article id>, its sentences,
+        # facts): build refuses such an id.
+        while ident in self.used or record_name(self.article_id, ident) is not None:
             ident, n = f"{base}{n}", n + 1
         self.ids[ent.key] = ident
+        self.used.add(ident)
         return ident
 
     def _entity_quote(self, ent: Entity) -> str | None:
@@ -662,7 +658,7 @@ class _Writer:
         prop = self.d.curie(p.property)
         obj_id = self._id(f.object) if f.object is not None else None
         base = re.sub(r"[^A-Za-z0-9-]+", "-", f"{self._id(f.subject)}-{prop}-{obj_id or p.value}").strip("-").lower()
-        if base.startswith(("type-", "fact-")):  # names of the builder's records
+        if base.startswith("type-"):  # build keeps fact ids "type-..." for the class of each entity
             base = "f-" + base
         ident, n = base[:80], 2
         while ident in ids:
