@@ -24,6 +24,7 @@ Span = tuple[int, int, int]  # sentence position (0-based), start, end in the se
 
 _CAPWORD = r"(?:[A-Z][\w&-]*|\d+[A-Za-z][\w-]*)"
 _ABBREV_DOT = ("Inc", "Corp", "Ltd", "Co", "Bros")
+_MID_CAP = re.compile(r"(?<=[\w,;:] )[A-Z][\w-]*")  # a capitalised word inside a sentence
 _PRONOUN = re.compile(r"(?<![\w-])(it|It|its|Its)(?![\w'’-])")
 _DEFINITE = re.compile(r"(?<![\w-])([Tt]he)\s+([A-Za-z][a-z-]+)(?![\w-])")
 # Between two items of a list: ", ", " and ", ", and ", " or ", " & ".
@@ -205,8 +206,7 @@ class MentionFinder:
     def prepare(self, sentences: list[str]) -> None:
         """Learn which capitalised words appear inside sentences (names, not sentence starts)."""
         for text in sentences:
-            for m in re.finditer(r"(?<=[\w,;:] )[A-Z][\w-]*", text):
-                self.mid_caps.add(m.group(0))
+            self.mid_caps.update(_MID_CAP.findall(text))
 
     def find(self, index: int, text: str, prev_subject: str | None) -> SentenceMentions:
         spans: list[tuple[int, int, int, str, object]] = []  # start, end, priority, kind, payload

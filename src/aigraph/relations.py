@@ -66,7 +66,7 @@ class Matcher:
         self._templates = [(pattern, t) for pattern in patterns for t in pattern.templates]
         self._always: list[int] = []
         self._by_word: dict[str, list[int]] = {}
-        self._by_substring: list[tuple[int, re.Pattern[str]]] = []
+        self._by_substring: dict[str, list[int]] = {}  # templates whose anchors are not all single words
         for i, (_, t) in enumerate(self._templates):
             if not t.anchors:
                 self._always.append(i)
@@ -75,16 +75,17 @@ class Matcher:
             for a in alpha:
                 self._by_word.setdefault(a, []).append(i)
             if len(alpha) < len(t.anchors):
-                self._by_substring.append((i, re.compile("|".join(re.escape(a) for a in t.anchors))))
+                for a in t.anchors:
+                    self._by_substring.setdefault(a, []).append(i)
 
     def _candidates(self, lowered: str, words: set[str]) -> list[int]:
         """The templates that may match a sentence (lower case, and its words)."""
         found = set(self._always)
         for w in words:
             found.update(self._by_word.get(w, ()))
-        for i, anchors in self._by_substring:
-            if i not in found and anchors.search(lowered):
-                found.add(i)
+        for anchor, templates in self._by_substring.items():
+            if anchor in lowered:
+                found.update(templates)
         return sorted(found)
 
     def proposals(
