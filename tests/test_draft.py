@@ -6,7 +6,11 @@ their gold files list traps a careless extractor would assert.
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -276,6 +280,31 @@ def test_cli_stdout(tmp_path: Path) -> None:
     assert result.output.startswith("# Facts drafted by `aigraph draft`")
     assert 'predicate = "memberOf"' in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.txt"]
+
+
+def test_cli_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    # The progress delay at zero, so a short article shows the line too.
+    code = "import aigraph.progress as p; p.DELAY = 0; from aigraph.cli import main; main()"
+    article = tmp_path / "story.txt"
+    article.write_bytes(ARTICLE.read_bytes())
+    master, slave = pty.openpty()
+    cmd = [sys.executable, "-c", code, "draft", "story.txt"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other side closed (EIO on Linux)
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    assert "\rDrafting facts from story.txt: done in " in shown.decode()
+    piped = subprocess.run([*cmd, "--force"], cwd=tmp_path, capture_output=True, text=True)
+    assert piped.returncode == 0 and "\r" not in piped.stderr and "Drafting" not in piped.stderr
 
 
 @pytest.mark.parametrize(

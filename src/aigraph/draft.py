@@ -33,7 +33,7 @@ from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, m
 from .namespaces import AIG, KG, RDF, RDFS, SKOS, facts_name
 from .ontology import Ontology
 from .patterns import load_cues, load_patterns
-from .progress import progress
+from .progress import Progress, progress
 from .rdfio import read_input, read_rdf, write_bytes
 from .relations import Matcher, Proposal, cut, parentheticals
 from .skeleton import article_id, article_table, default_output, sentence_comments, toml_string
@@ -331,29 +331,28 @@ class _Drafter:
         self._quote_cache[key] = found
         return found
 
-    def run(self) -> tuple[list[SentenceMentions], list[Proposal]]:
+    def run(self, shown: Progress) -> tuple[list[SentenceMentions], list[Proposal]]:
         texts = [s.text for s in self.article.sentences]
         self.finder.prepare(texts)
         found: list[SentenceMentions] = []
         prev_subject: str | None = None
         n = len(texts)
-        with progress(f"Drafting facts from {Path(str(self.article.path or 'the article')).name}") as shown:
-            for i, text in enumerate(texts):
-                if i % 200 == 0:
-                    shown.update(f"names in sentence {i + 1} of {n}")
-                sm = self.finder.find(i, text, prev_subject)
-                prev_subject = sm.subject or prev_subject
-                found.append(sm)
-            proposals: list[Proposal] = []
-            for i, sm in enumerate(found):
-                if i % 200 == 0:
-                    shown.update(f"relations in sentence {i + 1} of {n}")
-                masked = mask(sm, self.codes, self.finder.entities)
-                asides = parentheticals(masked)
-                forms = [(masked, asides)]
-                if asides:
-                    forms.append((cut(masked, asides), []))
-                proposals.extend(self.matcher.proposals(sm, forms, found[i - 1] if i else None))
+        for i, text in enumerate(texts):
+            if i % 200 == 0:
+                shown.update(f"names in sentence {i + 1} of {n}")
+            sm = self.finder.find(i, text, prev_subject)
+            prev_subject = sm.subject or prev_subject
+            found.append(sm)
+        proposals: list[Proposal] = []
+        for i, sm in enumerate(found):
+            if i % 200 == 0:
+                shown.update(f"relations in sentence {i + 1} of {n}")
+            masked = mask(sm, self.codes, self.finder.entities)
+            asides = parentheticals(masked)
+            forms = [(masked, asides)]
+            if asides:
+                forms.append((cut(masked, asides), []))
+            proposals.extend(self.matcher.proposals(sm, forms, found[i - 1] if i else None))
         return found, proposals
 
 
@@ -397,8 +396,11 @@ def _draft(
     gazetteer = _gazetteer(data, onto) if data else []
     extra = _nlp_spans(nlp, [s.text for s in article.sentences]) if nlp else None
     d = _Drafter(article, onto, extensions, prefixes, gazetteer, extra)
-    found, proposals = d.run()
-    return _Writer(d, found, proposals).write(_header(article, article_path, output, ontologies))
+    with progress(f"Drafting facts from {article_path.name}") as shown:
+        found, proposals = d.run(shown)
+        # Writing looks up a quote for every entity and fact: a second or so on a long text.
+        shown.update(f"quotes for {len(proposals):,} proposals")
+        return _Writer(d, found, proposals).write(_header(article, article_path, output, ontologies))
 
 
 def draft(
