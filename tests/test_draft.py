@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aigraph.article import ArticleText
-from aigraph.builder import build_graph
 from aigraph.cli import cli
-from aigraph.draft import draft, draft_text
 from aigraph.errors import AigraphError
+from aigraph.facts.draft import draft, draft_text
+from aigraph.graph.build import build_graph
+from aigraph.sources.article import ArticleText
 
 from .conftest import ARTICLE, ROOT
 
@@ -102,7 +102,7 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
 def test_indexed_quote_lookup_answers_as_the_builder_does() -> None:
     # draft looks quotes up through a word index (QuotePlaces); build uses ArticleText.places.
     # They must agree on every quote: whole words, parts of words, across sentences, no words.
-    from aigraph.draft import QuotePlaces
+    from aigraph.facts.draft import QuotePlaces
 
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES[:3]]
     texts.append("Acme Labs met Acme. Labs of Acme Labsford said: acme! Acme Labs. Labs, Acme - “Labs” -- ok.")
@@ -119,15 +119,17 @@ def test_indexed_quote_lookup_answers_as_the_builder_does() -> None:
 
 def test_every_template_that_matches_is_tried() -> None:
     # The matcher tries only the templates whose anchor words a sentence holds: never skip one that matches.
-    from aigraph.draft import _Drafter, _ontology
-    from aigraph.mentions import mask
+    from aigraph.facts.draft import _Drafter, _ontology
+    from aigraph.facts.mentions import mask
+    from aigraph.progress import progress
 
     onto, extensions, prefixes = _ontology([])
     tried = 0
     for path in ARTICLES:
         art = ArticleText(path.read_text(encoding="utf-8"))
         d = _Drafter(art, onto, extensions, prefixes, [], None)
-        found, _ = d.run()
+        with progress("drafting") as shown:
+            found, _ = d.run(shown)
         for sm in found:
             masked = mask(sm, d.codes, d.finder.entities).text
             lowered = masked.lower()
@@ -150,7 +152,7 @@ def test_article_id_is_the_one_init_writes(tmp_path: Path) -> None:
 
 
 def test_header_is_what_init_writes(tmp_path: Path) -> None:
-    from aigraph.skeleton import article_table, sentence_comments
+    from aigraph.facts.skeleton import article_table, sentence_comments
 
     _, text = _draft(tmp_path, ARTICLE)
     article = ArticleText(ARTICLE.read_text(encoding="utf-8"))
