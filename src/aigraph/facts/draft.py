@@ -17,6 +17,7 @@ downloaded and nothing is guessed from outside the article.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -205,7 +206,8 @@ class QuotePlaces:
 
     def _candidates(self, q: str) -> list[int] | None:
         """Where ``q`` may start in the joined sentences (a superset), or None: scan for it."""
-        tokens = list(_WORD.finditer(q))
+        # A few words are enough to choose a rare one (a quote may be thousands of words long).
+        tokens = list(itertools.islice(_WORD.finditer(q), 16))
         whole = [t for t in tokens if t.start() > 0 and t.end() < len(q)]
         if whole:
             t = min(whole, key=lambda t: len(self.words.get(t.group(), ())))

@@ -13,6 +13,7 @@ commas and "and" form a list. Pure Python, no model.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -228,9 +229,16 @@ class MentionFinder:
                 spans.append((a, b, 3, "cap", text[a:b]))
         spans.sort(key=lambda s: (s[0], -s[2], -(s[1] - s[0])))
         chosen: list[tuple[int, int, int, str, object]] = []
+        # The spans chosen so far do not overlap, so sorted by start their ends are sorted too:
+        # a span overlaps one of them if the last that starts before its end ends after its start.
+        starts: list[int] = []
+        ends: list[int] = []
         for s in sorted(spans, key=lambda s: (-s[2], -(s[1] - s[0]), s[0])):
-            if all(s[1] <= c[0] or s[0] >= c[1] for c in chosen):
+            i = bisect.bisect_left(starts, s[1])
+            if i == 0 or ends[i - 1] <= s[0]:
                 chosen.append(s)
+                starts.insert(i, s[0])
+                ends.insert(i, s[1])
         chosen.sort()
         mentions: list[Mention] = []
         for start, end, _prio, kind, payload in chosen:
@@ -360,11 +368,12 @@ class MentionFinder:
         prev_subject: str | None,
     ) -> list[Mention]:
         out = []
+        # The sentence's first name, if it comes before the pronoun: names are in order and do not overlap.
+        first = next((m for m in names if self.entities[m.key].kind != "body"), None)
         for start, end, _p, kind, payload in chosen:
             if kind != "pro":
                 continue
-            before = [m for m in names if m.end <= start and self.entities[m.key].kind != "body"]
-            referent = before[0].key if before else prev_subject
+            referent = first.key if first is not None and first.end <= start else prev_subject
             if referent is None:
                 continue
             out.append(Mention(start, end, referent, pronoun=str(payload)))
