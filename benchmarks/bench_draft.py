@@ -2,7 +2,8 @@
 
     python benchmarks/bench_draft.py              # the evaluation set, the seed, and speed
     python benchmarks/bench_draft.py --no-speed   # skip the long-text timings (10k-100k words)
-    python benchmarks/bench_draft.py --sizes 50000   # time one size only
+    python benchmarks/bench_draft.py --speed-only --sizes 50000   # time one size only
+    python benchmarks/bench_draft.py --speed-only --src /tmp/old/src  # time another checkout's aigraph
 
 The evaluation set is tests/draft_eval/: short FICTIONAL news-style articles
 with hand-written gold facts and traps (see benchmarks/README.md). A proposal
@@ -242,12 +243,14 @@ def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return took, usage.ru_utime + usage.ru_stime, output
 
 
-def speed(sizes: list[int], repeat: int = 2) -> None:
+def speed(sizes: list[int], repeat: int = 2, src: Path = ROOT / "src") -> None:
     """``aigraph draft`` on long texts, each run a whole process (start-up and writing included)."""
     print(f"\nSpeed: `aigraph draft long.txt -o long.facts.toml`, a fresh process per run, best of {repeat}:")
     print(f"{'words':>8} {'sentences':>9} {'seconds':>8} {'CPU s':>6} {'CPU s per 10k words':>19}"
           f" {'x previous size: CPU / words':>28}  draft")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(src.resolve())}
+    if src.resolve() != (ROOT / "src").resolve():
+        print(f"(the aigraph of {src})")
     prev: tuple[int, float] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         for words in sizes:
@@ -288,9 +291,20 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,25000,50000,100000",
                     help="words of the long texts to time, comma-separated (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=2, help="runs per size; the best is shown (default: %(default)s)")
+    ap.add_argument("--speed-only", action="store_true", help="only the long-text timings")
+    ap.add_argument("--src", default=str(ROOT / "src"),
+                    help="the aigraph source tree the timings run (another checkout's, to compare; default: this one)")
     ap.add_argument("--dev-only", action="store_true", help="leave the held-out articles out (while developing)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and wrong proposals")
     args = ap.parse_args()
+    if not args.speed_only:
+        quality(args)
+    if not args.no_speed:
+        speed([int(float(x)) for x in args.sizes.split(",")], args.repeat, Path(args.src))
+
+
+def quality(args: argparse.Namespace) -> None:
+    """Precision, recall, traps, quotes and builds, per article and overall."""
     groups = {
         0: Score("overall, development"),
         1: Score("overall, held-out set 1"),
@@ -329,8 +343,6 @@ def main() -> None:
     print("\nP, R, F1: proposed facts against gold; ent.R: gold entities found; traps: traps asserted /"
           " traps; bad q: quotes not found in one place in the article (must be 0); builds: `aigraph build`"
           " accepts the draft unchanged.")
-    if not args.no_speed:
-        speed([int(float(x)) for x in args.sizes.split(",")], args.repeat)
 
 
 if __name__ == "__main__":
