@@ -716,7 +716,7 @@ _LABEL_CAP = 120
 """Characters of a label drawn on the canvas; the panel shows all of it."""
 _WORD_CAP = 60
 """Characters of one unbroken word drawn: vis-network wraps a long word letter by letter, and a
-50,000-letter one froze the page."""
+50,000-letter one kept the page frozen for about 20 s."""
 _TIP_CAP = 600
 """Characters of a sentence in a tooltip (the panel shows all of it)."""
 
