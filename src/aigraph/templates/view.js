@@ -351,9 +351,10 @@
   if (ARTICLES) {
     $("corpus").hidden = false;
     artBoxes = ARTICLES.map(function (a, k) {
-      var box = keyRow($("articles"), el("span", "date", a.date || "—"), a.title, a.count,
+      var box = keyRow($("articles"), el("span"), a.title, a.count,
         [a.title, a.date, a.url, plural(a.count, "relation", "relations") + " drawn"].filter(Boolean).join("\n"),
         function (on) { artOn[k] = on; applyFilters(); });
+      if (a.date) box.parentNode.querySelector(".name").appendChild(el("span", "date", a.date));
       box.dataset.article = String(k);
       return box;
     });
