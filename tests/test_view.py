@@ -542,7 +542,7 @@ def fictional_corpus(titles: dict[str, str] | None = None) -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def corpus_data() -> dict[str, Any]:
-    from aigraph.corpus import build_corpus_quads
+    from aigraph.graph.corpus import build_corpus_quads
 
     quads, _prefixes = build_corpus_quads([CORPUS])
     return page_data(render_html(quads))
@@ -636,7 +636,7 @@ def test_view_command_draws_a_built_corpus(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_very_long_labels_are_cut_where_drawn_and_whole_in_the_panel() -> None:
-    from aigraph.view import drawn_label
+    from aigraph.view.page import drawn_label
 
     word = "W" * 50_000
     relation = "http://example.org/" + "r" * 50_000

@@ -938,7 +938,7 @@ def _visible_edges(opened: Opened) -> int:
 
 
 def test_a_corpus_edge_lists_its_sentences_by_article(browser: Any, tmp_path: Path) -> None:
-    from aigraph.corpus import build_corpus_quads
+    from aigraph.graph.corpus import build_corpus_quads
 
     from .test_view import CORPUS
 
@@ -1065,12 +1065,12 @@ def test_a_big_corpus_page_writes_the_same_tooltips_and_filters(
     browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Big pages write tooltips and widths in the page: they say what small pages say."""
-    import aigraph.view
+    import aigraph.view.page
 
     from .test_view import fictional_corpus
 
     small, _ = write_page(tmp_path, fictional_corpus(), "small.html")
-    monkeypatch.setattr(aigraph.view, "BIG_GRAPH", 3)
+    monkeypatch.setattr(aigraph.view.page, "BIG_GRAPH", 3)
     big, _ = write_page(tmp_path, fictional_corpus(), "big.html")
     probe = "() => window.aigraph.edges.get().map(e => [e.title, e.width])"
     small_page, big_page = open_page(browser, small), open_page(browser, big)
