@@ -1029,6 +1029,10 @@ def test_corpus_filters_by_article_and_by_agreement(browser: Any, tmp_path: Path
     opened.page.keyboard.press("Enter")
     assert opened.js("window.aigraph.nodes.get(window.aigraph.focused).hidden") in (None, False)
     assert opened.page.locator("#details h2").inner_text() == "Dunes Lab"
+    # The hostile title heads its sentences in the panel, as text.
+    opened.js(f"window.aigraph.showEdge({edge_between(opened, 'Brisk Forge', 'Corma Optics')})")
+    assert opened.js("document.querySelector('#details .article h4').textContent") == f"FICTIONAL {SCRIPT} {IMG}"
+    assert opened.js("document.querySelectorAll('#details img, #details script').length") == 0
     assert opened.js("window.__pwned === undefined")
     opened.check_clean()
 
