@@ -569,6 +569,7 @@ def test_corpus_page_draws_each_relation_once_with_its_articles(corpus_data: dic
     # Its sentences, grouped by article: each from its own article's text only.
     launch, members = _texts("rotor-launch.txt"), _texts("rotor-members.txt")
     assert [k for k, _s in info["by"]] == [0, 1]
+    assert "ev" not in info and "src" not in info  # each sentence is sent once, under its article
     assert info["by"][0][1] == ["Pellwick Systems is a founding member of the coalition."]
     assert info["by"][1][1] == ["Pellwick Systems, a founding member of the coalition, will host its first meeting."]
     assert info["by"][0][1][0] in launch and info["by"][0][1][0] not in members

@@ -579,7 +579,9 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         net.add_edge(a, b, **edge)
         info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
         if corpus:
+            # The sentences go once, grouped by article (a corpus page would carry them twice).
             info["by"] = [[k, sents] for k, sents in by]
+            info["ev"] = info["src"] = ""
         edge_info.append({k: v for k, v in info.items() if v})
 
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()

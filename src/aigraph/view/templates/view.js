@@ -241,7 +241,7 @@
   // ------------------------------------------------------------------ header
   $("heading").textContent = DATA.title;
   $("heading").title = DATA.title;
-  var cited = EI.filter(function (e) { return e.ev.length > 0; }).length;
+  var cited = EI.filter(function (e) { return e.ev.length > 0 || e.by.some(function (g) { return g[1].length > 0; }); }).length;
   $("summary").textContent = plural(N.length, "node", "nodes") + " · " + plural(E.length, "relation", "relations") +
     (cited === 0 ? "" : " · " + (cited === E.length ? "every relation cites" : cited.toLocaleString("en") + " cite") +
       " the sentence it comes from");
