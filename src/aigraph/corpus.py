@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .builder import _RAW_BREAKS, _build, _order, namespace, record_name
+from .builder import _RAW_BREAKS, _build, _order, check_report, namespace, record_name
 from .errors import AigraphError
+from .extensions import Extensions
 from .facts import FactsFile, read_facts
 from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS
 from .rdfio import format_for_path, serialize, write_bytes
+from .validate import validate_graphs
 
 CORPUS_OUTPUT = Path("graphs/corpus.trig")
 """Where a build of several articles writes without ``-o``."""
@@ -44,6 +46,17 @@ class _Place:
     line: int
     label: str
     cls: str
+
+
+@dataclass(frozen=True)
+class _Built:
+    """An article built (``ext``: its extensions, to check it) or taken from the cache (``ext`` None: checked)."""
+
+    facts: FactsFile
+    key: str
+    triples: list[ox.Triple]
+    prefixes: dict[str, str]
+    ext: Extensions | None
 
 
 def facts_paths(inputs: Iterable[str | Path]) -> list[Path]:
@@ -85,31 +98,59 @@ def build_corpus_quads(
     """
     files = [read_facts(p) for p in facts_paths(inputs)]
     _check_ids(files)
-    quads: set[ox.Quad] = set()
-    prefixes: dict[str, str] = {}
-    places: dict[str, _Place] = {}
     store = _Cache(Path(cache)) if cache is not None else None
+    # Read and build every article first (up to the first that cannot be
+    # built), check that they agree on their shared entities, then check the
+    # new ones against the shapes in batches, and go through them in order:
+    # the problem reported is the one building one article after the other
+    # would meet first.
+    built: list[_Built] = []
+    failure: AigraphError | None = None
     for facts in files:
         key = _key(facts, ontology, allow_outside_article) if store is not None else ""
         hit = store.get(key) if store is not None else None
         if hit is not None:
-            triples, ext_prefixes = hit
-        else:
-            triples, ext = _build(facts, True, ontology, allow_outside_article)
-            ext_prefixes = ext.prefixes
+            built.append(_Built(facts, key, hit[0], hit[1], None))
+            continue
+        try:
+            triples, ext = _build(facts, False, ontology, allow_outside_article)
+        except AigraphError as exc:
+            failure = exc
+            break
+        built.append(_Built(facts, key, triples, ext.prefixes, ext))
+    places: dict[str, _Place] = {}
+    agree = len(built)  # the articles before this one agree on their shared entities
+    for n, art in enumerate(built):
+        try:
+            _check_shared(art.facts, art.triples, places)
+        except AigraphError as exc:
+            failure, agree = exc, n
+            break
+    # validate_graphs checks articles together only if they agree; the one
+    # that disagrees is checked alone, as its problems come before the disagreement.
+    batches = [built[:agree], built[agree : agree + 1]]
+    reports = [validate_graphs([(a.triples, a.ext.quads) for a in batch if a.ext is not None]) for batch in batches]
+    quads: set[ox.Quad] = set()
+    prefixes: dict[str, str] = {}
+    for n, art in enumerate(built[: agree + 1]):
+        if art.ext is not None:
+            check_report(art.facts, next(reports[n == agree]), art.ext)
             if store is not None:
-                store.put(key, triples, ext_prefixes)
-        prefixes.update(ext_prefixes)
-        _check_shared(facts, triples, places)
-        graph = ox.NamedNode(namespace(facts) + facts.article.id)
+                store.put(art.key, art.triples, art.prefixes)
+        if n == agree:
+            break
+        prefixes.update(art.prefixes)
+        graph = ox.NamedNode(namespace(art.facts) + art.facts.article.id)
         records = {
             t.subject
-            for t in triples
+            for t in art.triples
             if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode) and t.object.value in _RECORDS
         }
-        for t in triples:
+        for t in art.triples:
             where = graph if t.subject in records else ox.DefaultGraph()
             quads.add(ox.Quad(t.subject, t.predicate, t.object, where))
+    if failure is not None:
+        raise failure
     if store is not None:
         store.prune()
     return sorted(quads, key=_quad_order), prefixes
@@ -180,19 +221,39 @@ def _check_ids(files: list[FactsFile]) -> None:
                 line=art.at("id"),
             )
         owner[key] = facts
+    # Which article's record an entity id could name, found from the id itself
+    # (comparing every entity with every article is quadratic: seconds at 1,000 articles).
+    order = {id(facts): n for n, facts in enumerate(files)}
     for facts in files:
-        for other in files:
-            if other is facts or namespace(other) != namespace(facts):
-                continue
-            for ent in facts.entities.values():
-                problem = record_name(other.article.id, ent.id)
-                if problem:
-                    raise AigraphError(
-                        f"entity {ent.id!r}: kg:{ent.id} would be {problem} of {other.path},"
-                        " and the entity would merge into it; choose another id",
-                        path=facts.path,
-                        line=ent.at("id"),
-                    )
+        clashes: list[tuple[int, int, FactsFile, str]] = []
+        for e, ent in enumerate(facts.entities.values()):
+            for article_id in _record_owners(ent.id):
+                other = owner.get(namespace(facts) + article_id)
+                problem = record_name(article_id, ent.id) if other is not None and other is not facts else None
+                if other is not None and problem:
+                    clashes.append((order[id(other)], e, other, problem))
+        if clashes:  # the first other article, then the first entity, as a pairwise search finds them
+            _, e, other, problem = min(clashes, key=lambda c: (c[0], c[1]))
+            ent = list(facts.entities.values())[e]
+            raise AigraphError(
+                f"entity {ent.id!r}: kg:{ent.id} would be {problem} of {other.path},"
+                " and the entity would merge into it; choose another id",
+                path=facts.path,
+                line=ent.at("id"),
+            )
+
+
+def _record_owners(ident: str) -> set[str]:
+    """The article ids for which ``ident`` could be a record name (see builder.record_name)."""
+    found = {ident, ident.removesuffix("-graph")}
+    head, sep, tail = ident.rpartition("-s")
+    if sep and tail.isdigit():
+        found.add(head)
+    start = ident.find("-fact-")
+    while start >= 0:
+        found.add(ident[:start])
+        start = ident.find("-fact-", start + 1)
+    return found
 
 
 def _check_shared(facts: FactsFile, triples: list[ox.Triple], places: dict[str, _Place]) -> None:
