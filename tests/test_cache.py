@@ -185,3 +185,40 @@ def test_cache_shows_and_clears(runner: CliRunner, data: Path) -> None:
     assert cleared.exit_code == 0 and cleared.stderr.startswith(f"Removed {cache.cache_dir()} (")
     assert not cache.cache_dir().exists()
     assert _count(runner, data)[0] == 817  # and it fills again
+
+
+def test_a_corpus_build_fills_the_store_cache(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus build puts its store in the cache: the first query on the TriG opens it and
+    parses nothing (parsing is made to fail, and a copy of the file shows that it would)."""
+    from aigraph import dataset
+
+    corpus = ROOT / "tests" / "articles" / "corpus"
+    out = tmp_path / "c.trig"
+    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(out)]).exit_code == 0
+    [entry] = _entries()
+    assert entry.sources == [str(out.resolve())] and not entry.with_ontology and entry.extensions == []
+    assert entry.triples == len(list(ox.parse(path=str(out), format=ox.RdfFormat.TRIG)))
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the data file was parsed")
+
+    monkeypatch.setattr(cache, "_load", no_parsing)
+    monkeypatch.setattr(dataset, "load_file", no_parsing)
+    query = ["query", "articles", "--format", "csv"]
+    result = runner.invoke(cli, [*query, "--data", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3  # the header and both articles
+    copy = tmp_path / "copy.trig"
+    copy.write_bytes(out.read_bytes())
+    result = runner.invoke(cli, [*query, "--data", str(copy)])
+    assert result.exit_code != 0 and "the data file was parsed" in result.output
+    # Built again unchanged, the corpus is written again: its new entry replaces the old one.
+    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(out)]).exit_code == 0
+    assert [e.sources for e in _entries()] == [[str(out.resolve())]]
+    assert [e.path for e in _entries()] != [entry.path]
+    # --no-cache leaves the store cache alone, as it does the articles' cache.
+    other = tmp_path / "other.trig"
+    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(other), "--no-cache"]).exit_code == 0
+    assert all(e.sources != [str(other.resolve())] for e in _entries())

@@ -27,7 +27,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,20 +130,56 @@ def cached_store(
         return None
 
 
+def put_store(path: str | Path, data: bytes, fmt: ox.RdfFormat) -> Path | None:
+    """Put in the cache the store ``cached_store([path], with_ontology=False)`` would build,
+    from ``data``, the bytes just written to ``path``, without reading the file.
+
+    A corpus build calls this after writing its TriG, so the first
+    ``aigraph query --data`` on it opens the store instead of parsing the file.
+    Nothing is cached for a file under :data:`THRESHOLD`, or one that no longer
+    holds ``data`` (another process wrote it since); None then, or when the
+    cache cannot be written (with a note), else the entry's folder.
+    """
+    try:
+        sources = _sources([path])
+        if sources[0][1] != len(data) or Path(path).read_bytes() != data:
+            return None
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if sources[0][1] < THRESHOLD:
+        return None
+    final = _stores() / _key(sources, False, [])
+    if (final / "aigraph-entry.json").is_file():
+        return final
+
+    def fill(store: ox.Store) -> None:
+        store.bulk_load(input=data, format=fmt, base_iri=Path(path).resolve().as_uri())
+
+    try:
+        _build(final, [path], sources, False, (), fill)
+    except (OSError, SyntaxError, ValueError) as exc:
+        note(f"cannot write the store cache in {cache_dir()} ({getattr(exc, 'strerror', None) or exc})")
+        return None
+    return final
+
+
 def _build(
     final: Path,
     paths: Sequence[str | Path],
     sources: list[tuple[str, int, int]],
     with_ontology: bool,
     extensions: Sequence[str | Path],
+    fill: Callable[[ox.Store], None] | None = None,
 ) -> None:
-    """Load the files into a new store in a temporary folder, then rename it to ``final``."""
+    """Load the files (or what ``fill`` adds) into a new store in a temporary folder, then rename it to ``final``."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
     try:
         store = ox.Store(str(tmp))
         try:
-            for path in paths:
+            if fill is not None:
+                fill(store)
+            for path in paths if fill is None else ():
                 _load(store, path)
             if with_ontology:
                 from .dataset import ontology_quads

@@ -286,7 +286,8 @@ def init(
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/).",
+    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/),"
+    " and put nothing in the query store cache.",
 )
 def build(
     output: str | None,

@@ -533,7 +533,9 @@ def build_corpus(
     defaults to ``graphs/corpus.trig``; ``.nq`` writes N-Quads; ``-`` stdout.
     With ``cache``, the articles are kept in ``.<output name>.cache/`` beside
     the output, and a rebuild reads, builds and checks only the articles whose
-    files changed; it writes the same bytes as a build without the cache.
+    files changed; it writes the same bytes as a build without the cache. A
+    written file of :data:`aigraph.cache.THRESHOLD` bytes or more also goes into
+    the store cache, so the first ``aigraph query --data`` on it needs no parsing.
     """
     target = output if output is not None else CORPUS_OUTPUT
     paths = facts_paths(inputs)  # a bad input is named before a bad output
@@ -545,6 +547,11 @@ def build_corpus(
     write_bytes(target, data)
     if store is not None:
         store.finish(arts)
+        if str(target) != "-":
+            from . import cache as store_cache
+
+            # The first `aigraph query --data` on the corpus then opens this store instead of parsing it.
+            store_cache.put_store(target, data, RDF_FORMATS[fmt][0])
     return summary
 
 
