@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -214,10 +215,28 @@ def test_a_corpus_build_fills_the_store_cache(
     copy.write_bytes(out.read_bytes())
     result = runner.invoke(cli, [*query, "--data", str(copy)])
     assert result.exit_code != 0 and "the data file was parsed" in result.output
-    # Built again unchanged, the corpus is written again: its new entry replaces the old one.
-    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(out)]).exit_code == 0
-    assert [e.sources for e in _entries()] == [[str(out.resolve())]]
-    assert [e.path for e in _entries()] != [entry.path]
+    # Built again, the corpus is written again: its new entry replaces the old one. It is the old
+    # store with the changes made (loading the whole file again is made to fail), and holds
+    # exactly what the file holds: unchanged, then after an article changed.
+    def no_loading(*args: object) -> None:
+        raise AssertionError("the whole store was loaded again")
+
+    monkeypatch.setattr(cache, "_fill_from_bytes", no_loading)
+    articles = tmp_path / "articles"
+    shutil.copytree(corpus, articles)
+    members = articles / "rotor-members.txt"
+    for change in (None, ("first meeting", "first summit")):
+        if change is not None:
+            members.write_text(members.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+        result = runner.invoke(cli, ["build", "--facts", str(articles), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        [now] = _entries()
+        assert now.sources == [str(out.resolve())] and now.path != entry.path
+        fresh = ox.Store()
+        fresh.load(path=str(out), format=ox.RdfFormat.TRIG)
+        assert set(ox.Store.read_only(str(now.path))) == set(fresh) and now.triples == len(fresh)
+        entry = now
+    assert b"first summit" in out.read_bytes()
     # --no-cache leaves the store cache alone, as it does the articles' cache.
     other = tmp_path / "other.trig"
     assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(other), "--no-cache"]).exit_code == 0

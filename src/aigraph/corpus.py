@@ -1,9 +1,11 @@
 """Build a corpus: many articles in one dataset, a named graph per article.
 
 Each article is built and checked on its own, exactly as ``aigraph build``
-does for one. The results are then merged: what the articles assert (entity
-labels and classes, relations, values) goes to the default graph, once, however
-many articles state it; each article's provenance (its ``aig:Article`` record,
+does for one (the new articles' SHACL checks run in one batch that gives each
+article its own report, :func:`aigraph.validate.validate_graphs`). The
+results are then merged: what the articles assert (entity labels and
+classes, relations, values) goes to the default graph, once, however many
+articles state it; each article's provenance (its ``aig:Article`` record,
 sentences and ``aig:Fact`` records) goes to a named graph called by the
 article's IRI. So a triple two articles state has one ``aig:Fact`` per article,
 each pointing at its own sentences, and values the articles disagree on (30
@@ -11,6 +13,10 @@ members in one, 35 in another) are both kept, each with its source.
 
 An entity with the same id in two articles is one IRI; its label and class
 must agree, or the build names both places and stops.
+
+A rebuild reads, builds and checks only the articles whose files changed
+(``_Cache``), and writes the output from per-article pieces kept in the
+cache: the same bytes as serialising the whole dataset (:func:`to_dataset`).
 """
 
 from __future__ import annotations
@@ -185,7 +191,9 @@ def _articles(
     # that disagrees is checked alone, as its problems come before the disagreement.
     batches = [built[:agree], built[agree : agree + 1]]
     reports = [
-        validate_graphs([(a.asserted + a.record_triples(), a.ext.quads) for a in batch if a.ext is not None])
+        validate_graphs(
+            [(sorted(a.asserted + a.record_triples(), key=_order), a.ext.quads) for a in batch if a.ext is not None]
+        )
         for batch in batches
     ]
     for n, art in enumerate(built[: agree + 1]):
@@ -355,11 +363,14 @@ class _Cache:
             return
         self.rewrite.clear()
 
-    def finish(self, arts: list[_Article]) -> None:
-        """Save the entries and the manifest; remove the entries no article uses any more."""
+    def finish(self, arts: list[_Article], store: Path | None = None) -> None:
+        """Save the entries and the manifest (with the query store cache's entry of the output, and
+        the articles it holds); remove the entries no article uses any more."""
         self.save(arts)
         inputs = {os.path.abspath(a.facts.path): {"files": a.files, "key": a.key} for a in arts}
-        manifest = {"context": self.context, "inputs": inputs}
+        manifest: dict[str, Any] = {"context": self.context, "inputs": inputs}
+        if store is not None:
+            manifest["store"] = {"entry": store.name, "graphs": {a.graph: a.key for a in arts}}
         try:
             if manifest != self.manifest:
                 write_bytes(self.folder / "manifest.json", json.dumps(manifest).encode("utf-8"))
@@ -546,13 +557,41 @@ def build_corpus(
     data, summary = _dataset(arts, fmt, store)
     write_bytes(target, data)
     if store is not None:
-        store.finish(arts)
+        entry = None
         if str(target) != "-":
-            from . import cache as store_cache
-
             # The first `aigraph query --data` on the corpus then opens this store instead of parsing it.
-            store_cache.put_store(target, data, RDF_FORMATS[fmt][0])
+            entry = _put_store(target, data, fmt, arts, store)
+        store.finish(arts, entry)
     return summary
+
+
+def _put_store(target: str | Path, data: bytes, fmt: str, arts: list[_Article], store: _Cache) -> Path | None:
+    """The corpus's store in the query store cache: the last build's store, changed where the articles changed."""
+    from . import cache as store_cache
+
+    graphs = {a.graph: a.key for a in arts}
+    before = store.manifest.get("store")
+    update = None
+    if isinstance(before, dict) and isinstance(before.get("graphs"), dict) and isinstance(before.get("entry"), str):
+        old: dict[str, str] = before["graphs"]
+        asserted = {ox.Quad(t.subject, t.predicate, t.object) for a in arts for t in a.asserted}
+
+        def apply(copy: ox.Store) -> None:
+            had = set(copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            for q in had - asserted:
+                copy.remove(q)
+            copy.extend(asserted - had)
+            for graph, key in old.items():
+                if graphs.get(graph) != key:
+                    copy.remove_graph(ox.NamedNode(graph))
+            for a in arts:
+                if old.get(a.graph) != a.key:
+                    name = ox.NamedNode(a.graph)
+                    copy.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in a.record_triples())
+
+        update = (store_cache.cache_dir() / "stores" / before["entry"], apply)
+    entry = store_cache.put_store(target, data, RDF_FORMATS[fmt][0], update=update)
+    return entry
 
 
 def _dataset(arts: list[_Article], fmt: str, store: _Cache | None) -> tuple[bytes, CorpusBuild]:
