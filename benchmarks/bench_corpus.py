@@ -21,7 +21,7 @@ entities and disagree on member counts. Printed:
                      the same text; then whole processes: `aigraph query NAME
                      --data corpus.trig` (the store the build cached is opened,
                      nothing parsed) against bare_pyoxigraph.py (load + query)
-  view               aigraph.view.write_view() over the TriG, against bare
+  view               aigraph.view.page.write_view() over the TriG, against bare
                      pyoxigraph loading it
 
 Everything goes to benchmarks/out/corpus/ (git-ignored), the store cache
@@ -48,9 +48,10 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 import pyoxigraph as ox  # noqa: E402
 
-from aigraph import cache, corpus  # noqa: E402
-from aigraph.sparql import query as run_query  # noqa: E402
-from aigraph.sparql import saved_queries  # noqa: E402
+from aigraph.graph import corpus  # noqa: E402
+from aigraph.sparql.engine import query as run_query  # noqa: E402
+from aigraph.sparql.engine import saved_queries  # noqa: E402
+from aigraph.store import cache  # noqa: E402
 
 
 def generate(folder: Path, articles: int, seed: int) -> None:
@@ -173,7 +174,7 @@ def main() -> None:
         )
         print(f"process {name:12s} aigraph {ours:6.2f} s   bare pyoxigraph {bare:6.2f} s   {ours / bare:5.2f}x"
               "   (aigraph: the store the build cached)")
-    from aigraph.view import write_view
+    from aigraph.view.page import write_view
 
     page = OUT / "corpus.html"
     view = median(lambda: write_view(page, data=[trig]), args.repeat)

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from aigraph import cache
 from aigraph.cli import cli
+from aigraph.store import cache
 
 from .conftest import GOLDEN_TTL, ROOT
 
@@ -157,7 +157,7 @@ def test_bad_input_is_reported_as_without_cache(runner: CliRunner, tmp_path: Pat
 def test_concurrent_processes(data: Path) -> None:
     """Four processes fill the same entry at once: all answer, one entry remains, no debris."""
     script = (
-        "import sys, aigraph.cache as c\n"
+        "import sys, aigraph.store.cache as c\n"
         "s = c.cached_store([sys.argv[1]], with_ontology=True, threshold=0)\n"
         "print(len(s), len(list(s.query('SELECT * { ?s a ?o }'))))\n"
     )
@@ -193,7 +193,7 @@ def test_a_corpus_build_fills_the_store_cache(
 ) -> None:
     """The corpus build puts its store in the cache: the first query on the TriG opens it and
     parses nothing (parsing is made to fail, and a copy of the file shows that it would)."""
-    from aigraph import dataset
+    from aigraph.store import dataset
 
     corpus = ROOT / "tests" / "articles" / "corpus"
     out = tmp_path / "c.trig"

@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from aigraph import view as view_module
 from aigraph.cli import cli
-from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, DCTERMS, RDF, RDFS
-from aigraph.netx import to_networkx
-from aigraph.view import json_for_script, layout, render_html, write_view
+from aigraph.store.dataset import load_quads
+from aigraph.view import page as view_module
+from aigraph.view.netx import to_networkx
+from aigraph.view.page import json_for_script, layout, render_html, write_view
 
 EX = "http://example.org/"
 
@@ -172,7 +172,7 @@ def test_view_imports_only_what_it_needs() -> None:
 
     script = """
 import sys
-from aigraph.view import render_html
+from aigraph.view.page import render_html
 render_html()
 print(sorted(m for m in ("networkx", "jsonpickle", "IPython", "scipy") if m in sys.modules))
 import networkx as nx
@@ -395,7 +395,7 @@ def test_vocabulary_is_named_not_drawn() -> None:
 
 
 def test_open_in_browser_says_whether_a_browser_took_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from aigraph.view import open_in_browser
+    from aigraph.view.page import open_in_browser
 
     out = tmp_path / "v.html"
     out.write_text("<!DOCTYPE html>")

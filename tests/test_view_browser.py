@@ -21,10 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS
-from aigraph.netx import to_networkx
-from aigraph.view import render_html
+from aigraph.store.dataset import load_quads
+from aigraph.view.netx import to_networkx
+from aigraph.view.page import render_html
 
 pytestmark = pytest.mark.browser
 
@@ -473,9 +473,9 @@ def test_big_pages_draw_in_the_same_styles(
     browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A big page sends styles once and writes tooltips itself: what vis draws is the same."""
-    import aigraph.view
+    import aigraph.view.page
 
-    monkeypatch.setattr(aigraph.view, "BIG_GRAPH", 10)
+    monkeypatch.setattr(aigraph.view.page, "BIG_GRAPH", 10)
     path, g = ours
     big, _ = write_page(tmp_path, load_quads(), "big.html")
     probe = """() => { const b = window.aigraph.network.body;

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
-from .ontology import Ontology, from_quads, load_ontology
+from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from ..ontology import Ontology, from_quads, load_ontology
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -2,7 +2,7 @@
 
 pyvis's ``Network`` (directed, so parallel edges survive) produces the vis.js
 nodes, edges and options; the page around them is aigraph's own template in
-``aigraph/templates``, because pyvis's links Bootstrap from a CDN and renders
+``aigraph/view/templates``, because pyvis's links Bootstrap from a CDN and renders
 any title containing ``href`` as raw HTML. vis-network's JavaScript and CSS
 come from inside the pyvis package and are inlined, so the page loads nothing.
 
@@ -10,7 +10,7 @@ Every piece of text from the data travels as JSON inside a
 ``<script type="application/json">`` block and reaches the page through
 ``textContent``; a Content-Security-Policy forbids any network access.
 
->>> from aigraph.view import render_html
+>>> from aigraph.view.page import render_html
 >>> html = render_html()                  # the built graph; same input -> same bytes
 >>> html.startswith(b"<!DOCTYPE html>")
 True
@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
-from .namespaces import AIG, DCTERMS, OWL, RDF, RDFS, SCHEMA
-from .ontology import Ontology
+from ..errors import AigraphError
+from ..namespaces import AIG, DCTERMS, OWL, RDF, RDFS, SCHEMA
+from ..ontology import Ontology
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,13 +136,13 @@ def write_view(
     """Write the interactive HTML view of the built graph (or of ``data`` files).
 
     The file is written atomically (``-`` means stdout; None: the graph's name
-    with ``.html``, see :func:`aigraph.dataset.view_output`); with ``open_browser``
+    with ``.html``, see :func:`aigraph.store.dataset.view_output`); with ``open_browser``
     it is opened in the default web browser. ``ontology`` extension files name
     their classes and relations in the legend.
     """
-    from .dataset import load_quads, view_output
-    from .extensions import load_extensions
-    from .rdfio import guard_inputs, write_bytes
+    from ..facts.extensions import load_extensions
+    from ..rdfio import guard_inputs, write_bytes
+    from ..store.dataset import load_quads, view_output
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
@@ -177,7 +177,7 @@ class Page:
 def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *, title: str | None = None) -> bytes:
     """The HTML page of some RDF (default: the built graph), as bytes; same input, same bytes."""
     if quads is None:
-        from .dataset import load_quads
+        from ..store.dataset import load_quads
 
         quads = load_quads()
     return build_page(quads, title=title).html
@@ -820,7 +820,7 @@ def _wrap(text: str, char: float, limit: float) -> tuple[float, int]:
 
 
 def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
-    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics needed (see :mod:`aigraph.layout`)."""
+    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics (see ``layout.py``)."""
     from .netx import Folded
 
     if isinstance(g, Folded):
@@ -866,7 +866,7 @@ _EDGE_CHAR = 7.9
 
 
 def _bend(curve: tuple[str, float] | None) -> float:
-    """A curve as :mod:`aigraph.layout` takes it: the roundness, negative for counter-clockwise."""
+    """A curve as :mod:`aigraph.view.layout` takes it: the roundness, negative for counter-clockwise."""
     if curve is None:
         return 0.0
     return curve[1] if curve[0] == "curvedCW" else -curve[1]
@@ -895,7 +895,7 @@ def _degree(n: int, src: list[int], dst: list[int]) -> list[int]:
 
 
 def _template(name: str) -> str:
-    return files("aigraph").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("aigraph").joinpath("view", "templates", name).read_text(encoding="utf-8")
 
 
 def _vis_asset(name: str) -> str:

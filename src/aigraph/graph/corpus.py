@@ -2,7 +2,7 @@
 
 Each article is built and checked on its own, exactly as ``aigraph build``
 does for one (the new articles' SHACL checks run in one batch that gives each
-article its own report, :func:`aigraph.validate.validate_graphs`). The
+article its own report, :func:`aigraph.graph.validate.validate_graphs`). The
 results are then merged: what the articles assert (entity labels and
 classes, relations, values) goes to the default graph, once, however many
 articles state it; each article's provenance (its ``aig:Article`` record,
@@ -32,12 +32,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .builder import _RAW_BREAKS, _build, _order, check_report, namespace, record_name
-from .errors import AigraphError
-from .extensions import Extensions
-from .facts import Article, Entity, FactsFile, read_facts
-from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS
-from .rdfio import RDF_FORMATS, format_for_path, serialize, write_bytes
+from ..errors import AigraphError
+from ..facts.extensions import Extensions
+from ..facts.reader import Article, Entity, FactsFile, read_facts
+from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS
+from ..rdfio import RDF_FORMATS, format_for_path, serialize, write_bytes
+from .build import _RAW_BREAKS, _build, _order, check_report, namespace, record_name
 from .validate import validate_graphs
 
 CORPUS_OUTPUT = Path("graphs/corpus.trig")
@@ -222,7 +222,7 @@ def _split(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
 
 def _context(ontology: Sequence[str | Path], allow_outside_article: bool) -> str:
     """A hash of what every article's build depends on besides its own files."""
-    from . import __version__, resources
+    from .. import __version__, resources
 
     h = hashlib.sha256()
     parts = [__version__.encode(), str(allow_outside_article).encode(), str(_ENTRY_VERSION).encode()]
@@ -545,7 +545,7 @@ def build_corpus(
     With ``cache``, the articles are kept in ``.<output name>.cache/`` beside
     the output, and a rebuild reads, builds and checks only the articles whose
     files changed; it writes the same bytes as a build without the cache. A
-    written file of :data:`aigraph.cache.THRESHOLD` bytes or more also goes into
+    written file of :data:`aigraph.store.cache.THRESHOLD` bytes or more also goes into
     the store cache, so the first ``aigraph query --data`` on it needs no parsing.
     """
     target = output if output is not None else CORPUS_OUTPUT
@@ -567,7 +567,7 @@ def build_corpus(
 
 def _put_store(target: str | Path, data: bytes, fmt: str, arts: list[_Article], store: _Cache) -> Path | None:
     """The corpus's store in the query store cache: the last build's store, changed where the articles changed."""
-    from . import cache as store_cache
+    from ..store import cache as store_cache
 
     graphs = {a.graph: a.key for a in arts}
     before = store.manifest.get("store")
