@@ -326,3 +326,20 @@ def test_an_entity_named_like_another_articles_record_is_refused(tmp_path: Path)
     with pytest.raises(AigraphError) as caught:
         build_corpus([tmp_path], tmp_path / "c.trig")
     assert "would be sentence 2's record of" in str(caught.value) and caught.value.line == 19
+
+
+def test_a_damaged_corpus_cache_is_built_again(tmp_path: Path) -> None:
+    from aigraph.graph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    out = tmp_path / "c.trig"
+    build_corpus([tmp_path], out)
+    data = out.read_bytes()
+    folder = tmp_path / ".c.trig.cache"
+    for entry in folder.glob("*.json"):
+        entry.write_text('{"v": 2, "records": 1' if entry.name != "manifest.json" else "[]", encoding="utf-8")
+    build_corpus([tmp_path], out)
+    assert out.read_bytes() == data
+    build_corpus([tmp_path], out)  # and the cache written again is whole
+    assert out.read_bytes() == data and len(list(folder.glob("*.json"))) == 3

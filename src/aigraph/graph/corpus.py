@@ -124,8 +124,12 @@ class _Article:
 
     def record_triples(self) -> list[ox.Triple]:
         if self.records is None:
-            assert self.entry is not None
-            self.records = _parse_nt(self.entry["records"])
+            try:
+                self.records = _parse_nt((self.entry or {})["records"])
+            except (KeyError, TypeError, SyntaxError, ValueError):
+                raise AigraphError(
+                    f"the corpus cache entry of {self.facts.path} is damaged; build again with --no-cache"
+                ) from None
         return self.records
 
 
@@ -319,9 +323,12 @@ class _Cache:
             files = rec["files"]
             if _stat(f[0] for f in files) != files:
                 return None
-            return self._load(rec["key"], None, files)
+            art = self._load(rec["key"], None, files)
         except (KeyError, TypeError, IndexError, ValueError):
             return None
+        if art is not None:
+            art.facts.path = path  # as named in this build (the entry keeps the name it was built under)
+        return art
 
     def get(self, key: str, facts: FactsFile, files: list[list[Any]]) -> _Article | None:
         return self._load(key, facts, files)
@@ -329,7 +336,7 @@ class _Cache:
     def _load(self, key: str, facts: FactsFile | None, files: list[list[Any]]) -> _Article | None:
         try:
             doc = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if doc.get("v") != _ENTRY_VERSION:
+            if doc.get("v") != _ENTRY_VERSION or not isinstance(doc.get("records"), str):
                 return None
             art = _Article(
                 facts or _facts_from(doc["facts"]), key, files, _parse_nt(doc["asserted"]), None,
@@ -619,7 +626,12 @@ def _dataset(arts: list[_Article], fmt: str, store: _Cache | None) -> tuple[byte
     for a in sorted(arts, key=lambda a: a.graph):
         entry = a.entry or {}
         block = entry.get("block")
-        if not (isinstance(block, dict) and block.get("for") == stamp and isinstance(block.get("text"), str)):
+        if not (
+            isinstance(block, dict)
+            and block.get("for") == stamp
+            and isinstance(block.get("text"), str)
+            and all(isinstance(block.get(n), int) for n in ("quads", "facts"))
+        ):
             graph = ox.NamedNode(a.graph)
             records = sorted(a.record_triples(), key=_order)
             _, body = _piece([ox.Quad(t.subject, t.predicate, t.object, graph) for t in records], fmt, usable)
