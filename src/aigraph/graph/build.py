@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,6 +25,9 @@ from ..ontology import Ontology, Term
 from ..progress import progress
 from ..rdfio import check_input, guard_inputs, serialize, write_bytes
 from ..sources.article import ArticleText, Sentence
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -495,15 +499,22 @@ def _build(
 
             shown.update(f"checking {len(triples)} triples against the SHACL shapes")
             report = validate_graph(triples, ontology=ext.quads)
-    if report is not None and not report.conforms:
-        first = report.results[0]
-        line = _line_of(facts_file, first.node, first.path, ext)
-        raise AigraphError(
-            f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
-            path=facts_file.path,
-            line=line,
-        )
+    if report is not None:
+        check_report(facts_file, report, ext)
     return triples, ext
+
+
+def check_report(facts_file: FactsFile, report: Report, ext: Extensions) -> None:
+    """Stop with the first SHACL result (and the facts-file line it comes from) unless the graph conforms."""
+    if report.conforms:
+        return
+    first = report.results[0]
+    line = _line_of(facts_file, first.node, first.path, ext)
+    raise AigraphError(
+        f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
+        path=facts_file.path,
+        line=line,
+    )
 
 
 def _shorten(text: str, ext: Extensions) -> str:
