@@ -271,7 +271,7 @@ def _beside(case: dict, tmp: Path) -> Path:
         with (inner / case["name"]).open("wb") as f:
             f.truncate(case["size"])
     else:
-        data = bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8")
+        data = bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8") * case.get("repeat", 1)
         (inner / case["name"]).write_bytes(data)
     return source
 
