@@ -259,10 +259,13 @@ def test_unwritable_output(situation: str, command: str, tmp_path: Path) -> None
 
 
 def _beside(case: dict, tmp: Path) -> Path:
-    """The case's facts file in tmp/inner/, with a link or a file beside it (see cases.toml)."""
+    """The case's facts file in tmp/inner/ (the article beside it and one folder up), with a link
+    or a file beside it (see cases.toml)."""
     inner = tmp / "inner"
     inner.mkdir()
-    (tmp / "ai-alliance-article.txt").write_bytes((HERE / "facts" / "ai-alliance-article.txt").read_bytes())
+    article = (HERE / "facts" / "ai-alliance-article.txt").read_bytes()
+    (tmp / "ai-alliance-article.txt").write_bytes(article)
+    (inner / "ai-alliance-article.txt").write_bytes(article)  # for cases about another file it names
     source = inner / Path(case["file"]).name
     source.write_bytes((HERE / case["file"]).read_bytes())
     if "link" in case:

@@ -281,7 +281,8 @@ def init(
 @click.option(
     "--allow-outside-article",
     is_flag=True,
-    help="Read the article even if its path leads outside the facts file's folder.",
+    help="Read the article, and the ontology extensions the facts file names, even if their paths"
+    " lead outside the facts file's folder.",
 )
 @click.option(
     "--no-cache",

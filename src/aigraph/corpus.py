@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .builder import _RAW_BREAKS, _build, _order, namespace, record_name
+from .builder import _RAW_BREAKS, _build, _order, check_named_files, namespace, record_name
 from .errors import AigraphError
 from .facts import FactsFile, read_facts
 from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS
@@ -90,6 +90,8 @@ def build_corpus_quads(
     places: dict[str, _Place] = {}
     store = _Cache(Path(cache)) if cache is not None else None
     for facts in files:
+        if store is not None:  # the key reads the files: check them first (a FIFO, /dev/zero, outside)
+            check_named_files(facts, allow_outside_article)
         key = _key(facts, ontology, allow_outside_article) if store is not None else ""
         hit = store.get(key) if store is not None else None
         if hit is not None:
