@@ -388,6 +388,18 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None, int | None]] = {
         None,
         None,
     ),
+    "an ill-typed boolean (\"yes\"^^xsd:boolean: rdflib warns 'weird boolean')": (
+        "ill-typed-boolean.ttl",
+        lambda: (P + 'ex:s ex:p "yes"^^<http://www.w3.org/2001/XMLSchema#boolean>, "bottom" .\n').encode(),
+        None,
+        None,
+    ),
+    "an ill-typed date (\"2020-13-45\"^^xsd:date)": (
+        "ill-typed-date.ttl",
+        lambda: (P + 'ex:s ex:p "2020-13-45"^^<http://www.w3.org/2001/XMLSchema#date>, "bottom" .\n').encode(),
+        None,
+        None,
+    ),
     "Turtle starting with a UTF-8 byte order mark": (
         "bom.ttl",
         lambda: b"\xef\xbb\xbf" + (P + 'ex:s ex:p "bottom" .\n').encode(),
@@ -458,10 +470,15 @@ def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Pat
         # validate reports on the data (plain RDF states no aig:Fact, so it does not conform: exit 1)
         assert result.returncode == (1 if command == "validate" else 0), result.stderr
         assert "Traceback" not in result.stderr and "Failed to convert" not in result.stderr, result.stderr[:500]
+        assert "Warning" not in result.stderr, result.stderr[:500]  # rdflib's warnings never reach the user raw
         assert list((tmp_path / "cwd").iterdir()) == []
         if command == "validate":
             assert result.stdout.startswith("Does not conform:"), result.stdout[:500]
             assert "no aig:Fact with evidence states this triple" in result.stdout, result.stdout[:500]
+            if "ill-typed" in name:  # a finding, with the file and line
+                lexical = name.split('"')[1]
+                assert f"ill-typed literal: {lexical!r} is not a valid xsd:" in result.stdout
+                assert f"({source}:2)" in result.stdout, result.stdout[:800]
         elif command == "query --infer":
             assert out is not None and b"true" in out.read_bytes()
         elif command == "export":

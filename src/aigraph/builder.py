@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,6 +25,9 @@ from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA
 from .ontology import Ontology, Term
 from .progress import progress
 from .rdfio import check_input, guard_inputs, serialize, write_bytes
+
+if TYPE_CHECKING:
+    from .validate import Result
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -518,6 +522,9 @@ def _build(
             report = validate_graph(triples, ontology=ext.quads)
     if report is not None and not report.conforms:
         first = report.results[0]
+        for r in report.results:
+            if r.message.startswith("ill-typed literal") and r.severity == "Violation":
+                _ill_typed_in_extension(r, ext)  # the builder types the facts' own values: an extension's
         line = _line_of(facts_file, first.node, first.path, ext)
         raise AigraphError(
             f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
@@ -525,6 +532,21 @@ def _build(
             line=line,
         )
     return triples, ext
+
+
+def _ill_typed_in_extension(result: Result, ext: Extensions) -> None:
+    """Name the extension file and line of an ill-typed literal, where one holds it."""
+    import json
+
+    for item in ext.items:
+        if any(getattr(q.subject, "value", None) == result.focus for q in item.quads):
+            at = item.text.find(json.dumps(result.value, ensure_ascii=False))
+            line = item.text.count("\n", 0, at) + 1 if at >= 0 else item.line_of(result.focus)
+            raise AigraphError(
+                _shorten(str(result).removeprefix(f"{result.severity}: "), ext),
+                path=item.path,
+                line=line,
+            )
 
 
 def _shorten(text: str, ext: Extensions) -> str:
