@@ -536,3 +536,18 @@ def test_rdflib_accepts_the_w3c_negative_tests_that_aigraph_refuses() -> None:
 def test_repository_root_untouched() -> None:
     # The catalogue runs never write next to the sources.
     assert not list(HERE.glob("**/*.tmp")) and not list((ROOT / "graphs").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "name", ["o\n.nt", "o\x1b[2J.nt", "o\r.nt", "o\u202e.nt"], ids=["newline", "escape", "cr", "rlo"]
+)
+def test_status_lines_escape_the_paths_they_show(name: str, tmp_path: Path) -> None:
+    """A "Wrote PATH" line is one line without terminal codes, whatever the path holds (errors already were)."""
+    out = tmp_path / name
+    with in_empty_folder(tmp_path / "cwd"):
+        result = invoke(["export", "-f", "ntriples", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Wrote "), lines
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202e]", lines[0]), lines
+    assert out.read_bytes()  # written where asked, under its real name
