@@ -400,6 +400,12 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None, int | None]] = {
         None,
         None,
     ),
+    "a literal holding NUL, an escape sequence and U+202E": (
+        "controls.ttl",
+        lambda: (P + 'ex:s ex:p "\\u0000\\u001b[2J\\u202e", "bottom" .\n').encode(),
+        None,
+        None,
+    ),
     "Turtle starting with a UTF-8 byte order mark": (
         "bom.ttl",
         lambda: b"\xef\xbb\xbf" + (P + 'ex:s ex:p "bottom" .\n').encode(),
@@ -475,6 +481,9 @@ def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Pat
         if command == "validate":
             assert result.stdout.startswith("Does not conform:"), result.stdout[:500]
             assert "no aig:Fact with evidence states this triple" in result.stdout, result.stdout[:500]
+            # The report shows the data's values: escaped, and cut short (a 5,000-digit number).
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", result.stdout), result.stdout[:500]
+            assert max(len(line) for line in result.stdout.splitlines()) <= 1000
             if "ill-typed" in name:  # a finding, with the file and line
                 lexical = name.split('"')[1]
                 assert f"ill-typed literal: {lexical!r} is not a valid xsd:" in result.stdout

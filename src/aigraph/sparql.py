@@ -259,6 +259,8 @@ _OPERATOR_CHARS = set("!|&*/^=<>+")
 _PATTERN_DOT = re.compile(r"\.(?![0-9])")
 # A binary or unary minus; not the sign of a number (-1 in a VALUES list is one literal).
 _MINUS = re.compile(r"(?<=[\w.])-|-(?![0-9.])")
+_PREFIXED = re.compile(r"[^\d.:][^:]*:|:")  # a prefixed name's start (compiled once: a query has a million tokens)
+_LETTERS = re.compile(r"[A-Za-z]+")
 _CHAIN_WORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -311,10 +313,10 @@ def inspect_query(text: str) -> QueryInfo:
             info.variables.add(tok[1:])
         elif kind == "word" and ":" in tok:  # a prefixed name or a blank node label
             # (not the inside of a malformed <IRI>, which the lexer split at the bad character)
-            if not after_lt and not tok.startswith("_:") and re.match(r"[^\d.:][^:]*:|:", tok):
+            if not after_lt and not tok.startswith("_:") and _PREFIXED.match(tok):
                 info.prefixed_names.append((tok.split(":", 1)[0], line))
         elif kind == "word":
-            for part in re.findall(r"[A-Za-z]+", tok):
+            for part in _LETTERS.findall(tok):
                 upper = part.upper()
                 if upper in _FORMS and info.form is None:
                     info.form = _FORMS[upper]  # type: ignore[assignment]

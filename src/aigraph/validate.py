@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import resources
-from .errors import AigraphError
+from .errors import AigraphError, printable
 from .namespaces import PREFIXES
 
 
@@ -33,8 +33,16 @@ class Result:
         if self.focus == GRAPH_NODE:  # whole-graph rules name the triple in the message
             return f"{self.severity}: {self.message}{at}"
         where = _short(self.focus) + (f" {_short(self.path)}" if self.path else "")
-        value = f" = {_short(self.value)}" if self.value and self.value != self.focus else ""
+        value = f" = {_cut(_short(self.value))}" if self.value and self.value != self.focus else ""
         return f"{self.severity}: {where}{value}: {self.message}{at}"
+
+
+_LONG_RUN = re.compile(r"\S{101,}")  # a value a message quotes (a 5,000-digit number, a 50 MB text)
+
+
+def _cut(text: str, limit: int = 100) -> str:
+    """A value as a report line shows it: a 100,000-digit number or a long text, cut short."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
     @property
     def node(self) -> str:
@@ -52,7 +60,8 @@ class Report:
         if self.conforms:
             return f"Conforms: {self.triples} triples checked against the aigraph shapes."
         lines = [f"Does not conform: {len(self.results)} result(s)."]
-        lines += [f"  {r}" for r in self.results]
+        # Values come from the data: a NUL, an escape sequence or U+202E must not reach the terminal raw.
+        lines += [f"  {_LONG_RUN.sub(lambda m: m.group()[:99] + '…', printable(str(r)))}" for r in self.results]
         return "\n".join(lines)
 
 
@@ -162,6 +171,8 @@ _PLAIN_FORMS: dict[str, re.Pattern[str]] = {
     "string": re.compile(r"(?s).*"),
     "boolean": re.compile(r"true|false|1|0"),
     "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
+    # Years beyond 1-9999 are valid XSD, but outside what rdflib (Python's datetime) reads.
+    **dict.fromkeys(["date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth"], re.compile(r"(?:-|0000|[0-9]{5}).*")),
     "integer": _INTEGER,  # the bounded integer types (xsd:byte ...) go to rdflib, which checks the range
 }
 
@@ -561,10 +572,13 @@ def _locate_ill_typed(report: Report, paths: list[Path], most: int = 100) -> Rep
                         texts[path] = b""
                 data = texts[path]
                 for needle in (json.dumps(r.value, ensure_ascii=False), f">{r.value}<"):
-                    at = data.find(needle.encode("utf-8"))
-                    if at >= 0:
+                    spelled = needle.encode("utf-8")
+                    at = data.find(spelled)
+                    if at >= 0:  # one place: its line; several: which triple is which, the text cannot say
                         line = data.count(b"\n", 0, at) + 1
-                        r = dataclasses.replace(r, source=f"{path}:{line}")
+                        places = data.count(spelled)
+                        more = f", the first of {places:,} places spelling it so" if places > 1 else ""
+                        r = dataclasses.replace(r, source=f"{path}:{line}{more}")
                         break
                 if r.source:
                     break
