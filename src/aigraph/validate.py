@@ -36,6 +36,11 @@ class Result:
         value = f" = {_cut(_short(self.value))}" if self.value and self.value != self.focus else ""
         return f"{self.severity}: {where}{value}: {self.message}{at}"
 
+    @property
+    def node(self) -> str:
+        """The node the result is about (the offending subject for whole-graph rules)."""
+        return (self.value or self.focus) if self.focus == GRAPH_NODE else self.focus
+
 
 _LONG_RUN = re.compile(r"\S{101,}")  # a value a message quotes (a 5,000-digit number, a 50 MB text)
 
@@ -43,11 +48,6 @@ _LONG_RUN = re.compile(r"\S{101,}")  # a value a message quotes (a 5,000-digit n
 def _cut(text: str, limit: int = 100) -> str:
     """A value as a report line shows it: a 100,000-digit number or a long text, cut short."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    @property
-    def node(self) -> str:
-        """The node the result is about (the offending subject for whole-graph rules)."""
-        return (self.value or self.focus) if self.focus == GRAPH_NODE else self.focus
 
 
 @dataclass
