@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from aigraph.article import split_sentences  # noqa: E402
+from aigraph.sources.article import split_sentences  # noqa: E402
 
 INPUTS = {
     "'Mr. ' * n": ("Mr. ", 20_000),

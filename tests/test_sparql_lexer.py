@@ -20,7 +20,7 @@ import warnings
 import pyoxigraph as ox
 import pytest
 
-from aigraph.sparql import MAX_OPERATORS, inspect_query, trailing_values
+from aigraph.sparql.engine import MAX_OPERATORS, inspect_query, trailing_values
 
 N = 12_000
 CHAIN = "!" * N
