@@ -19,15 +19,20 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import AigraphError
+from .errors import AigraphError, printable
 from .interrupts import Terminated
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _say(text: str) -> None:
+    """A status line on stderr; the paths it shows may hold a newline or an escape sequence."""
+    click.echo(printable(text), err=True)
+
+
 def _error(message: str) -> None:
     # Through the errors module's escaping: a message may quote terminal controls.
-    click.echo(f"aigraph: error: {AigraphError(message)}", err=True)
+    _say(f"aigraph: error: {AigraphError(message)}")
 
 
 class _Group(click.Group):
@@ -46,7 +51,7 @@ class _Group(click.Group):
             _error(exc.format_message())
             sys.exit(exc.exit_code)
         except click.Abort:  # Ctrl-C or end of input at a prompt
-            click.echo("aigraph: interrupted", err=True)
+            _say("aigraph: interrupted")
             sys.exit(130)
         except BrokenPipeError:  # `aigraph -h | head -1`
             sys.exit(0)
@@ -62,16 +67,16 @@ class _Group(click.Group):
             with guard_inputs():  # no command writes its output over a file it read
                 return super().invoke(ctx)
         except AigraphError as exc:
-            click.echo(f"aigraph: error: {exc}", err=True)
+            _say(f"aigraph: error: {exc}")
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("aigraph: interrupted", err=True)
+            _say("aigraph: interrupted")
             ctx.exit(130)
         except Terminated as exc:
             hung_up = exc.signum == getattr(signal, "SIGHUP", None)
-            click.echo("aigraph: hung up" if hung_up else "aigraph: terminated", err=True)
+            _say("aigraph: hung up" if hung_up else "aigraph: terminated")
             ctx.exit(128 + exc.signum)
         except BrokenPipeError:
             # The reader went away (`aigraph query ... | head`): not an error.
@@ -183,10 +188,9 @@ def _note_graph(data: tuple[Path, ...]) -> None:
 
     found = built_graphs()
     if len(found) > 1:
-        click.echo(
+        _say(
             f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {found[0].parent}/"
-            " (--data FILE reads another)",
-            err=True,
+            " (--data FILE reads another)"
         )
 
 
@@ -246,7 +250,7 @@ def init(
 
     target, n = run_init(article, output, title=title, url=url, published=published, language=language)
     if str(target) != "-":
-        click.echo(f"Wrote {target} ({_count(n, 'sentence')}).", err=True)
+        _say(f"Wrote {target} ({_count(n, 'sentence')}).")
         outside = not article.resolve().is_relative_to(Path(target).resolve().parent)
         flag = " --allow-outside-article" if outside else ""
         if outside:
@@ -255,9 +259,7 @@ def init(
                 " unless told --allow-outside-article (or keep them in one folder)",
                 err=True,
             )
-        click.echo(
-            f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}", err=True
-        )
+        _say(f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}")
 
 
 @cli.command()
@@ -281,7 +283,8 @@ def init(
 @click.option(
     "--allow-outside-article",
     is_flag=True,
-    help="Read the article even if its path leads outside the facts file's folder.",
+    help="Read the article, and the ontology extensions the facts file names, even if their paths"
+    " lead outside the facts file's folder.",
 )
 @click.option(
     "--no-cache",
@@ -331,10 +334,7 @@ def build(
             facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
         )
         if output != "-":
-            click.echo(
-                f"Wrote {output} ({built.articles} articles, {built.quads} quads, {built.facts} facts with evidence).",
-                err=True,
-            )
+            _say(f"Wrote {output} ({built.articles} articles, {built.quads} quads, {built.facts} facts with evidence).")
         return
     facts = facts_in[0] if facts_in else None
     if output is None:
@@ -342,9 +342,7 @@ def build(
     triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
-        click.echo(
-            f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
-        )
+        _say(f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).")
 
 
 @cli.command()
@@ -431,10 +429,10 @@ def export(
         data=list(data) or None,
         with_ontology=with_ontology,
         ontology=ontology,
-        notice=lambda text: click.echo(f"aigraph: note: {text}", err=True),
+        notice=lambda text: _say(f"aigraph: note: {text}"),
     )
     if output != "-":
-        click.echo(f"Wrote {output} ({fmt}).", err=True)
+        _say(f"Wrote {output} ({fmt}).")
 
 
 @cli.command()
@@ -604,10 +602,10 @@ def query(
         )
         write_bytes(output, remote.data)
         if output != "-":
-            click.echo(f"Wrote {output} ({remote.fmt}).", err=True)
+            _say(f"Wrote {output} ({remote.fmt}).")
         elif remote.fmt == "table" and remote.kind == "select":
             n = remote.count
-            click.echo("No results." if not n else f"{n} row{'' if n == 1 else 's'}.", err=True)
+            _say("No results." if not n else f"{n} row{'' if n == 1 else 's'}.")
         return
     _note_graph(data)
     store = load_store(
@@ -636,9 +634,9 @@ def query(
     noun = "triple" if rendered.kind == "graph" else "row"
     if output != "-":
         size = f"{count} {noun}{'' if count == 1 else 's'}, " if count is not None else ""
-        click.echo(f"Wrote {output} ({size}{rendered.fmt}).", err=True)
+        _say(f"Wrote {output} ({size}{rendered.fmt}).")
     elif rendered.fmt == "table" and rendered.kind == "select":
-        click.echo("No results." if not count else f"{count} row{'' if count == 1 else 's'}.", err=True)
+        _say("No results." if not count else f"{count} row{'' if count == 1 else 's'}.")
 
 
 @cli.command()
@@ -697,7 +695,7 @@ def push(
 
     def sent(g: Any) -> None:
         name = "the default graph" if g.graph is None else f"<{g.graph}>"
-        click.echo(f"Replaced {name}: {_count(g.triples, 'triple')}.", err=True)
+        _say(f"Replaced {name}: {_count(g.triples, 'triple')}.")
 
     summary = run_push(
         url,
@@ -710,10 +708,9 @@ def push(
         timeout=timeout or None,
         on_graph=sent,
     )
-    click.echo(
+    _say(
         f"Pushed {_count(len(summary.graphs), 'graph')}, {_count(summary.triples, 'triple')}"
-        f" to {url} in {summary.seconds:.1f} s.",
-        err=True,
+        f" to {url} in {summary.seconds:.1f} s."
     )
 
 
@@ -740,7 +737,7 @@ def serve(data: tuple[Path, ...], bind: str, port: int, no_ontology: bool) -> No
     _note_graph(data)
 
     def ready(url: str, count: int) -> None:
-        click.echo(f"Serving {_count(count, 'triple')} read-only at {url} (Ctrl-C stops).", err=True)
+        _say(f"Serving {_count(count, 'triple')} read-only at {url} (Ctrl-C stops).")
 
     status = run_serve(list(data) or None, bind=bind, port=port, with_ontology=not no_ontology, on_ready=ready)
     if status not in (0, -2, 130, -15, 143):
@@ -819,15 +816,14 @@ def view(
     result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser, ontology=ontology)
     if output != "-":
         where = Path(output).resolve()
-        click.echo(
+        _say(
             f"Wrote {output} ({_count(result.nodes, 'node')}, {_count(result.edges, 'relation')})"
-            f" in {result.seconds:.1f} s.",
-            err=True,
+            f" in {result.seconds:.1f} s."
         )
         if not open_browser:
-            click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
+            _say(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)")
         elif not result.opened:
-            click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
+            _say(f"aigraph: warning: no web browser could be started; open {where.as_uri()}")
 
 
 @cli.group(invoke_without_command=True)
@@ -872,7 +868,7 @@ def cache_clear() -> None:
     from .store import cache as store_cache
 
     freed = store_cache.clear()
-    click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
+    _say(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).")
 
 
 @cli.command()
@@ -922,12 +918,10 @@ def draft(
     """
     from .facts.draft import draft as run_draft
 
-    target, result = run_draft(
-        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
-    )
+    target, result = run_draft(article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force)
     if str(target) != "-":
-        click.echo(f"Wrote {target} ({result.counts()}).", err=True)
-        click.echo(f"Review it, then: aigraph build --facts {target}", err=True)
+        _say(f"Wrote {target} ({result.counts()}).")
+        _say(f"Review it, then: aigraph build --facts {target}")
 
 
 def _count(n: int, noun: str) -> str:

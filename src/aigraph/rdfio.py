@@ -223,6 +223,24 @@ def _sniff(data: bytes, fmt: str) -> str | None:
     return f"the content looks like {RDF_FORMATS[guess][2]}: is the file extension right?"
 
 
+_LONG_RUN = re.compile(r"\S{41,}")
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    """A parser's message, which quotes the file, cut short: each unbroken run of more
+    than 40 characters to its first 40, and the whole to ``limit``.
+
+    A file that fails to parse may be one that should not be shown (a link to a
+    secret); the message names the place, and quotes no more than a token's start.
+    (AigraphError escapes control characters when it is printed.)
+
+    >>> excerpt("x" * 50 + " is not a valid subject")
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… is not a valid subject'
+    """
+    text = _LONG_RUN.sub(lambda m: m.group()[:40] + "…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
     """Turn a pyoxigraph parse error into one line with the file and 1-based line."""
     text = str(exc)
@@ -236,6 +254,7 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"")
     text = re.sub(r"\s*\(line \d+\)\s*$", "", text)
     if not line and data:
         line = _locate(data, text)
+    text = excerpt(text)
     where = f" (column {column})" if column else ""
     hint = _sniff(data, fmt)
     return AigraphError(
@@ -391,7 +410,7 @@ def parse_bytes(
             ) from None
         raise AigraphError(f"not enough memory to read this {name} file", path=path) from None
     except (ValueError, OSError, RecursionError) as exc:
-        raise AigraphError(f"cannot parse as {name}: {exc}", path=path) from None
+        raise AigraphError(f"cannot parse as {name}: {excerpt(str(exc))}", path=path) from None
     return quads
 
 
