@@ -7,8 +7,10 @@ become each edge's ``evidence`` and ``quotes``; nothing is drawn twice.
 
 from __future__ import annotations
 
+import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -239,9 +241,44 @@ class Folded:
         return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
 
 
-def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None = None) -> Folded:
-    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples."""
-    triples = _triples(items)  # quads and triples both have subject, predicate and object
+def _iter_triples(items: Iterable[Any]) -> Iterable[ox.Quad | ox.Triple]:
+    """``items`` one at a time: pyoxigraph quads or triples as they come (a parser's stream
+    is never made a list), anything else through :func:`_triples`."""
+    if isinstance(items, list | tuple) or not isinstance(items, Iterator):
+        return _triples(items)
+    first = next(items, None)
+    if first is None:
+        return []
+    if not isinstance(first, ox.Quad | ox.Triple):
+        return _triples(itertools.chain([first], items))
+    return itertools.chain([first], items)
+
+
+# The triples that say what a named resource is and what it is called: the ontology terms the
+# data declares are read from them (see _with_declared), and the view's title.
+_DESCRIBING = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "domain", RDFS + "range",
+               RDFS + "subClassOf", RDFS + "subPropertyOf", DCTERMS + "title", SCHEMA + "headline",
+               SCHEMA + "name"}  # fmt: skip
+# Of the rdf:type triples, only these say what a term is (or that a resource is a document
+# with a title): typing each of a million facts and sentences is not kept.
+_DESCRIBING_TYPES = {*_VOCABULARY, AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article"}
+
+
+def fold(
+    items: Iterable[ox.Quad | ox.Triple] | Any,
+    ontology: Ontology | None = None,
+    *,
+    described: list[ox.Quad | ox.Triple] | None = None,
+) -> Folded:
+    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
+
+    ``items`` may be a parser's stream: it is read once, in one pass, and not kept. The
+    triples that describe named resources (types, labels, titles, vocabulary links) are
+    added to ``described`` when given (the view finds its title there).
+    """
+    triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
+    describing, kinds = _DESCRIBING, _DESCRIBING_TYPES
+    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
     declared: set[str] = set()  # classes and properties the data declares (see vocabulary())
     vocab: set[str] = set()  # resources that are vocabulary: not drawn
     vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
@@ -266,10 +303,21 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         PROV + "wasQuotedFrom",
     )
     shorts: dict[str, str] = {}
+    type_iris: dict[str, str] = {}
     literal, named = ox.Literal, ox.NamedNode
+    # Each subject, predicate and object is a new str per triple: interned, the dicts below
+    # share one per resource (a fifth of the fold's memory at a million triples).
+    intern = sys.intern
     for t in triples:
-        subject, p, o = t.subject, t.predicate.value, t.object
-        s = subject.value if isinstance(subject, named) else node_id(subject)
+        subject, p, o = t.subject, intern(t.predicate.value), t.object
+        if isinstance(subject, named):
+            s = intern(subject.value)
+            if p in describing and (
+                p != rdf_type or (isinstance(o, named) and (o.value in kinds or o.value.startswith(OWL)))
+            ):
+                kept.append(t)
+        else:
+            s = intern(node_id(subject))
         if p in _REIFICATION:
             statements[s][_REIFICATION[p]] = o
             continue
@@ -305,13 +353,14 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
             nodes.setdefault(s)
             continue
         if p == evidence_p:
-            statements[s]["evidence"].append(node_id(o))
+            statements[s]["evidence"].append(intern(node_id(o)))
             continue
         if p == quoted_p:
-            quoted_from[s] = node_id(o)
+            quoted_from[s] = intern(node_id(o))
             continue
         if p == rdf_type and isinstance(o, named):
             type_iri = o.value
+            type_iri = type_iris.setdefault(type_iri, type_iri)  # one string per class, not per node
             types[s].append(type_iri)
             if type_iri in _VOCABULARY:
                 vocab.add(s)
@@ -319,7 +368,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
                     declared.add(s)
             nodes.setdefault(s)
             continue
-        target = o.value if isinstance(o, named) else node_id(o)
+        target = intern(o.value if isinstance(o, named) else node_id(o))
         if isinstance(o, ox.BlankNode):
             vocab_objects[s].append(target)
         key = (s, p, target)
@@ -329,7 +378,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         nodes.setdefault(s)
         nodes.setdefault(target)
 
-    merged = _with_declared(ontology or load_ontology(), triples, declared)
+    merged = _with_declared(ontology or load_ontology(), kept, declared)
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
     hidden |= _vocabulary_nodes(
         vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}

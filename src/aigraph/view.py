@@ -140,7 +140,7 @@ def write_view(
     it is opened in the default web browser. ``ontology`` extension files name
     their classes and relations in the legend.
     """
-    from .dataset import load_quads, view_output
+    from .dataset import stream_quads, view_output
     from .extensions import load_extensions
     from .rdfio import guard_inputs, write_bytes
 
@@ -148,8 +148,8 @@ def write_view(
     output = view_output(data) if output is None else output
     with guard_inputs():  # the page may not replace one of the files it draws
         vocab = load_extensions(ontology).ontology() if ontology else None
-        quads = load_quads(list(data) if data else None)
-        page = build_page(quads, title=title, ontology=vocab)
+        # Folded straight from the parser's stream: no list of a million quads.
+        page = build_page(stream_quads(list(data) if data else None), title=title, ontology=vocab)
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
@@ -191,9 +191,9 @@ def build_page(
     from .netx import fold
 
     with _no_gc():
-        triples: list[ox.Quad | ox.Triple] = list(quads)  # both have subject, predicate and object
-        graph = fold(triples, ontology)
-        heading = title if title is not None else page_title(triples)
+        described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
+        graph = fold(iter(quads), ontology, described=described)
+        heading = title if title is not None else page_title(described)
         payload = page_data(graph, graph.vocabulary, title=heading)
         return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
 
