@@ -477,7 +477,7 @@ def test_view_of_a_file_bad_after_many_triples_names_the_line(tmp_path: Path) ->
     ex = "http://example.org/"
     lines = [f"<{ex}n{i}> <{ex}p> <{ex}n{i + 1}> .\n" for i in range(3000)]
     data = tmp_path / "g.nt"
-    data.write_text("".join(lines) + '<http://example.org/a> <http://example.org/b> "unterminated .\n', encoding="utf-8")
+    data.write_text("".join(lines) + f'<{ex}a> <{ex}b> "unterminated .\n', encoding="utf-8")
     out = tmp_path / "g.html"
     done = subprocess.run([sys.executable, "-m", "aigraph", "view", "--data", str(data), "-o", str(out)],
                           capture_output=True, text=True, timeout=120)
