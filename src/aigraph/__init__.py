@@ -28,12 +28,13 @@ __all__ = [
     "write_view",
 ]
 
-from typing import TYPE_CHECKING, Any
-
-from .errors import AigraphError, NetworkRefused, QueryTimeout
+TYPE_CHECKING = False  # typing's own costs milliseconds of `aigraph --help` (mypy reads the name)
 
 # Submodules load on first use so that `import aigraph` (and the CLI) stay fast.
 _LAZY = {
+    "AigraphError": "errors",
+    "NetworkRefused": "errors",
+    "QueryTimeout": "errors",
     "build": "builder",
     "build_corpus": "corpus",
     "build_graph": "builder",
@@ -49,9 +50,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .builder import build, build_graph
     from .corpus import build_corpus
     from .dataset import load
+    from .errors import AigraphError, NetworkRefused, QueryTimeout
     from .exporter import export
     from .netx import to_networkx
     from .ontology import load_ontology
