@@ -106,8 +106,8 @@ CAP = 20.0  # seconds per query, both ways: Virtuoso is slow on some saved queri
 def queries(server: Server) -> tuple[float, float, int, list[str]]:
     """Saved queries: aigraph --endpoint total seconds, curl total seconds, how many
     counted, and those curl could not finish within CAP (left out of both sums)."""
-    from aigraph.remote import endpoint_text
-    from aigraph.sparql import prepare, saved_queries
+    from aigraph.sparql.engine import prepare, saved_queries
+    from aigraph.store.remote import endpoint_text
 
     ours = theirs = 0.0
     slow: list[str] = []

@@ -322,7 +322,7 @@ def test_a_crash_of_the_query_child_is_a_clear_message() -> None:
     import ctypes
 
     from aigraph.errors import AigraphError
-    from aigraph.sparql import Rendered, run_limited
+    from aigraph.sparql.engine import Rendered, run_limited
 
     def crash() -> Rendered:
         ctypes.string_at(0)  # SIGSEGV, as a stack overflow in Rust ends
@@ -365,7 +365,7 @@ def test_query_needs_no_temporary_files(where: str, tmp_path: Path) -> None:
 WATCHDOG = textwrap.dedent(
     """
     import socket, sys, time
-    from aigraph import watchdog
+    from aigraph.sparql import watchdog
     worker = watchdog.start("<test>")
     with worker.limited(float(sys.argv[1]), 64, sandbox=sys.argv[2] == "sandbox"):
         try:

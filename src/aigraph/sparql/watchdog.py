@@ -9,7 +9,7 @@ system time). Now :func:`start` forks first, while the process is small: the
 the worker calls :meth:`Worker.limited`, which tells the watchdog the deadline,
 caps the worker's new memory (``RLIMIT_DATA``), silences its stderr (an
 allocator abort must not print a backtrace) and, unless the network is
-allowed, takes away its sockets (:mod:`aigraph.sandbox`, irreversible: the
+allowed, takes away its sockets (:mod:`aigraph.sparql.sandbox`, irreversible: the
 worker exists for this one command). When the deadline passes the watchdog
 kills the worker and prints the one-line error; the output is written only
 after the evaluation, so nothing half-written is left. An engine crash or the
@@ -21,7 +21,7 @@ worker's exit status.
 
 The library (:func:`aigraph.query`) cannot do this: it must not take sockets
 away from its caller's process, so it keeps the fork after loading
-(:func:`aigraph.sparql.run_limited`).
+(:func:`aigraph.sparql.engine.run_limited`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from typing import NoReturn
 
-from .errors import AigraphError, QueryTimeout
+from ..errors import AigraphError, QueryTimeout
 
 _ARM = b"A"  # followed by the seconds, a packed double
 _DISARM = b"D"
@@ -52,7 +52,7 @@ class Worker:
     def limited(self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True) -> Iterator[None]:
         """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
         at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
-        from .sparql import _grow_stack, _memory_limit
+        from .engine import _grow_stack, _memory_limit
 
         if sandbox:
             from .sandbox import deny_sockets
@@ -65,7 +65,7 @@ class Worker:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-        from . import interrupts
+        from .. import interrupts
 
         interrupts.stderr_fd(saved_stderr)  # a forced exit still says why, on the real stderr
         if self._fd is not None and timeout:
@@ -97,7 +97,7 @@ def start(source: str = "<query>") -> Worker:
         pid = os.fork()
     if pid == 0:  # the worker: carries on with the command
         os.close(r_fd)
-        from . import interrupts
+        from .. import interrupts
 
         interrupts.install()  # the signal thread did not survive the fork
         return Worker(w_fd)
@@ -155,7 +155,7 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
     if sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", -1)):
         word = "interrupted" if sig == signal.SIGINT else "terminated" if sig == signal.SIGTERM else "hung up"
         _leave(f"aigraph: {word}\n", 128 + sig)
-    from .sparql import _died
+    from .engine import _died
 
     _leave(f"aigraph: error: {AigraphError(_died(status), path=source)}\n", 1)
 
