@@ -658,7 +658,11 @@ class Corpus:
         self.graph = graph
         self.index = {a: i for i, a in enumerate(graph.articles)}
         self.mentions: dict[str, set[int]] = defaultdict(set)
+        # Each subject's stated triples, in sources order: node_info looked through all of
+        # them for every node (100 s at a million triples).
+        self.stated: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for (s, _p, o), groups in graph.sources.items():
+            self.stated[s].append((s, _p, o))
             for a, _sents in groups:
                 if a in self.index:
                     self.mentions[s].add(self.index[a])
@@ -683,8 +687,8 @@ class Corpus:
             if tby:
                 info["tby"] = [[k, sents] for k, sents in tby]
         values = []
-        for (s, p, o), _groups in self.graph.sources.items():
-            if s == n and p != RDF + "type" and (s, p, o) not in self.drawn:
+        for s, p, o in self.stated.get(n, ()):
+            if p != RDF + "type" and (s, p, o) not in self.drawn:
                 values.append([_short_iri(p), o, [[k, sents] for k, sents in self._by((s, p, o))]])
         if values:
             info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
