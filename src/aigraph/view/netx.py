@@ -266,7 +266,8 @@ _DESCRIBING = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "domain", 
                SCHEMA + "name"}  # fmt: skip
 # Of the rdf:type triples, only these say what a term is (or that a resource is a document
 # with a title): typing each of a million facts and sentences is not kept.
-_DESCRIBING_TYPES = {*_VOCABULARY, AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article"}
+_DOCUMENTS = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology"}
+_DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
 
 
 def fold(
@@ -278,7 +279,7 @@ def fold(
     """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
 
     ``items`` may be a parser's stream: it is read once, in one pass, and not kept. The
-    triples that describe named resources (types, labels, titles, vocabulary links) are
+    triples that describe documents (articles, ontologies: their types and titles) are
     added to ``described`` when given (the view finds its title there).
     """
     triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
@@ -384,6 +385,9 @@ def fold(
         nodes.setdefault(target)
 
     merged = _with_declared(ontology or load_ontology(), kept, declared)
+    # Read: from now on only documents' triples matter (the view's title); the labels of a
+    # hundred thousand entities would stay in memory through the rest of the fold.
+    kept[:] = [t for t in kept if not _DOCUMENTS.isdisjoint(types.get(node_id(t.subject), ()))]
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
     hidden |= _vocabulary_nodes(
         vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
@@ -473,6 +477,7 @@ def fold(
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
+    evidence.clear()  # used up: freed before by_article groups the statements again (peak memory)
     sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals)
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
@@ -518,9 +523,10 @@ def by_article(
     order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
     rank = {a: i for i, a in enumerate(order)}
     rank[""] = len(order)
-    sources = {
-        key: [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)] for key, entry in grouped.items()
-    }
+    sources = {}
+    for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
+        entry = grouped.pop(key)
+        sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
     return sources, {a: articles[a] for a in order}
 
 
