@@ -286,7 +286,8 @@ def init(
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/).",
+    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/),"
+    " and put nothing in the query store cache.",
 )
 def build(
     output: str | None,
@@ -326,14 +327,12 @@ def build(
         from .graph.corpus import CORPUS_OUTPUT, build_corpus
 
         output = output if output is not None else str(CORPUS_OUTPUT)
-        quads = build_corpus(
+        built = build_corpus(
             facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
         )
         if output != "-":
-            graphs = {q.graph_name for q in quads} - {ox_default()}
-            facts_n = sum(1 for q in quads if str(q.object).endswith("#Fact>"))
             click.echo(
-                f"Wrote {output} ({len(graphs)} articles, {len(quads)} quads, {facts_n} facts with evidence).",
+                f"Wrote {output} ({built.articles} articles, {built.quads} quads, {built.facts} facts with evidence).",
                 err=True,
             )
         return
@@ -346,12 +345,6 @@ def build(
         click.echo(
             f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
         )
-
-
-def ox_default() -> Any:
-    import pyoxigraph as ox
-
-    return ox.DefaultGraph()
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -19,11 +20,14 @@ from .. import resources
 from ..errors import AigraphError
 from ..facts.extensions import Extensions, load_extensions
 from ..facts.reader import FactsFile, read_facts, suggest
-from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, facts_name
 from ..ontology import Ontology, Term
 from ..progress import progress
 from ..rdfio import check_input, guard_inputs, serialize, write_bytes
 from ..sources.article import ArticleText, Sentence
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -190,12 +194,7 @@ class _Builder:
 
     def name(self, iri: str) -> str:
         """A term as a facts file writes it: bare for aig:, else prefixed, else the full IRI."""
-        if iri.startswith(AIG):
-            return iri[len(AIG) :]
-        for p, ns in self.prefixes.items():
-            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
-                return f"{p}:{iri[len(ns) :]}"
-        return iri
+        return facts_name(iri, self.prefixes)
 
     def term(self, written: str, who: str, what: str, kinds: tuple[str, ...], known: list[str], line: int) -> Term:
         """The ontology term a facts file names (``memberOf``, ``ex:acquired``, or a full IRI)."""
@@ -500,15 +499,22 @@ def _build(
 
             shown.update(f"checking {len(triples)} triples against the SHACL shapes")
             report = validate_graph(triples, ontology=ext.quads)
-    if report is not None and not report.conforms:
-        first = report.results[0]
-        line = _line_of(facts_file, first.node, first.path, ext)
-        raise AigraphError(
-            f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
-            path=facts_file.path,
-            line=line,
-        )
+    if report is not None:
+        check_report(facts_file, report, ext)
     return triples, ext
+
+
+def check_report(facts_file: FactsFile, report: Report, ext: Extensions) -> None:
+    """Stop with the first SHACL result (and the facts-file line it comes from) unless the graph conforms."""
+    if report.conforms:
+        return
+    first = report.results[0]
+    line = _line_of(facts_file, first.node, first.path, ext)
+    raise AigraphError(
+        f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
+        path=facts_file.path,
+        line=line,
+    )
 
 
 def _shorten(text: str, ext: Extensions) -> str:
