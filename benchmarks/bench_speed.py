@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 PY = sys.executable
-QUERIES = ROOT / "src" / "aigraph" / "queries"
+QUERIES = ROOT / "src" / "aigraph" / "sparql" / "queries"
 ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
 
 
