@@ -23,12 +23,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import functools
 import json
 import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -671,7 +671,11 @@ def has_named_graphs(quads: Iterable[ox.Quad]) -> bool:
 
 
 # What XML 1.0 can hold (https://www.w3.org/TR/xml/#charsets); everything else is refused.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Compiled on first use: these two Unicode classes take about 8 ms to compile, which
+# every command would pay at start-up for a check only XML output needs.
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _terms(item: ox.Quad | ox.Triple) -> Iterator[object]:
@@ -684,7 +688,7 @@ def _terms(item: ox.Quad | ox.Triple) -> Iterator[object]:
 
 def check_xml_text(text: str, fmt: str, what: str = "a value") -> None:
     """Refuse text that XML 1.0 cannot hold (NUL and most control characters, U+FFFE/U+FFFF)."""
-    m = _NOT_XML.search(text)
+    m = _not_xml().search(text)
     if m:
         short = text if len(text) <= 60 else text[:57] + "..."
         raise AigraphError(
@@ -697,7 +701,13 @@ _NAME_START = (
     "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+
+
+@functools.cache
+def _local_name() -> re.Pattern[str]:
+    return re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+
+
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Old RDF/XML syntax terms that no reader accepts as property elements any more.
 _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
@@ -706,7 +716,7 @@ _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
 def _check_xml_name(iri: str, what: str) -> None:
     """RDF/XML writes predicates (and classes) as element names: the IRI must end in an XML name."""
     name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
-    if (what == "predicate" and name in _NOT_PROPERTIES) or not _LOCAL_NAME.search(iri):
+    if (what == "predicate" and name in _NOT_PROPERTIES) or not _local_name().search(iri):
         raise AigraphError(
             f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
@@ -876,6 +886,8 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
             break
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: its import costs every command start-up
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise AigraphError(f"cannot write here: {exc.strerror or exc}", path=path) from None

@@ -55,29 +55,49 @@ class SavedQuery:
     defaults: dict[str, str] = field(default_factory=dict)
 
 
-@functools.lru_cache(maxsize=1)
-def saved_queries() -> dict[str, SavedQuery]:
-    """The saved queries by name, read from the package through importlib.resources."""
+def _queries_folder() -> Any:
+    """The package's queries folder: a plain path when the package is on disk (importing
+    importlib.resources costs a few milliseconds of every query's start-up), else a resource."""
+    here = Path(__file__).parent / "queries"
+    if here.is_dir():
+        return here
     from importlib.resources import files
 
+    return files("aigraph").joinpath("sparql", "queries")
+
+
+def _read_saved(name: str, text: str) -> SavedQuery:
+    lines = text.splitlines()
+    description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+    values = trailing_values(text)
+    defaults = {}
+    if values is not None:
+        for i, var in enumerate(values.variables):
+            column = {row[i] for row in values.rows}
+            if len(column) == 1 and "UNDEF" not in column:
+                defaults[var] = column.pop()
+    return SavedQuery(name, description, text, defaults)
+
+
+@functools.lru_cache(maxsize=1)
+def saved_queries() -> dict[str, SavedQuery]:
+    """The saved queries by name, read from the package."""
     out: dict[str, SavedQuery] = {}
-    folder = files("aigraph").joinpath("sparql", "queries")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for entry in sorted(_queries_folder().iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
             continue
-        text = entry.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
-        values = trailing_values(text)
-        defaults = {}
-        if values is not None:
-            for i, var in enumerate(values.variables):
-                column = {row[i] for row in values.rows}
-                if len(column) == 1 and "UNDEF" not in column:
-                    defaults[var] = column.pop()
         name = entry.name[: -len(".rq")]
-        out[name] = SavedQuery(name, description, text, defaults)
+        out[name] = _read_saved(name, entry.read_text(encoding="utf-8"))
     return out
+
+
+@functools.cache
+def _saved(name: str) -> SavedQuery | None:
+    """One saved query, reading its file alone (a query needs one of the 17, not all)."""
+    folder = _queries_folder()
+    if f"{name}.rq" not in {e.name for e in folder.iterdir()}:  # exact case, even on a case-blind disk
+        return None
+    return _read_saved(name, folder.joinpath(f"{name}.rq").read_text(encoding="utf-8"))
 
 
 _NAME = re.compile(r"[A-Za-z][\w-]*")
@@ -94,13 +114,13 @@ class QueryText:
 
 def saved_query(name: str) -> QueryText:
     """A saved query by name; an unknown name lists the known ones."""
-    saved = saved_queries()
-    if name not in saved:
+    found = _saved(name) if _NAME.fullmatch(name) else None
+    if found is None:
         raise AigraphError(
-            f"unknown saved query {name!r}; saved queries: {', '.join(saved)}"
+            f"unknown saved query {name!r}; saved queries: {', '.join(saved_queries())}"
             " (or give SPARQL text, a .rq file, or - for stdin)"
         )
-    return QueryText(saved[name].text, f"{name}.rq")
+    return QueryText(found.text, f"{name}.rq")
 
 
 # SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
@@ -122,7 +142,7 @@ def resolve_query(
         if stdin_text is None:
             raise AigraphError("no standard input to read the query from")
         return QueryText(stdin_text(), "<stdin>", base_iri)
-    if _NAME.fullmatch(arg) and arg in saved_queries():
+    if _NAME.fullmatch(arg) and _saved(arg) is not None:
         return replace(saved_query(arg), base_iri=base_iri)
     path = Path(arg)
     query_suffix = path.suffix.lower() in {".rq", ".sparql"}
@@ -1053,19 +1073,34 @@ _OUT_OF_MEMORY = (
 
 def _limit_memory(max_memory_mb: int | None) -> None:
     """In the child: cap new private memory at ``max_memory_mb`` above what is in use now."""
+    _memory_limit(max_memory_mb)
+
+
+def _memory_limit(max_memory_mb: int | None) -> Callable[[], None]:
+    """Cap this process's new private memory at ``max_memory_mb`` above what is in use now
+    (the soft ``RLIMIT_DATA``); returns the function that lifts the cap again."""
     if not max_memory_mb:
-        return
+        return lambda: None
     try:
         import resource
 
         with open("/proc/self/status", encoding="ascii") as fh:
             in_use = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
         limit = in_use + max_memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    except (OSError, ValueError, StopIteration, ImportError):
-        pass  # no /proc or no RLIMIT_DATA: the time limit still holds
-    except OverflowError:
-        pass  # a cap beyond what the kernel can express is no cap
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError, StopIteration, ImportError, OverflowError):
+        # No /proc or no RLIMIT_DATA: the time limit still holds; a cap beyond what the
+        # kernel can express is no cap.
+        return lambda: None
+
+    def lift() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+    return lift
 
 
 CHILD_STACK_MB = 64
