@@ -25,7 +25,7 @@ DEFAULT_THRESHOLD = cache.THRESHOLD  # read before any test changes it
 
 @pytest.fixture(autouse=True)
 def _cache_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Test files are small: cache them all (the 1 MiB threshold has its own test)."""
+    """Test files are small: cache them all (the 16 MiB threshold has its own test)."""
     monkeypatch.setattr(cache, "THRESHOLD", 0)
 
 
@@ -112,11 +112,11 @@ def test_small_files_are_not_cached(runner: CliRunner, data: Path, monkeypatch: 
     monkeypatch.setattr(cache, "THRESHOLD", data.stat().st_size)
     _count(runner, data)
     assert len(_entries()) == 1
-    assert cache.THRESHOLD == data.stat().st_size  # (the default is 1 MiB)
+    assert cache.THRESHOLD == data.stat().st_size  # (the default is 16 MiB)
 
 
 def test_default_threshold() -> None:
-    assert DEFAULT_THRESHOLD == 1 << 20  # 1 MiB: see benchmarks/bench_speed.py
+    assert DEFAULT_THRESHOLD == 16 << 20  # 16 MiB: see the docstring of cache.THRESHOLD
 
 
 def test_unwritable_cache_folder_falls_back_to_memory(

@@ -547,7 +547,7 @@ def query(
     (--base sets the base). The query never reaches the network (SERVICE,
     FROM, LOAD are refused) unless --allow-network is given; SPARQL Update is
     refused. --ontology adds an extension's terms to the data and declares
-    its prefixes. --data files of 1 MiB or more are kept in an on-disk store
+    its prefixes. --data files of 16 MiB or more are kept in an on-disk store
     cache, so later queries over them open it instead of parsing again.
 
     With --endpoint URL the query goes to a SPARQL server instead (see

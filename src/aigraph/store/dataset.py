@@ -168,7 +168,7 @@ def load(
     ``xsd:int`` or ``xsd:positiveInteger`` as ``xsd:integer`` (export does not
     go through a store, so files keep every literal as written).
 
-    With ``cache``, ``data`` files of 1 MiB or more are read from (or put in)
+    With ``cache``, ``data`` files of 16 MiB or more are read from (or put in)
     the on-disk store cache (:mod:`aigraph.store.cache`) and the store is read-only.
     """
     if cache and data:
