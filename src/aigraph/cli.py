@@ -669,6 +669,11 @@ def query(
     metavar="SECONDS",
     help="Give up on a server silent for this long (0: wait forever).",
 )
+@click.option(
+    "--atomic",
+    is_flag=True,
+    help="On an Oxigraph server, replace each graph in one transaction (slower) instead of its bulk loader.",
+)
 def push(
     url: str,
     data: tuple[Path, ...],
@@ -678,6 +683,7 @@ def push(
     user: str | None,
     ca_cert: str | None,
     timeout: float,
+    atomic: bool,
 ) -> None:
     """Send the graph to a triple store: SPARQL 1.1 Graph Store HTTP Protocol.
 
@@ -689,6 +695,8 @@ def push(
     own graph; the ontology goes to <https://w3id.org/aigraph/ontology>.
     Bodies stream from temporary N-Triples files. The password comes from
     AIGRAPH_PASSWORD or ~/.netrc, never the command line (Basic or Digest).
+    An Oxigraph server gets its bulk loader (about 10x faster, but a push that
+    fails half-way leaves that graph partly loaded); --atomic turns it off.
 
     \b
     Examples:
@@ -715,11 +723,12 @@ def push(
         user=user,
         ca_cert=ca_cert,
         timeout=timeout or None,
+        atomic=atomic,
         on_graph=sent,
     )
     click.echo(
         f"Pushed {_count(len(summary.graphs), 'graph')}, {_count(summary.triples, 'triple')}"
-        f" to {url} in {summary.seconds:.1f} s.",
+        f" to {url} in {summary.seconds:.1f} s" + (" (Oxigraph bulk load)." if summary.bulk else "."),
         err=True,
     )
 
