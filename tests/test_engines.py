@@ -497,3 +497,27 @@ def test_tls_is_verified_and_ca_cert_trusts_a_private_ca(tmp_path: Path) -> None
         assert len(seen) == 2
         code, out, err = run("query", "ASK {}", "--endpoint", query, "--ca-cert", str(cert), "-f", "json")
         assert code == 0 and json.loads(out)["boolean"] is True, err
+
+
+def test_n_triples_files_are_sent_as_they_are_and_never_changed(oxigraph_server: Server, tmp_path: Path) -> None:
+    """An N-Triples file is checked, then sent as it is; a second file for the same graph
+    (N-Triples, and N-Quads naming that graph) goes to a copy, never appended to the user's file."""
+    g = "https://example.org/g/nt"
+    one, two, quads = tmp_path / "one.nt", tmp_path / "two.nt", tmp_path / "three.nq"
+    one.write_text("# fictional\n<https://example.org/Acme> <https://example.org/p> \"1\" .\n")
+    two.write_text("<https://example.org/Beta> <https://example.org/p> \"2\" .\n")
+    quads.write_text(f"<https://example.org/Gamma> <https://example.org/p> \"3\" <{g}> .\n")
+    before = [one.read_bytes(), two.read_bytes()]
+    args = ["--data", str(one), "--data", str(two), "--data", str(quads), "--graph", g, "--no-ontology"]
+    code, _, err = run("push", push_url(oxigraph_server), *args)
+    assert code == 0 and f"Replaced <{g}>: 3 triples." in err, err
+    assert [one.read_bytes(), two.read_bytes()] == before
+    code, out, err = run(
+        "query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", "-f", "csv",
+        "--endpoint", query_url(oxigraph_server),
+    )  # fmt: skip
+    assert out.split() == ["n", "3"], err
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<https://example.org/Acme> <https://example.org/p> .\n")
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(bad), "--graph", g)
+    assert code == 1 and err.startswith(f"aigraph: error: {bad}:1:"), err
