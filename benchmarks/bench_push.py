@@ -10,8 +10,10 @@ server and on Virtuoso (both started here, as the tests start them):
 - the server's own loader on the same file: `oxigraph load` into a fresh store,
   and Virtuoso's `ld_dir` + `rdf_loader_run` + `checkpoint` through isql (its
   memory is the server's, so the table gives the server's peak RSS instead);
-- every saved query with `aigraph query NAME --endpoint URL -f json`, against the
-  same query text POSTed with curl (summed over the saved queries).
+- every saved query with `aigraph query NAME --endpoint URL -f json`, the same
+  through the library in the benchmark's process (`aigraph.remote.query_endpoint`:
+  no Python start-up), against the same query text POSTed with curl (summed over
+  the saved queries).
 
     python benchmarks/bench_push.py                    # 1e5 and 1e6
     python benchmarks/bench_push.py --sizes 1e5 --servers oxigraph
@@ -106,13 +108,14 @@ def query_url(server: Server) -> str:
 CAP = 20.0  # seconds per query, both ways: Virtuoso is slow on some saved queries at 1e5 and up
 
 
-def queries(server: Server) -> tuple[float, float, int, list[str]]:
-    """Saved queries: aigraph --endpoint total seconds, curl total seconds, how many
-    counted, and those curl could not finish within CAP (left out of both sums)."""
-    from aigraph.remote import endpoint_text
+def queries(server: Server) -> tuple[float, float, float, int, list[str]]:
+    """Saved queries: aigraph --endpoint total seconds, the same through the library in
+    this process (no start-up), curl total seconds, how many counted, and those curl
+    could not finish within CAP (left out of the sums)."""
+    from aigraph.remote import endpoint_text, query_endpoint
     from aigraph.sparql import prepare, saved_queries
 
-    ours = theirs = 0.0
+    ours = theirs = library = 0.0
     slow: list[str] = []
     names = sorted(saved_queries())
     for name in names:
@@ -128,9 +131,12 @@ def queries(server: Server) -> tuple[float, float, int, list[str]]:
         secs, _, status, err = measure([*ours_cmd, "--endpoint", query_url(server)])
         if status != 0:
             raise SystemExit(f"aigraph query {name} failed: {err.decode()}")
+        start = time.perf_counter()
+        query_endpoint(query_url(server), prepare(name), "json", timeout=3 * CAP)
+        library += time.perf_counter() - start
         ours += secs
         theirs += curl_secs
-    return ours, theirs, len(names) - len(slow), slow
+    return ours, library, theirs, len(names) - len(slow), slow
 
 
 def row(*cells: object) -> None:
@@ -170,7 +176,7 @@ def bench(kind: str, size: int, data: Path, work: Path) -> None:
             )
             t_load = time.perf_counter() - start
             load_mem = f"server {server_rss(server):.0f} MB"
-        t_ours, t_curl, n, slow = queries(server)
+        t_ours, t_library, t_curl, n, slow = queries(server)
         row(
             kind,
             f"{size:.0e}",
@@ -182,6 +188,7 @@ def bench(kind: str, size: int, data: Path, work: Path) -> None:
             load_mem,
             f"{t_push / t_load:.2f}",
             f"{t_ours:.2f} s",
+            f"{t_library:.2f} s",
             f"{t_curl:.2f} s",
             f"{t_ours / t_curl:.1f}" if t_curl else "-",
             f"{n}" + (f" (over {CAP:g} s with curl: {', '.join(slow)})" if slow else ""),
@@ -209,11 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             "loader memory",
             "push/loader",
             "query --endpoint",
+            "same, in-process",
             "curl",
             "query/curl",
             "saved queries counted",
         )
-        row(*["---"] * 13)
+        row(*["---"] * 14)
         for size in args.sizes:
             data = work / "data" / f"g-{size}.nt"
             data.parent.mkdir(exist_ok=True)
