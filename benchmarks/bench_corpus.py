@@ -16,7 +16,7 @@ entities and disagree on member counts. Printed:
   query              `articles` and `disagreements` through aigraph.query()
                      over the TriG, against bare pyoxigraph loading the same
                      TriG (union default graph) and running the same text
-  view               aigraph.view.write_view() over the TriG, against bare
+  view               aigraph.view.page.write_view() over the TriG, against bare
                      pyoxigraph loading it
 
 Everything goes to benchmarks/out/corpus/ (git-ignored). Same --articles and
@@ -40,9 +40,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 import pyoxigraph as ox  # noqa: E402
 
-from aigraph import corpus  # noqa: E402
-from aigraph.sparql import query as run_query  # noqa: E402
-from aigraph.sparql import saved_queries  # noqa: E402
+from aigraph.graph import corpus  # noqa: E402
+from aigraph.sparql.engine import query as run_query  # noqa: E402
+from aigraph.sparql.engine import saved_queries  # noqa: E402
 
 
 def generate(folder: Path, articles: int, seed: int) -> None:
@@ -145,7 +145,7 @@ def main() -> None:
             args.repeat,
         )
         print(f"query {name:14s} aigraph {ours:6.2f} s   bare pyoxigraph {bare:6.2f} s   {ours / bare:5.2f}x")
-    from aigraph.view import write_view
+    from aigraph.view.page import write_view
 
     page = OUT / "corpus.html"
     view = median(lambda: write_view(page, data=[trig]), args.repeat)

@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from aigraph.article import ArticleText  # noqa: E402
-from aigraph.builder import build_graph  # noqa: E402
-from aigraph.draft import draft_text  # noqa: E402
 from aigraph.errors import AigraphError  # noqa: E402
+from aigraph.facts.draft import draft_text  # noqa: E402
+from aigraph.graph.build import build_graph  # noqa: E402
 from aigraph.namespaces import AIG  # noqa: E402
 from aigraph.ontology import load_ontology  # noqa: E402
+from aigraph.sources.article import ArticleText  # noqa: E402
 
 EVAL = ROOT / "tests" / "draft_eval"
 ONTO = load_ontology()

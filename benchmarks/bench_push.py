@@ -11,7 +11,7 @@ server and on Virtuoso (both started here, as the tests start them):
   and Virtuoso's `ld_dir` + `rdf_loader_run` + `checkpoint` through isql (its
   memory is the server's, so the table gives the server's peak RSS instead);
 - every saved query with `aigraph query NAME --endpoint URL -f json`, the same
-  through the library in the benchmark's process (`aigraph.remote.query_endpoint`:
+  through the library in the benchmark's process (`aigraph.store.remote.query_endpoint`:
   no Python start-up), against the same query text POSTed with curl (summed over
   the saved queries).
 
@@ -112,8 +112,8 @@ def queries(server: Server) -> tuple[float, float, float, int, list[str]]:
     """Saved queries: aigraph --endpoint total seconds, the same through the library in
     this process (no start-up), curl total seconds, how many counted, and those curl
     could not finish within CAP (left out of the sums)."""
-    from aigraph.remote import endpoint_text, query_endpoint
-    from aigraph.sparql import prepare, saved_queries
+    from aigraph.sparql.engine import prepare, saved_queries
+    from aigraph.store.remote import endpoint_text, query_endpoint
 
     ours = theirs = library = 0.0
     slow: list[str] = []

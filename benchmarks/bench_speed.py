@@ -79,7 +79,7 @@ def in_process_validate(src: Path, path: Path, repeat: int) -> float:
     (CPU time: on shared cores, wall time at this scale is mostly other people's work)."""
     code = (
         "import sys, time, statistics\n"
-        "from aigraph.rdfio import read_rdf\nfrom aigraph.validate import validate_graph\n"
+        "from aigraph.rdfio import read_rdf\nfrom aigraph.graph.validate import validate_graph\n"
         "q = read_rdf(sys.argv[1]); validate_graph(q)\n"
         "ts = []\n"
         "for _ in range(int(sys.argv[2])):\n"

@@ -9,7 +9,7 @@ bytes. Printed, per size:
 
   whole process   median wall time of `aigraph view --data G.nt -o G.html --no-open`
                   (interpreter start, imports, parse, layout, write)
-  in-process      median time of aigraph.view.write_view() in this process, after one
+  in-process      median time of aigraph.view.page.write_view() in this process, after one
                   warm-up call (so imports are paid already)
   browser         Debian's chromium (headless, the flags of tests/test_view_browser.py):
                   milliseconds from navigation start to the first finished drawing
@@ -100,7 +100,7 @@ def whole_process(n: int, seed: int, repeat: int) -> float:
 
 
 def in_process(n: int, seed: int, repeat: int) -> float:
-    from aigraph.view import write_view
+    from aigraph.view.page import write_view
 
     graph, html = graph_file(n, seed), OUT / f"view-{n}.html"
     write_view(html, data=[graph])
@@ -113,7 +113,7 @@ def in_process(n: int, seed: int, repeat: int) -> float:
 
 
 def page_for(n: int, seed: int) -> Path:
-    from aigraph.view import write_view
+    from aigraph.view.page import write_view
 
     html = OUT / f"view-{n}.html"
     write_view(html, data=[graph_file(n, seed)])

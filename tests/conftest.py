@@ -33,7 +33,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture(scope="session")
 def built_triples() -> list[ox.Triple]:
-    from aigraph.builder import build_graph
+    from aigraph.graph.build import build_graph
 
     return build_graph(FACTS)
 

@@ -36,10 +36,10 @@ def test_public_api_is_pinned() -> None:
 
 
 def test_names_stay_functions_after_submodule_imports() -> None:
-    import aigraph.builder  # noqa: F401
     import aigraph.exporter  # noqa: F401
+    import aigraph.graph.build  # noqa: F401
 
-    assert callable(aigraph.build) and aigraph.build.__module__ == "aigraph.builder"
+    assert callable(aigraph.build) and aigraph.build.__module__ == "aigraph.graph.build"
     assert callable(aigraph.export)
 
 

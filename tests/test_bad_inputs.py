@@ -286,8 +286,8 @@ def test_valid_but_odd_facts(case: dict, tmp_path: Path) -> None:
     import rdflib
     from rdflib.compare import isomorphic
 
-    from aigraph.builder import build_graph
-    from aigraph.validate import to_rdflib
+    from aigraph.graph.build import build_graph
+    from aigraph.graph.validate import to_rdflib
 
     with TALLY.case(case["file"]):
         source = HERE / case["file"]

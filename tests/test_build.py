@@ -10,10 +10,10 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from aigraph.builder import build_graph, to_turtle
 from aigraph.cli import cli
 from aigraph.errors import AigraphError
-from aigraph.validate import to_rdflib
+from aigraph.graph.build import build_graph, to_turtle
+from aigraph.graph.validate import to_rdflib
 
 from .conftest import GOLDEN_TTL
 
@@ -123,7 +123,7 @@ def test_build_refuses_bad_facts(case: str, runner: CliRunner, facts_copy: Path,
 
 
 def test_every_quote_and_sentence_is_verbatim(built_triples) -> None:
-    from aigraph.article import ArticleText, normalize
+    from aigraph.sources.article import ArticleText, normalize
 
     from .conftest import ARTICLE
 
@@ -162,7 +162,7 @@ def test_names_with_line_breaks_round_trip(brk: str, facts_copy: Path, tmp_path:
 
     import pyoxigraph as ox
 
-    from aigraph.builder import build
+    from aigraph.graph.build import build
 
     esc = json.dumps(brk)[1:-1]  # a TOML basic string takes JSON's escapes
     _edit(facts_copy, 'label = "Llama"', f'label = "Lla{esc}ma"\naliases = ["Lla{esc}ma 2"]')
@@ -240,7 +240,7 @@ def test_article_must_be_text(content: bytes, message: str | None, line: int | N
 
 
 def test_article_size_limit(facts_copy: Path) -> None:
-    from aigraph.article import MAX_BYTES, ArticleText
+    from aigraph.sources.article import MAX_BYTES, ArticleText
 
     article = facts_copy.parent / "ai-alliance-article.txt"
     text = article.read_bytes()

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from aigraph import cache
 from aigraph.cli import cli
+from aigraph.store import cache
 
 from .conftest import GOLDEN_TTL, ROOT
 
@@ -156,7 +156,7 @@ def test_bad_input_is_reported_as_without_cache(runner: CliRunner, tmp_path: Pat
 def test_concurrent_processes(data: Path) -> None:
     """Four processes fill the same entry at once: all answer, one entry remains, no debris."""
     script = (
-        "import sys, aigraph.cache as c\n"
+        "import sys, aigraph.store.cache as c\n"
         "s = c.cached_store([sys.argv[1]], with_ontology=True, threshold=0)\n"
         "print(len(s), len(list(s.query('SELECT * { ?s a ?o }'))))\n"
     )

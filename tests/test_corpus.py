@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import aigraph
-from aigraph.builder import build_graph
 from aigraph.cli import cli
 from aigraph.errors import AigraphError
+from aigraph.graph.build import build_graph
 from aigraph.namespaces import AIG, KG, PREFIXES, RDF
-from aigraph.results import cell
+from aigraph.sparql.results import cell
 
 from .conftest import ROOT
 
@@ -44,7 +44,7 @@ def test_articles_built_apart_load_together_without_mixing() -> None:
 
 
 def _dataset(tmp_path: Path, name: str = "corpus.trig") -> tuple[Path, ox.Store]:
-    from aigraph.corpus import build_corpus
+    from aigraph.graph.corpus import build_corpus
 
     out = tmp_path / name
     build_corpus([LAUNCH, MEMBERS], out)
@@ -120,7 +120,7 @@ def test_cli_builds_a_folder_and_validate_reads_the_dataset(tmp_path: Path, runn
 
 
 def test_shared_entity_must_agree(tmp_path: Path) -> None:
-    from aigraph.corpus import build_corpus
+    from aigraph.graph.corpus import build_corpus
 
     for p in CORPUS.iterdir():
         shutil.copy(p, tmp_path / p.name)
@@ -219,7 +219,7 @@ def test_corpus_saved_queries_standalone_on_bare_pyoxigraph(tmp_path: Path, name
 
 
 def test_rebuild_reads_only_the_changed_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from aigraph import corpus
+    from aigraph.graph import corpus
 
     for p in CORPUS.iterdir():
         shutil.copy(p, tmp_path / p.name)
@@ -262,7 +262,7 @@ def test_commands_read_the_corpus_built_last(
 
 
 def test_an_entity_named_like_another_articles_record_is_refused(tmp_path: Path) -> None:
-    from aigraph.corpus import build_corpus
+    from aigraph.graph.corpus import build_corpus
 
     for p in CORPUS.iterdir():
         shutil.copy(p, tmp_path / p.name)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aigraph.article import ArticleText
-from aigraph.builder import build_graph
 from aigraph.cli import cli
-from aigraph.draft import draft, draft_text
 from aigraph.errors import AigraphError
+from aigraph.facts.draft import draft, draft_text
+from aigraph.graph.build import build_graph
+from aigraph.sources.article import ArticleText
 
 from .conftest import ARTICLE, ROOT
 
@@ -96,7 +96,7 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
 
 
 def test_header_is_what_init_writes(tmp_path: Path) -> None:
-    from aigraph.skeleton import article_table, sentence_comments
+    from aigraph.facts.skeleton import article_table, sentence_comments
 
     _, text = _draft(tmp_path, ARTICLE)
     article = ArticleText(ARTICLE.read_text(encoding="utf-8"))

@@ -23,8 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.remote import ONTOLOGY_GRAPH
-from aigraph.sparql import saved_queries
+from aigraph.sparql.engine import saved_queries
+from aigraph.store.remote import ONTOLOGY_GRAPH
 from tests.conftest import GOLDEN_TTL, ROOT
 from tests.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, Server, free_port, start_oxigraph
 
@@ -294,10 +294,10 @@ def test_serve_answers_and_cleans_up(tmp_path: Path) -> None:
 
 
 def test_serve_without_the_extra_gets_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aigraph.serve
+    import aigraph.store.serve
 
-    monkeypatch.setattr(aigraph.serve.shutil, "which", lambda name: None)
-    monkeypatch.setattr(aigraph.serve.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(aigraph.store.serve.shutil, "which", lambda name: None)
+    monkeypatch.setattr(aigraph.store.serve.sys, "executable", "/nonexistent/python")
     code, _, err = run("serve")
     assert code == 1 and "pip install 'aigraph[server]'" in err
 

@@ -193,7 +193,7 @@ def test_graphml_validates_against_the_schema(runner: CliRunner, tmp_path: Path)
 
 
 def test_hostile_graphml_validates_and_reads_back(runner: CliRunner, tmp_path: Path) -> None:
-    from aigraph.netx import to_networkx
+    from aigraph.view.netx import to_networkx
 
     src = tmp_path / "hostile.ttl"
     src.write_text(HOSTILE_TTL, encoding="utf-8")

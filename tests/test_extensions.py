@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from aigraph.builder import build_graph
 from aigraph.cli import cli
 from aigraph.errors import AigraphError
+from aigraph.graph.build import build_graph
 from aigraph.namespaces import AIG, KG
 
 from .conftest import ROOT

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.facts import KEYS
+from aigraph.facts.reader import KEYS
 
 from .conftest import ROOT
 
@@ -87,8 +87,8 @@ def test_the_readme_shows_the_same_session() -> None:
     ids=["misspelt-key", "missing-id", "missing-article", "misspelt-table", "lowercase-class"],
 )
 def test_errors_teach(tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
-    from aigraph.builder import build_graph
     from aigraph.errors import AigraphError
+    from aigraph.graph.build import build_graph
 
     for name, body in _files().items():
         (tmp_path / name).write_text(body.replace(old, new, 1) if name.endswith(".toml") else body, encoding="utf-8")

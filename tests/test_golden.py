@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aigraph.builder import build_graph, to_turtle
+from aigraph.graph.build import build_graph, to_turtle
 
 from .conftest import FACTS, GOLDEN_TTL, ROOT
 
@@ -12,7 +12,7 @@ def test_golden_turtle_is_current() -> None:
 
 
 def test_golden_view_is_current() -> None:
-    from aigraph.view import render_html
+    from aigraph.view.page import render_html
 
     html = ROOT / "graphs" / "ai-alliance.html"
     assert render_html() == html.read_bytes(), "run: python tools/regenerate.py"

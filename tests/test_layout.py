@@ -1,4 +1,4 @@
-"""aigraph.layout: node positions with numpy alone, and the grid helpers under them."""
+"""aigraph.view.layout: node positions with numpy alone, and the grid helpers under them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aigraph.layout import BIG_PIECE, CROWD, DENSE, _blur, _Hops, close_pairs, place, positions
+from aigraph.view.layout import BIG_PIECE, CROWD, DENSE, _blur, _Hops, close_pairs, place, positions
 
 
 @pytest.mark.parametrize("n, reach", [(0, 1.0), (1, 1.0), (2, 0.5), (300, 0.7), (2000, 1.0), (400, 50.0)])
@@ -55,7 +55,7 @@ def test_a_chain_tied_to_one_hub_is_laid_out_with_bounded_work(monkeypatch: pyte
     """The shape of an RDF list nested thousands deep: every tail links to rdf:nil. Hop
     distances are all 1 or 2, so the start piles nodes on a few spots; the repulsion's pair
     search must stay linear (work counted, not timed)."""
-    import aigraph.layout as layout_module
+    import aigraph.view.layout as layout_module
 
     n = 6000
     pairs = sorted([(i, i + 1) for i in range(n - 2)] + [(i, n - 1) for i in range(n - 2)])
@@ -222,7 +222,7 @@ def test_no_linked_pair_is_level() -> None:
 
 def test_boxes_are_pushed_off_edges_and_labels() -> None:
     """A node whose label sits on another edge, or on its relation label, moves off it."""
-    from aigraph.layout import _clear_edges
+    from aigraph.view.layout import _clear_edges
 
     pos = np.array([[0.0, 0.0], [400.0, 0.0], [200.0, 5.0], [200.0, 300.0]])
     boxes = np.array([[60.0, 30.0, 0.0], [60.0, 30.0, 0.0], [80.0, 30.0, 0.0], [60.0, 30.0, 0.0]])
@@ -243,7 +243,7 @@ def test_layout_does_not_depend_on_the_blas_kernel() -> None:
     import subprocess
     import sys
 
-    code = "import hashlib, aigraph.view as v; print(hashlib.sha256(v.render_html()).hexdigest())"
+    code = "import hashlib, aigraph.view.page as v; print(hashlib.sha256(v.render_html()).hexdigest())"
     digests = set()
     for kernel in ("Prescott", "Sandybridge", "Haswell"):
         env = {**os.environ, "OPENBLAS_CORETYPE": kernel}

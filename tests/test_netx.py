@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, KG, OWL, PROV, RDF, RDFS, SKOS
-from aigraph.netx import fold, to_networkx
+from aigraph.store.dataset import load_quads
+from aigraph.view.netx import fold, to_networkx
 
 EX = "http://example.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -274,7 +274,7 @@ def test_an_rdflib_graph_works_and_other_things_are_refused() -> None:
 
 
 def test_literal_languages_and_datatypes_are_kept() -> None:
-    from aigraph.netx import stringify
+    from aigraph.view.netx import stringify
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     quads = [

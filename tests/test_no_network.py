@@ -507,8 +507,8 @@ def test_evaluation_cannot_reach_the_network_even_past_the_check(name: str, isol
     (as if the check had missed it): the query child cannot open a socket, so nothing
     reaches the server and the refusal is still clear. With the network allowed, the same
     call reaches the server, so the test is not vacuous."""
-    from aigraph import sparql
     from aigraph.errors import NetworkRefused
+    from aigraph.sparql import engine as sparql
 
     with TALLY.case(f"sandbox: {name} ({isolate})"):
         text = QUERIES[name](world)

@@ -191,8 +191,8 @@ def test_stdout_appended_to_an_input_is_refused(tmp_path: Path) -> None:
 
 def test_library_calls_are_guarded(tmp_path: Path) -> None:
     import aigraph
-    from aigraph.builder import build
-    from aigraph.view import write_view
+    from aigraph.graph.build import build
+    from aigraph.view.page import write_view
 
     data = _data(tmp_path)
     facts = _facts(tmp_path)

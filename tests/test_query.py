@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 import aigraph
-from aigraph import sparql
 from aigraph.cli import cli
 from aigraph.errors import AigraphError, NetworkRefused, QueryTimeout
-from aigraph.results import cell, format_for_path, shorten
+from aigraph.sparql import engine as sparql
+from aigraph.sparql.results import cell, format_for_path, shorten
 
 KG = "https://w3id.org/aigraph/id/"
 AIG = "https://w3id.org/aigraph/ontology#"

@@ -347,7 +347,7 @@ def _read_network(data: bytes, fmt: str):  # type: ignore[no-untyped-def]
 
 
 def network_round_trip(fmt: str, items: list[ox.Quad]) -> None:
-    from aigraph.netx import stringify, to_networkx
+    from aigraph.view.netx import stringify, to_networkx
 
     COUNTS[fmt]["examples"] += 1
     expected = stringify(to_networkx(items))

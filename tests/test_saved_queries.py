@@ -18,8 +18,8 @@ from click.testing import CliRunner
 import aigraph
 from aigraph.cli import cli
 from aigraph.namespaces import PREFIXES
-from aigraph.results import cell
-from aigraph.sparql import prepare, saved_queries
+from aigraph.sparql.engine import prepare, saved_queries
+from aigraph.sparql.results import cell
 
 from .conftest import GOLDEN_TTL, ONTOLOGY
 
@@ -150,7 +150,7 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
 FACTS_PER_SENTENCE = [8, 4, 14, 2, 8, 4, 12, 6, 1, 16, 14, 12]
 
 
-def shown(result: aigraph.sparql.QueryResult) -> list[tuple[str, ...]]:
+def shown(result: aigraph.sparql.engine.QueryResult) -> list[tuple[str, ...]]:
     return [tuple(cell(t) for t in row) for row in result]
 
 

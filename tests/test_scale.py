@@ -21,11 +21,11 @@ import rdflib
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.dataset import load, load_quads
 from aigraph.errors import AigraphError
 from aigraph.progress import Progress
 from aigraph.rdfio import read_rdf
-from aigraph.sparql import query, saved_queries
+from aigraph.sparql.engine import query, saved_queries
+from aigraph.store.dataset import load, load_quads
 
 from .conftest import ONTOLOGY, ROOT
 
@@ -83,7 +83,7 @@ def test_generator_cli_writes_the_same_bytes(tmp_path: Path) -> None:
 
 def test_generated_graph_has_the_seed_shape(graphs: dict[int, Path]) -> None:
     """Conforms to the aigraph SHACL shapes: labels, classes, a sourced aig:Fact per triple."""
-    from aigraph.validate import validate_files
+    from aigraph.graph.validate import validate_files
 
     report = validate_files([graphs[1_000]])
     assert report.conforms, report.text()

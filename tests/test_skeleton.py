@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aigraph.article import ArticleText, split_sentences
 from aigraph.cli import cli
-from aigraph.facts import read_facts
-from aigraph.skeleton import article_id, article_table, sentence_comments, toml_string
+from aigraph.facts.reader import read_facts
+from aigraph.facts.skeleton import article_id, article_table, sentence_comments, toml_string
+from aigraph.sources.article import ArticleText, split_sentences
 
 from .conftest import ARTICLE, ROOT
 

@@ -300,15 +300,15 @@ def _pyshacl_everything(data: list) -> list:  # type: ignore[type-arg]
     """The report pyshacl alone gives, every shape (SPARQL constraints too) on rdflib."""
     import rdflib
 
-    from aigraph import validate as v
-    from aigraph.dataset import ontology_quads
+    from aigraph.graph import validate as v
+    from aigraph.store.dataset import ontology_quads
 
     shapes = rdflib.Graph().parse(SHAPES, format="turtle")
     return v.finish(v.run_pyshacl(data, ontology_quads(), shapes), data)
 
 
 def test_sparql_constraints_run_on_oxigraph_not_pyshacl() -> None:
-    from aigraph.validate import _shapes
+    from aigraph.graph.validate import _shapes
 
     shapes = _shapes()
     assert len(shapes.constraints) == 7  # RecordShape's and AssertionShape's six
@@ -323,8 +323,8 @@ XSD_INT = '\nkg:AIAlliance aig:approximateMemberCount "50"^^<http://www.w3.org/2
 def test_same_violations_as_pyshacl_alone(extra: str, tmp_path: Path) -> None:
     """Every case's mistake at once (all seven SPARQL constraints and the Core shapes
     fire), and a literal Oxigraph would store as xsd:integer (the range rule must see xsd:int)."""
+    from aigraph.graph.validate import validate_graph
     from aigraph.rdfio import read_rdf
-    from aigraph.validate import validate_graph
 
     text = GOLDEN_TTL.read_text(encoding="utf-8")
     for add, drop, remove, _ in CASES.values():
@@ -344,7 +344,7 @@ def test_same_violations_as_pyshacl_alone(extra: str, tmp_path: Path) -> None:
 
 
 def test_same_as_pyshacl_alone_on_the_built_graph(built_triples: list) -> None:  # type: ignore[type-arg]
-    from aigraph.validate import validate_graph
+    from aigraph.graph.validate import validate_graph
 
     assert validate_graph(built_triples).results == _pyshacl_everything(built_triples) == []
 
@@ -354,7 +354,7 @@ def test_the_ontology_is_an_input(built_triples: list) -> None:  # type: ignore[
     aigraph's own (their ranges are checked, on Oxigraph, like aigraph's)."""
     import pyoxigraph as ox
 
-    from aigraph.validate import validate_graph
+    from aigraph.graph.validate import validate_graph
 
     ex, rdf, rdfs, owl = "http://example.org/ext#", PREFIX_RDF, PREFIX_RDFS, "http://www.w3.org/2002/07/owl#"
     partner = ox.NamedNode(ex + "partnerOf")

@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from aigraph import view as view_module
 from aigraph.cli import cli
-from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, DCTERMS, RDF, RDFS
-from aigraph.netx import to_networkx
-from aigraph.view import json_for_script, layout, render_html, write_view
+from aigraph.store.dataset import load_quads
+from aigraph.view import page as view_module
+from aigraph.view.netx import to_networkx
+from aigraph.view.page import json_for_script, layout, render_html, write_view
 
 EX = "http://example.org/"
 
@@ -172,7 +172,7 @@ def test_view_imports_only_what_it_needs() -> None:
 
     script = """
 import sys
-from aigraph.view import render_html
+from aigraph.view.page import render_html
 render_html()
 print(sorted(m for m in ("networkx", "jsonpickle", "IPython", "scipy") if m in sys.modules))
 import networkx as nx
@@ -395,7 +395,7 @@ def test_vocabulary_is_named_not_drawn() -> None:
 
 
 def test_open_in_browser_says_whether_a_browser_took_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from aigraph.view import open_in_browser
+    from aigraph.view.page import open_in_browser
 
     out = tmp_path / "v.html"
     out.write_text("<!DOCTYPE html>")
@@ -467,3 +467,191 @@ def test_view_of_a_small_pathological_file_stays_small(shape: str, tmp_path: Pat
     assert figures["rc"] == 0, figures["stderr"]
     assert figures["peak_mb"] < 300, figures
     assert page_data(out.read_bytes())["nodes"]
+
+
+# ----------------------------------------------------------------------------- a corpus
+
+CORPUS = Path(__file__).resolve().parent / "articles" / "corpus"
+SCHEMA = "https://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# FICTIONAL articles, written for these tests: who states which relation, as
+# (subject, relation, object, articles). Quillon Guild is a made-up alliance.
+FICTION = {
+    "entities": {
+        "guild": ("Quillon Guild", "IndustryAlliance"),
+        "arvel": ("Arvel Works", "Company"),
+        "brisk": ("Brisk Forge", "Company"),
+        "corma": ("Corma Optics", "Company"),
+        "dunes": ("Dunes Lab", "Company"),
+    },
+    "articles": {
+        "a": ("FICTIONAL: Quillon Guild opens", "2032-01-02"),
+        "b": ("FICTIONAL: Guild critics speak", "2032-01-05"),
+        "c": ("FICTIONAL: Guild counts members", "2032-01-09"),
+    },
+    "relations": [
+        ("arvel", "memberOf", "guild", "abc"),
+        ("brisk", "memberOf", "guild", "ab"),
+        ("corma", "memberOf", "guild", "a"),
+        ("brisk", "criticizes", "corma", "b"),
+        ("dunes", "collaboratesWith", "arvel", "c"),
+    ],
+    "values": [("guild", "approximateMemberCount", 10, "a"), ("guild", "approximateMemberCount", 12, "c")],
+}
+
+
+def fictional_corpus(titles: dict[str, str] | None = None) -> list[ox.Quad]:
+    """A dataset as ``aigraph build`` writes a corpus: assertions in the default graph, each
+    article's record, sentences and facts in its named graph (``titles`` replaces titles)."""
+    kg = "http://example.org/fiction/"
+    quads: list[ox.Quad] = []
+
+    def add(s: str, p: str, o: ox.NamedNode | ox.Literal, g: str | None = None) -> None:
+        graph = ox.NamedNode(kg + g) if g else ox.DefaultGraph()
+        quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph))
+
+    for eid, (label, cls) in FICTION["entities"].items():
+        add(kg + eid, RDF + "type", ox.NamedNode(AIG + cls))
+        add(kg + eid, RDFS + "label", ox.Literal(label))
+    for aid, (title, date) in FICTION["articles"].items():
+        title = (titles or {}).get(aid, title)
+        add(kg + aid, RDF + "type", ox.NamedNode(AIG + "Article"), aid)
+        add(kg + aid, DCTERMS + "title", ox.Literal(title), aid)
+        add(kg + aid, SCHEMA + "datePublished", ox.Literal(date, datatype=ox.NamedNode(XSD + "date")), aid)
+        add(kg + aid, SCHEMA + "url", ox.Literal(f"https://example.org/fiction/{aid}"), aid)
+    facts = [(s, p, ox.NamedNode(kg + o), who) for s, p, o, who in FICTION["relations"]]
+    integer = ox.NamedNode(XSD + "integer")
+    facts += [(s, p, ox.Literal(str(v), datatype=integer), who) for s, p, v, who in FICTION["values"]]
+    for k, (s, p, o, who) in enumerate(facts):
+        add(kg + s, AIG + p, o)
+        for aid in who:
+            fact, sent = f"{kg}{aid}-fact-{k}", f"{kg}{aid}-s{k}"
+            add(fact, RDF + "type", ox.NamedNode(AIG + "Fact"), aid)
+            add(fact, RDF + "subject", ox.NamedNode(kg + s), aid)
+            add(fact, RDF + "predicate", ox.NamedNode(AIG + p), aid)
+            add(fact, RDF + "object", o, aid)
+            add(fact, AIG + "evidence", ox.NamedNode(sent), aid)
+            add(sent, RDF + "type", ox.NamedNode(AIG + "Sentence"), aid)
+            add(sent, PROV + "value", ox.Literal(f"Article {aid} says fact {k} ({s} {p})."), aid)
+            add(sent, PROV + "wasQuotedFrom", ox.NamedNode(kg + aid), aid)
+    return quads
+
+
+
+@pytest.fixture(scope="module")
+def corpus_data() -> dict[str, Any]:
+    from aigraph.graph.corpus import build_corpus_quads
+
+    quads, _prefixes = build_corpus_quads([CORPUS])
+    return page_data(render_html(quads))
+
+
+def _texts(name: str) -> str:
+    return " ".join((CORPUS / name).read_text(encoding="utf-8").split())
+
+
+def test_corpus_page_draws_each_relation_once_with_its_articles(corpus_data: dict[str, Any]) -> None:
+    data = corpus_data
+    assert data["title"] == "Knowledge graph of 2 articles"
+    # Articles oldest first, with their title, date and address.
+    assert [(a["title"], a["date"], a["url"], a["count"]) for a in data["articles"]] == [
+        ("Open Rotor Coalition launches with 30 members", "2031-03-04", "https://example.org/news/rotor-launch", 2),
+        ("Drone coalition counts 35 members", "2031-03-07", "https://example.org/news/rotor-members", 1),
+    ]
+    labels = [n["label"] for n in data["nodes"]]
+    edges = {(labels[e["from"]], labels[e["to"]]): (e, i) for e, i in zip(data["edges"], data["edgeInfo"], strict=True)}
+    assert len(edges) == len(data["edges"]) == 2  # the founding stated twice is drawn once
+    both, info = edges[("Pellwick Systems", "Open Rotor Coalition")]
+    assert both["a"] == [0, 1] and both["label"] == "founding member of \u00d72"
+    assert "stated by 2 articles" in both["title"]
+    # Its sentences, grouped by article: each from its own article's text only.
+    launch, members = _texts("rotor-launch.txt"), _texts("rotor-members.txt")
+    assert [k for k, _s in info["by"]] == [0, 1]
+    assert "ev" not in info and "src" not in info  # each sentence is sent once, under its article
+    assert info["by"][0][1] == ["Pellwick Systems is a founding member of the coalition."]
+    assert info["by"][1][1] == ["Pellwick Systems, a founding member of the coalition, will host its first meeting."]
+    assert info["by"][0][1][0] in launch and info["by"][0][1][0] not in members
+    assert info["by"][1][1][0] in members and info["by"][1][1][0] not in launch
+    one, info1 = edges[("Halvorsen Dynamics", "Open Rotor Coalition")]
+    assert one["a"] == [0] and one["label"] == "founding member of" and "stated by 1 article\n" in one["title"]
+    assert [k for k, _s in info1["by"]] == [0]
+    assert both["width"] > one["width"]  # more articles, a thicker line
+
+
+def test_corpus_page_keeps_both_conflicting_values_each_with_its_article(corpus_data: dict[str, Any]) -> None:
+    data = corpus_data
+    i = next(k for k, n in enumerate(data["nodes"]) if n["label"] == "Open Rotor Coalition")
+    info = data["nodeInfo"][i]
+    assert data["nodes"][i]["a"] == [0, 1]
+    values = {(prop, value): by for prop, value, by in info["vby"]}
+    assert set(values) == {("aig:approximateMemberCount", "30"), ("aig:approximateMemberCount", "35")}
+    (k30, s30), = values[("aig:approximateMemberCount", "30")]
+    (k35, s35), = values[("aig:approximateMemberCount", "35")]
+    assert (k30, k35) == (0, 1)
+    assert "30 members" in s30[0] and s30[0] in _texts("rotor-launch.txt")
+    assert "35 members" in s35[0] and s35[0] in _texts("rotor-members.txt")
+    # The class, stated by both, with each article's sentence.
+    assert [k for k, _s in info["tby"]] == [0, 1]
+
+
+def test_corpus_counts_follow_who_states_what() -> None:
+    html = render_html(fictional_corpus())
+    data = page_data(html)
+    assert render_html(fictional_corpus()) == html  # same data, same bytes
+    ids = {a: k for k, a in enumerate(sorted(FICTION["articles"], key=lambda a: FICTION["articles"][a][1]))}
+    label = {eid: v[0] for eid, v in FICTION["entities"].items()}
+    expected = {(label[s], label[o]): [ids[a] for a in who] for s, _p, o, who in FICTION["relations"]}
+    labels = [n["label"] for n in data["nodes"]]
+    got = {(labels[e["from"]], labels[e["to"]]): e["a"] for e in data["edges"]}
+    assert got == expected
+    for e, info in zip(data["edges"], data["edgeInfo"], strict=True):
+        assert [k for k, _s in info["by"]] == e["a"]
+        for k, sentences in info["by"]:
+            aid = next(a for a, i in ids.items() if i == k)
+            assert sentences and all(s.startswith(f"Article {aid} says") for s in sentences)
+    assert [a["count"] for a in data["articles"]] == [3, 3, 2]
+
+
+def test_one_article_pages_carry_no_corpus_data(built_html: bytes) -> None:
+    data = page_data(built_html)
+    assert "articles" not in data
+    assert not any("a" in e for e in data["edges"]) and not any("a" in n for n in data["nodes"])
+    assert not any("by" in i for i in data["edgeInfo"])
+    assert not any("\u00d7" in e["label"] for e in data["edges"])
+
+
+def test_view_command_draws_a_built_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["build", "--facts", str(CORPUS)]).exit_code == 0
+    assert (tmp_path / "graphs" / "corpus.trig").exists()
+    result = runner.invoke(cli, ["view", "--no-open"])  # the corpus built last
+    assert result.exit_code == 0, result.output
+    data = page_data((tmp_path / "graphs" / "corpus.html").read_bytes())
+    assert len(data["articles"]) == 2 and data["title"] == "Knowledge graph of 2 articles"
+    result = runner.invoke(cli, ["view", "--data", "graphs/corpus.trig", "-o", "c.html"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c.html").read_bytes() == (tmp_path / "graphs" / "corpus.html").read_bytes()
+
+
+def test_very_long_labels_are_cut_where_drawn_and_whole_in_the_panel() -> None:
+    from aigraph.view.page import drawn_label
+
+    word = "W" * 50_000
+    relation = "http://example.org/" + "r" * 50_000
+    quads = [
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(RDFS + "label"), ox.Literal(word)),
+        ox.Quad(ox.NamedNode(EX + "b"), ox.NamedNode(RDFS + "label"), ox.Literal("short " + "x" * 200)),
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(relation), ox.NamedNode(EX + "b")),
+    ]
+    data = page_data(render_html(quads))
+    a, b = data["nodes"]
+    assert a["label"] == "W" * 59 + "\u2026" and data["nodeInfo"][0]["full"] == word
+    assert b["label"] == "short " + "x" * 59 + "\u2026"
+    assert len(data["edges"][0]["label"]) == 60 and len(data["edges"][0]["title"]) < 1000
+    # Ordinary labels are left alone, long ones cut at 120 characters.
+    assert drawn_label("Meta and IBM") == "Meta and IBM"
+    sentence = " ".join(["word"] * 40)
+    assert drawn_label(sentence).endswith("\u2026") and len(drawn_label(sentence)) <= 120

@@ -21,10 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.dataset import load_quads
 from aigraph.namespaces import AIG, DCTERMS, KG, OWL, PROV, RDF, RDFS
-from aigraph.netx import to_networkx
-from aigraph.view import render_html
+from aigraph.store.dataset import load_quads
+from aigraph.view.netx import to_networkx
+from aigraph.view.page import render_html
 
 pytestmark = pytest.mark.browser
 
@@ -473,9 +473,9 @@ def test_big_pages_draw_in_the_same_styles(
     browser: Any, ours: tuple[Path, nx.MultiDiGraph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A big page sends styles once and writes tooltips itself: what vis draws is the same."""
-    import aigraph.view
+    import aigraph.view.page
 
-    monkeypatch.setattr(aigraph.view, "BIG_GRAPH", 10)
+    monkeypatch.setattr(aigraph.view.page, "BIG_GRAPH", 10)
     path, g = ours
     big, _ = write_page(tmp_path, load_quads(), "big.html")
     probe = """() => { const b = window.aigraph.network.body;
@@ -732,7 +732,10 @@ def test_loops_long_words_and_blank_nodes_in_the_panel(browser: Any, tmp_path: P
     ]
     path, _ = write_page(tmp_path, quads)
     opened = open_page(browser, path)
-    opened.js(f"window.aigraph.showNode({node_id(opened, word)})")
+    # An unbroken word is drawn cut short (vis-network wraps it letter by letter); the panel shows it all.
+    drawn = word[:59] + "\u2026"
+    opened.js(f"window.aigraph.showNode({node_id(opened, drawn)})")
+    assert opened.js("document.querySelector('#details h2').textContent") == word
     panel = opened.page.locator("#panel")
     assert opened.page.locator("#details .fact").count() == 2  # the loop once, and a -> b
     assert opened.js("(() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; })()")
@@ -918,3 +921,166 @@ def test_a_small_graph_fills_the_canvas(browser: Any, tmp_path: Path) -> None:
     assert 1.2 < opened.js("window.aigraph.network.getScale()") <= 1.6
     screenshot(opened, tmp_path, "tiny-graph")
     opened.check_clean()
+
+
+# ----------------------------------------------------------------------------- a corpus (issue 13)
+
+
+def _visible_edges(opened: Opened) -> int:
+    """Edges vis-network draws now: not hidden themselves, and both ends shown."""
+    count: int = opened.js(
+        """() => { const b = window.aigraph.network.body, shown = i => !b.nodes[i].options.hidden;
+           return b.edgeIndices.filter(j => { const e = b.edges[j];
+             return !e.options.hidden && shown(e.fromId) && shown(e.toId); }).length; }"""
+    )
+    assert count == opened.js("window.aigraph.counts()")["edges"]
+    return count
+
+
+def test_a_corpus_edge_lists_its_sentences_by_article(browser: Any, tmp_path: Path) -> None:
+    from aigraph.graph.corpus import build_corpus_quads
+
+    from .test_view import CORPUS
+
+    quads, _ = build_corpus_quads([CORPUS])
+    path, g = write_page(tmp_path, quads)
+    opened = open_page(browser, path)
+    assert "2 articles" in opened.js("document.getElementById('summary').textContent")
+    edge = edge_between(opened, "Pellwick Systems", "Open Rotor Coalition")
+    x, y = edge_point(opened, edge)
+    opened.page.mouse.move(x - 30, y - 30)
+    opened.page.mouse.move(x, y, steps=4)
+    tooltip = opened.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "stated by 2 articles" in tooltip.inner_text()
+    opened.page.mouse.click(x, y)
+    opened.page.locator("#details").wait_for(state="visible")
+    groups = opened.js(
+        """() => Array.from(document.querySelectorAll('#details .article')).map(a => ({
+             title: a.querySelector('h4').textContent, meta: a.querySelector('.meta').textContent,
+             sentences: Array.from(a.querySelectorAll('blockquote')).map(q => q.textContent)}))"""
+    )
+    assert [grp["title"] for grp in groups] == [
+        "Open Rotor Coalition launches with 30 members",
+        "Drone coalition counts 35 members",
+    ]
+    assert groups[0]["meta"] == "2031-03-04 · https://example.org/news/rotor-launch"
+    assert groups[0]["sentences"] == ["\u201cPellwick Systems is a founding member of the coalition.\u201d"]
+    assert groups[1]["sentences"] == [
+        "\u201cPellwick Systems, a founding member of the coalition, will host its first meeting.\u201d"
+    ]
+    assert opened.page.locator("#details h3").first.inner_text().lower() == "stated by 2 articles"
+    # The alliance's panel keeps both member counts, each under its own article.
+    opened.js(f"window.aigraph.showNode({node_id(opened, 'Open Rotor Coalition')})")
+    values = opened.js(
+        """() => Array.from(document.querySelectorAll('#details .value')).map(v => [
+             v.querySelector('.head').textContent,
+             Array.from(v.querySelectorAll('.article h4')).map(h => h.textContent)])"""
+    )
+    assert values == [
+        ["aig:approximateMemberCount30", ["Open Rotor Coalition launches with 30 members"]],
+        ["aig:approximateMemberCount35", ["Drone coalition counts 35 members"]],
+    ]
+    opened.check_clean()
+
+
+def test_corpus_filters_by_article_and_by_agreement(browser: Any, tmp_path: Path) -> None:
+    from .test_view import FICTION, fictional_corpus
+
+    # One title is hostile: it must show as text and run nothing.
+    path, g = write_page(tmp_path, fictional_corpus(titles={"b": f"FICTIONAL {SCRIPT} {IMG}"}))
+    opened = open_page(browser, path)
+    relations = FICTION["relations"]
+    order = sorted(FICTION["articles"], key=lambda a: FICTION["articles"][a][1])
+    assert _visible_edges(opened) == len(relations) == g.number_of_edges()
+    assert opened.js("document.querySelectorAll('#articles li').length") == 3
+    assert f"FICTIONAL {SCRIPT} {IMG}" in opened.js("document.getElementById('articles').textContent")
+
+    def expect(ticked: str, least: int) -> int:
+        return sum(1 for *_x, who in relations if sum(a in who for a in ticked) >= least)
+
+    # At least N articles (all ticked), typed into the number box.
+    for least in (2, 3, 1):
+        opened.page.fill("#min-articles", str(least))
+        assert _visible_edges(opened) == expect("abc", least), least
+    opened.page.fill("#min-articles", "2")
+    assert _visible_edges(opened) == 2
+    # One article only: untick the others.
+    opened.page.fill("#min-articles", "1")
+    for aid in "bc":
+        opened.page.locator(f'#articles input[data-article="{order.index(aid)}"]').uncheck()
+    assert _visible_edges(opened) == expect("a", 1) == 3
+    names = opened.js("window.aigraph.nodes.get().filter(n => !n.hidden).map(n => n.label).sort()")
+    assert names == ["Arvel Works", "Brisk Forge", "Corma Optics", "Quillon Guild"]  # Dunes Lab: only article c
+    # Ticked a and c, stated by both.
+    opened.page.locator(f'#articles input[data-article="{order.index("c")}"]').check()
+    opened.page.fill("#min-articles", "2")
+    assert _visible_edges(opened) == expect("ac", 2) == 1
+    # The article filters combine with the relation filters.
+    opened.page.fill("#min-articles", "1")
+    assert _visible_edges(opened) == expect("ac", 1) == 4
+    opened.page.locator('#relations input[data-rel="aig:memberOf"]').uncheck()
+    assert _visible_edges(opened) == 1
+    # A search for a node the filters hide brings it back.
+    opened.page.click("#reset")
+    assert _visible_edges(opened) == len(relations)
+    opened.page.locator(f'#articles input[data-article="{order.index("c")}"]').uncheck()
+    opened.page.fill("#search", "Dunes")
+    opened.page.keyboard.press("Enter")
+    assert opened.js("window.aigraph.nodes.get(window.aigraph.focused).hidden") in (None, False)
+    assert opened.page.locator("#details h2").inner_text() == "Dunes Lab"
+    # The hostile title heads its sentences in the panel, as text.
+    opened.js(f"window.aigraph.showEdge({edge_between(opened, 'Brisk Forge', 'Corma Optics')})")
+    assert opened.js("document.querySelector('#details .article h4').textContent") == f"FICTIONAL {SCRIPT} {IMG}"
+    assert opened.js("document.querySelectorAll('#details img, #details script').length") == 0
+    assert opened.js("window.__pwned === undefined")
+    opened.check_clean()
+
+
+def test_a_50000_character_label_opens_and_responds(browser: Any, tmp_path: Path) -> None:
+    ex = "http://example.org/long/"
+    word = "L" * 50_000
+    iri = ex + "x" * 50_000
+    quads = [
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(RDFS + "label"), ox.Literal(word)),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "rel" + "R" * 50_000), ox.NamedNode(iri)),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "knows"), ox.NamedNode(ex + "b")),
+    ]
+    path, _ = write_page(tmp_path, quads)
+    start = time.perf_counter()
+    opened = open_page(browser, path)
+    assert opened.js("window.aigraph.counts()")["edges"] == 2
+    drawn = opened.js("window.aigraph.nodes.get().map(n => n.label.length)")
+    assert max(drawn) <= 60
+    # The page answers: a click on the node opens its panel with the whole label, wrapped.
+    x, y = node_point(opened, node_id(opened, "L" * 59 + "\u2026"))
+    opened.page.mouse.click(x, y)
+    opened.page.locator("#details h2").wait_for(state="visible")
+    assert opened.js("document.querySelector('#details h2').textContent") == word
+    assert opened.js("(() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; })()")
+    opened.page.fill("#search", "LLLL")
+    assert opened.page.locator("#matches li").count() == 1
+    opened.page.keyboard.press("Escape")
+    assert time.perf_counter() - start < 60  # frozen pages never get here: this is a generous bound
+    opened.check_clean()
+
+
+def test_a_big_corpus_page_writes_the_same_tooltips_and_filters(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big pages write tooltips and widths in the page: they say what small pages say."""
+    import aigraph.view.page
+
+    from .test_view import fictional_corpus
+
+    small, _ = write_page(tmp_path, fictional_corpus(), "small.html")
+    monkeypatch.setattr(aigraph.view.page, "BIG_GRAPH", 3)
+    big, _ = write_page(tmp_path, fictional_corpus(), "big.html")
+    probe = "() => window.aigraph.edges.get().map(e => [e.title, e.width])"
+    small_page, big_page = open_page(browser, small), open_page(browser, big)
+    assert big_page.page.locator("#notice").is_visible()
+    assert big_page.js(probe) == small_page.js(probe)
+    assert any("stated by 3 articles" in title for title, _w in big_page.js(probe))
+    big_page.page.fill("#min-articles", "2")
+    assert _visible_edges(big_page) == 2
+    big_page.check_clean()

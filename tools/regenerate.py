@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    from aigraph.builder import build
+    from aigraph.graph.build import build
 
     build(ROOT / "sources" / "ai-alliance.facts.toml", ROOT / "graphs" / "ai-alliance.ttl")
     print("wrote graphs/ai-alliance.ttl", file=sys.stderr)
     try:
-        from aigraph.view import write_view
+        from aigraph.view.page import write_view
     except ImportError:  # the view arrives with issue 4
         return 0
     write_view(ROOT / "graphs" / "ai-alliance.html")

@@ -34,30 +34,30 @@ from .errors import AigraphError, NetworkRefused, QueryTimeout
 
 # Submodules load on first use so that `import aigraph` (and the CLI) stay fast.
 _LAZY = {
-    "build": "builder",
-    "build_corpus": "corpus",
-    "build_graph": "builder",
+    "build": "graph.build",
+    "build_corpus": "graph.corpus",
+    "build_graph": "graph.build",
     "export": "exporter",
-    "load": "dataset",
+    "load": "store.dataset",
     "load_ontology": "ontology",
-    "query": "sparql",
-    "to_networkx": "netx",
-    "to_rdflib": "validate",
-    "validate_files": "validate",
-    "validate_graph": "validate",
-    "write_view": "view",
+    "query": "sparql.engine",
+    "to_networkx": "view.netx",
+    "to_rdflib": "graph.validate",
+    "validate_files": "graph.validate",
+    "validate_graph": "graph.validate",
+    "write_view": "view.page",
 }
 
 if TYPE_CHECKING:
-    from .builder import build, build_graph
-    from .corpus import build_corpus
-    from .dataset import load
     from .exporter import export
-    from .netx import to_networkx
+    from .graph.build import build, build_graph
+    from .graph.corpus import build_corpus
+    from .graph.validate import to_rdflib, validate_files, validate_graph
     from .ontology import load_ontology
-    from .sparql import query
-    from .validate import to_rdflib, validate_files, validate_graph
-    from .view import write_view
+    from .sparql.engine import query
+    from .store.dataset import load
+    from .view.netx import to_networkx
+    from .view.page import write_view
 
 
 def __getattr__(name: str) -> Any:

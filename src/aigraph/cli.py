@@ -179,7 +179,7 @@ def _note_graph(data: tuple[Path, ...]) -> None:
     """Say which graph a command reads when graphs/ holds several (it reads the newest)."""
     if data:
         return
-    from .dataset import built_graphs
+    from .store.dataset import built_graphs
 
     found = built_graphs()
     if len(found) > 1:
@@ -242,7 +242,7 @@ def init(
       aigraph init deal.txt -o deal.facts.toml --title "Acme buys Beta" --language en
       aigraph init deal.txt -o - | less
     """
-    from .skeleton import init as run_init
+    from .facts.skeleton import init as run_init
 
     target, n = run_init(article, output, title=title, url=url, published=published, language=language)
     if str(target) != "-":
@@ -319,11 +319,11 @@ def build(
       aigraph build --facts a.facts.toml --facts b.facts.toml   # -> graphs/corpus.trig
       aigraph build --facts articles/ -o news.nq
     """
-    from .builder import build as run_build
-    from .builder import default_output
+    from .graph.build import build as run_build
+    from .graph.build import default_output
 
     if len(facts_in) > 1 or (facts_in and facts_in[0].is_dir()):
-        from .corpus import CORPUS_OUTPUT, build_corpus
+        from .graph.corpus import CORPUS_OUTPUT, build_corpus
 
         output = output if output is not None else str(CORPUS_OUTPUT)
         quads = build_corpus(
@@ -369,13 +369,13 @@ def validate(files: tuple[Path, ...], ontology: tuple[Path, ...]) -> None:
       aigraph validate graphs/ai-alliance.ttl extra.ttl
       aigraph validate graphs/deal.ttl --ontology deals.ttl
     """
-    from .dataset import built_quads
-    from .validate import validate_files, validate_graph
+    from .graph.validate import validate_files, validate_graph
+    from .store.dataset import built_quads
 
     if files:
         report = validate_files(files, ontology=ontology)
     else:
-        from .extensions import load_extensions
+        from .facts.extensions import load_extensions
 
         extra = load_extensions(ontology).quads
         _note_graph(files)
@@ -579,7 +579,7 @@ def query(
       aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
       aigraph query members --endpoint http://localhost:7878/query
     """
-    from .sparql import load_store, prepare, render_query, resolve_query
+    from .sparql.engine import load_store, prepare, render_query, resolve_query
 
     bind: dict[str, str] = {}
     for item in binds:
@@ -591,12 +591,12 @@ def query(
     text = resolve_query(query_arg, _stdin_text, base_iri=base_iri)
     extra: dict[str, str] = {}
     if ontology:
-        from .extensions import load_extensions
+        from .facts.extensions import load_extensions
 
         extra = load_extensions(ontology).prefixes
     prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
     if fmt is None and output != "-":
-        from .results import format_for_path
+        from .sparql.results import format_for_path
 
         fmt = format_for_path(output, prepared.info.form)
     default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
@@ -604,7 +604,7 @@ def query(
         if data or infer:
             raise click.UsageError("--endpoint queries the server's data: drop --data and --infer")
         from .rdfio import write_bytes
-        from .remote import query_endpoint
+        from .store.remote import query_endpoint
 
         remote = query_endpoint(
             endpoint, prepared, fmt, default_results_format=default, user=user, ca_cert=ca_cert, timeout=timeout or None
@@ -624,7 +624,7 @@ def query(
         cache=not no_cache and not named,  # --named adds to the store: never to a cached one
     )
     if named:
-        from .dataset import named_quads
+        from .store.dataset import named_quads
 
         store.extend(named_quads(named))
     rendered = render_query(
@@ -704,7 +704,7 @@ def push(
       aigraph push http://localhost:8890/sparql-graph-crud-auth --user dba   # Virtuoso
       aigraph push http://localhost:3030/ds/data --data corpus.trig          # Fuseki
     """
-    from .remote import push as run_push
+    from .store.remote import push as run_push
 
     if graph is not None and default_graph:
         raise click.UsageError("give --graph IRI or --default-graph, not both")
@@ -751,7 +751,7 @@ def serve(data: tuple[Path, ...], bind: str, port: int, no_ontology: bool) -> No
       aigraph serve                                   # http://127.0.0.1:7878/query
       aigraph query members --endpoint http://127.0.0.1:7878/query
     """
-    from .serve import serve as run_serve
+    from .store.serve import serve as run_serve
 
     _note_graph(data)
 
@@ -777,7 +777,7 @@ def queries(name: str | None) -> None:
       aigraph queries
       aigraph queries evidence
     """
-    from .sparql import saved_queries, saved_query
+    from .sparql.engine import saved_queries, saved_query
 
     if name:
         click.echo(saved_query(name).text, nl=False)
@@ -825,8 +825,8 @@ def view(
       aigraph view --data other.ttl                  # -> other.html
       aigraph view --ontology deals.ttl              # extension terms named in the legend
     """
-    from .dataset import view_output
-    from .view import write_view
+    from .store.dataset import view_output
+    from .view.page import write_view
 
     if open_browser and output == "-":
         raise click.UsageError("--open needs a file to open: give -o PATH, not -o -")
@@ -862,7 +862,7 @@ def cache(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from . import cache as store_cache
+    from .store import cache as store_cache
 
     click.echo(f"Store cache: {store_cache.cache_dir()}")
     found = store_cache.entries()
@@ -885,7 +885,7 @@ def cache_clear() -> None:
     Examples:
       aigraph cache clear
     """
-    from . import cache as store_cache
+    from .store import cache as store_cache
 
     freed = store_cache.clear()
     click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
@@ -936,7 +936,7 @@ def draft(
       aigraph draft my-article.txt -o facts.toml --data graphs/ai-alliance.ttl
       aigraph draft deal.txt --ontology deals.ttl -o -
     """
-    from .draft import draft as run_draft
+    from .facts.draft import draft as run_draft
 
     target, result = run_draft(
         article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force

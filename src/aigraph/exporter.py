@@ -10,7 +10,6 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .dataset import load_quads, unique
 from .errors import AigraphError
 from .namespaces import PREFIXES
 from .progress import progress, size_text
@@ -26,6 +25,7 @@ from .rdfio import (
     serialize,
     write_bytes,
 )
+from .store.dataset import load_quads, unique
 
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf"}
 EXPORT_FORMATS = [f for f in RDF_FORMATS if f != "n3"] + list(NETWORK_FORMATS)
@@ -73,11 +73,11 @@ _GRAPH_FORMATS = {"trig", "nquads", "jsonld"}
 def _network(quads: Sequence[ox.Quad], fmt: str, ontology: Sequence[str | Path] = ()) -> bytes:
     import networkx as nx
 
-    from .netx import stringify, to_networkx
+    from .view.netx import stringify, to_networkx
 
     vocab = None
     if ontology:
-        from .extensions import load_extensions
+        from .facts.extensions import load_extensions
 
         vocab = load_extensions(ontology).ontology()
     g = _numbered_blank_nodes(stringify(to_networkx(quads, vocab)))
@@ -201,7 +201,7 @@ def _export(
     notice: Callable[[str], None] | None = None,
 ) -> bytes | None:
     if ontology:
-        from .extensions import load_extensions
+        from .facts.extensions import load_extensions
 
         load_extensions(ontology)  # a bad extension is refused before anything is written
     source = _streamable(data, with_ontology, fmt)

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .progress import progress, size_text
-from .rdfio import RDF_FORMATS, check_input, format_for_path, parse_bytes, read_rdf
+from .. import resources
+from ..progress import progress, size_text
+from ..rdfio import RDF_FORMATS, check_input, format_for_path, parse_bytes, read_rdf
 
 
 def ontology_quads(extensions: Sequence[str | Path] = ()) -> list[ox.Quad]:
     """The aigraph ontology's quads, and those of the ontology extension files given."""
     quads = parse_bytes(resources.ontology().read_bytes(), "turtle", path="ontology/aigraph.ttl")
     if extensions:
-        from .extensions import load_extensions
+        from ..facts.extensions import load_extensions
 
         quads += load_extensions(extensions).quads
     return quads
@@ -132,7 +132,7 @@ def load(
     go through a store, so files keep every literal as written).
 
     With ``cache``, ``data`` files of 1 MiB or more are read from (or put in)
-    the on-disk store cache (:mod:`aigraph.cache`) and the store is read-only.
+    the on-disk store cache (:mod:`aigraph.store.cache`) and the store is read-only.
     """
     if cache and data:
         from .cache import cached_store
@@ -151,7 +151,7 @@ def load(
     if with_ontology:
         store.extend(ontology_quads())
     if ontology:
-        from .extensions import load_extensions
+        from ..facts.extensions import load_extensions
 
         store.extend(load_extensions(ontology).quads)
     return store

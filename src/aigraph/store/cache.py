@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
+from ..errors import AigraphError
 
 THRESHOLD = 1 << 20
 """Files of this many bytes or more in total (1 MiB, about 25,000 triples of
@@ -78,7 +78,7 @@ def _sources(paths: Sequence[str | Path]) -> list[tuple[str, int, int]]:
 
 
 def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: list[tuple[str, int, int]]) -> str:
-    from . import __version__, resources
+    from .. import __version__, resources
 
     material = {
         "format": _FORMAT_VERSION,
@@ -150,7 +150,7 @@ def _build(
 
                 store.bulk_extend(ontology_quads())
             if extensions:  # as dataset.load adds them: whenever given
-                from .extensions import load_extensions
+                from ..facts.extensions import load_extensions
 
                 store.bulk_extend(load_extensions(extensions).quads)
             store.flush()
@@ -179,9 +179,9 @@ def _build(
 
 def _load(store: ox.Store, path: str | Path) -> None:
     """Bulk-load one file; bad input raises the same AigraphError as rdfio.read_rdf."""
+    from ..progress import progress, size_text
+    from ..rdfio import RDF_FORMATS, check_input, format_for_path, read_rdf
     from .dataset import _DIRECT
-    from .progress import progress, size_text
-    from .rdfio import RDF_FORMATS, check_input, format_for_path, read_rdf
 
     path = check_input(path)
     fmt = format_for_path(path)

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .article import ArticleText, Sentence
-from .errors import AigraphError
-from .extensions import Extensions, load_extensions
-from .facts import FactsFile, read_facts, suggest
-from .namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from .ontology import Ontology, Term
-from .progress import progress
-from .rdfio import check_input, guard_inputs, serialize, write_bytes
+from .. import resources
+from ..errors import AigraphError
+from ..facts.extensions import Extensions, load_extensions
+from ..facts.reader import FactsFile, read_facts, suggest
+from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from ..ontology import Ontology, Term
+from ..progress import progress
+from ..rdfio import check_input, guard_inputs, serialize, write_bytes
+from ..sources.article import ArticleText, Sentence
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -568,7 +568,7 @@ def default_output(facts: str | Path | None = None) -> Path:
 
     The shipped AI Alliance article (id ``ai-alliance-article``) keeps ``graphs/ai-alliance.ttl``.
     """
-    from .dataset import graph_file
+    from ..store.dataset import graph_file
 
     return graph_file(read_facts(facts).article.id if facts is not None else None)
 

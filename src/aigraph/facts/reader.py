@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AigraphError
-from .rdfio import read_input
+from ..errors import AigraphError
+from ..rdfio import read_input
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import AigraphError
-from .namespaces import PREFIXES
+from .. import resources
+from ..errors import AigraphError
+from ..namespaces import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def validate_graph(
     ``$this`` pre-bound, and give results in pyshacl's form (focus node, path,
     value, message with ``{?var}`` filled in, severity).
     """
-    from .dataset import ontology_quads
+    from ..store.dataset import ontology_quads
 
     data: list[ox.Triple | ox.Quad] = list(items)
     onto: list[ox.Triple | ox.Quad] = [*ontology_quads(), *ontology]
@@ -459,7 +459,7 @@ def _sparql_results(
 
 def validate_files(paths: Iterable[str | Path], *, ontology: Sequence[str | Path] = ()) -> Report:
     """Parse RDF files strictly and validate their union (with ``ontology`` extension files)."""
-    from .rdfio import read_rdf
+    from ..rdfio import read_rdf
 
     quads: list[ox.Quad] = []
     for p in paths:
@@ -476,6 +476,6 @@ def validate_files(paths: Iterable[str | Path], *, ontology: Sequence[str | Path
 def _extension_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
     if not paths:
         return []
-    from .extensions import load_extensions
+    from ..facts.extensions import load_extensions
 
     return load_extensions(paths).quads

@@ -10,8 +10,12 @@
     return defaults;
   }
   var N = DATA.nodes, E = DATA.edges;
-  var NI = DATA.nodeInfo.map(function (i) { return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [] }); });
-  var EI = DATA.edgeInfo.map(function (i) { return withDefaults(i, { ev: [], q: [], src: "" }); });
+  var NI = DATA.nodeInfo.map(function (i) {
+    return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [], full: "", tby: [], vby: [] });
+  });
+  var EI = DATA.edgeInfo.map(function (i) { return withDefaults(i, { ev: [], q: [], src: "", by: [] }); });
+  // A corpus (several articles) says who states each relation: DATA.articles, EI[j].by.
+  var ARTICLES = DATA.articles || null;
   var SVG = "http://www.w3.org/2000/svg";
 
   function $(id) { return document.getElementById(id); }
@@ -27,6 +31,20 @@
     return e;
   }
   function plural(n, one, many) { return n.toLocaleString("en") + " " + (n === 1 ? one : many); }
+  // The drawn label is cut short where it is very long; the panel and search use all of it.
+  function name(i) { return NI[i].full || N[i].label; }
+  function stated(by) { return by.filter(function (g) { return g[0] >= 0; }).length; }
+  function clip(text) { return text.length > 600 ? text.slice(0, 599) + "\u2026" : text; }
+  function tipSources(by) {
+    var n = stated(by), lines = [n ? "stated by " + plural(n, "article", "articles") : "(no article recorded)"];
+    by.forEach(function (g) {
+      var a = g[0] >= 0 ? ARTICLES[g[0]] : null;
+      lines.push("");
+      lines.push(a ? clip(a.title) + (a.date ? " (" + a.date + ")" : "") : "(source not recorded)");
+      g[1].forEach(function (s) { lines.push("\u201c" + clip(s) + "\u201d"); });
+    });
+    return lines.join("\n");
+  }
 
   // ------------------------------------------------------------------ the drawing
   // Big pages send short nodes and edges (no tooltip) and each class's and relation's
@@ -44,8 +62,12 @@
     if (e.title !== undefined) return;
     var rel = DATA.relations[e.r], ev = EI[e.id].ev;
     apply(e, rel.edge);
+    // A relation more articles state is drawn thicker (as view.py does on small pages).
+    var n = ARTICLES ? stated(EI[e.id].by) : 0;
+    if (n > 1) e.width = Math.round(10 * (rel.width + Math.min(6, 1.5 * (n - 1)))) / 10;
     e.title = N[e.from].label + " \u2014 " + rel.label + " \u2192 " + N[e.to].label + "\n\n" +
-      (ev.length ? ev.map(function (s) { return "\u201c" + s + "\u201d"; }).join("\n\n") : "(no evidence sentence recorded)");
+      (ARTICLES ? tipSources(EI[e.id].by) :
+        ev.length ? ev.map(function (s) { return "\u201c" + clip(s) + "\u201d"; }).join("\n\n") : "(no evidence sentence recorded)");
   });
   // Every frame of an animation redraws everything: on big pages, jump instead.
   var ANIMATE = DATA.big ? false : { duration: 400, easingFunction: "easeInOutQuad" };
@@ -219,10 +241,11 @@
   // ------------------------------------------------------------------ header
   $("heading").textContent = DATA.title;
   $("heading").title = DATA.title;
-  var cited = EI.filter(function (e) { return e.ev.length > 0; }).length;
+  var cited = EI.filter(function (e) { return e.ev.length > 0 || e.by.some(function (g) { return g[1].length > 0; }); }).length;
   $("summary").textContent = plural(N.length, "node", "nodes") + " · " + plural(E.length, "relation", "relations") +
     (cited === 0 ? "" : " · " + (cited === E.length ? "every relation cites" : cited.toLocaleString("en") + " cite") +
       " the sentence it comes from");
+  if (ARTICLES) $("summary").textContent += " · " + plural(ARTICLES.length, "article", "articles");
   $("vis-version").textContent = DATA.vis;
   if (DATA.big) {
     var notice = $("notice");
@@ -322,6 +345,55 @@
   $("rel-all").addEventListener("click", function () { setAllRelations(true); });
   $("rel-none").addEventListener("click", function () { setAllRelations(false); });
 
+  // A corpus: tick the articles to show what they state, and ask for at least N of them.
+  var artOn = ARTICLES ? ARTICLES.map(function () { return true; }) : [], minArticles = 1;
+  var artBoxes = [];
+  if (ARTICLES) {
+    $("corpus").hidden = false;
+    artBoxes = ARTICLES.map(function (a, k) {
+      var box = keyRow($("articles"), el("span"), a.title, a.count,
+        [a.title, a.date, a.url, plural(a.count, "relation", "relations") + " drawn"].filter(Boolean).join("\n"),
+        function (on) { artOn[k] = on; applyFilters(); });
+      if (a.date) box.parentNode.querySelector(".name").appendChild(el("span", "date", a.date));
+      box.dataset.article = String(k);
+      return box;
+    });
+    var most = $("min-articles");
+    most.max = String(ARTICLES.length);
+    most.addEventListener("input", function () {
+      var v = Math.floor(Number(most.value));
+      if (!isFinite(v) || v < 1) return;
+      minArticles = Math.min(v, ARTICLES.length);
+      applyFilters();
+    });
+  }
+  function setAllArticles(on) {
+    artBoxes.forEach(function (box, k) { box.checked = on; box.closest("li").classList.toggle("off", !on); artOn[k] = on; });
+    applyFilters();
+  }
+  function resetArticles() {
+    minArticles = 1;
+    if (ARTICLES) $("min-articles").value = "1";
+    setAllArticles(true);
+  }
+  $("art-all").addEventListener("click", function () { setAllArticles(true); });
+  $("art-none").addEventListener("click", function () { setAllArticles(false); });
+  // Shown by the article filters: stated by at least minArticles of the ticked articles. What
+  // no article states shows only while nothing is filtered out.
+  function byArticles(list) {
+    if (!ARTICLES) return true;
+    if (!list || !list.length) return minArticles <= 1 && artOn.every(Boolean);
+    var k = 0;
+    for (var i = 0; i < list.length; i++) if (artOn[list[i]]) k++;
+    return k >= minArticles;
+  }
+  api.setArticles = function (ticked, least) {
+    artBoxes.forEach(function (box, k) { var on = ticked.indexOf(k) >= 0; box.checked = on; box.closest("li").classList.toggle("off", !on); artOn[k] = on; });
+    minArticles = least || 1;
+    if (ARTICLES) $("min-articles").value = String(minArticles);
+    applyFilters();
+  };
+
   // ------------------------------------------------------------------ filters
   // vis-network draws no edge of a hidden node: an edge itself is hidden only by its relation's
   // checkbox, so hiding a class or showing a neighbourhood updates nodes alone.
@@ -329,11 +401,11 @@
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [];
     N.forEach(function (n, i) {
-      var show = !classOff.has(n.c) && (hood === null || hood.has(i));
+      var show = !classOff.has(n.c) && (hood === null || hood.has(i)) && byArticles(n.a);
       if (show !== nodeShown[i]) { nodeShown[i] = show; nodeUpdates.push({ id: i, hidden: !show }); }
     });
     E.forEach(function (e, j) {
-      var off = relOff.has(e.r);
+      var off = relOff.has(e.r) || !byArticles(e.a);
       if (off !== edgeOff[j]) { edgeOff[j] = off; edgeUpdates.push({ id: j, hidden: off }); }
       edgeShown[j] = !off && nodeShown[e.from] && nodeShown[e.to];
     });
@@ -374,6 +446,7 @@
     classOff.clear();
     document.querySelectorAll("#classes input").forEach(function (b) { b.checked = true; b.closest("li").classList.remove("off"); });
     setAllRelations(true);
+    resetArticles();
     fitAll(null, ANIMATE);
   });
 
@@ -418,7 +491,7 @@
   });
 
   function nodeButton(i) {
-    var b = el("button", "linkish", N[i].label);
+    var b = el("button", "linkish", name(i));
     b.type = "button";
     b.addEventListener("click", function () { focusNode(i); });
     return b;
@@ -448,19 +521,35 @@
     if (!ev.length) { parent.appendChild(el("p", "none", "No sentence recorded for this fact.")); return; }
     ev.forEach(function (s) { parent.appendChild(sentence(s, quotes)); });
   }
-  function relName(j) { return DATA.relations[E[j].r].label; }
+  // Sentences grouped by the article they come from: its title, date and address, then its sentences.
+  function byArticle(parent, by, quotes) {
+    by.forEach(function (g) {
+      var a = g[0] >= 0 ? ARTICLES[g[0]] : null, box = el("div", "article");
+      box.dataset.article = String(g[0]);
+      box.appendChild(el("h4", null, a ? a.title : "Source not recorded"));
+      if (a && (a.date || a.url)) {
+        var meta = el("p", "meta", a.date || "");
+        if (a.url) { if (a.date) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", "url", a.url)); }
+        box.appendChild(meta);
+      }
+      evidenceList(box, g[1], quotes);
+      parent.appendChild(box);
+    });
+  }
+  function statedBy(by) { var n = stated(by); return n ? "Stated by " + plural(n, "article", "articles") : "No article recorded"; }
   function factCard(j, from) {
     var e = E[j], info = EI[j], rel = DATA.relations[e.r];
     var card = el("div", "fact"), head = el("div", "head");
     if (from === undefined || from !== e.from) head.appendChild(nodeButton(e.from));
-    else head.appendChild(el("span", null, N[e.from].label));
+    else head.appendChild(el("span", null, name(e.from)));
     var relSpan = el("span", "rel", (rel.symmetric ? "\u2194 " : "\u2192 ") + rel.label);
     relSpan.style.color = rel.color;
     head.appendChild(relSpan);
     if (from === undefined || from !== e.to) head.appendChild(nodeButton(e.to));
-    else head.appendChild(el("span", null, N[e.to].label));
+    else head.appendChild(el("span", null, name(e.to)));
     card.appendChild(head);
-    evidenceList(card, info.ev, info.q);
+    if (ARTICLES) { card.appendChild(el("span", "stated", statedBy(info.by))); byArticle(card, info.by, info.q); }
+    else evidenceList(card, info.ev, info.q);
     card.addEventListener("dblclick", function () { showEdge(j); });
     return card;
   }
@@ -468,10 +557,14 @@
   function showNode(i) {
     var n = N[i], info = NI[i];
     clear(details);
-    details.appendChild(el("h2", null, n.label));
+    details.appendChild(el("h2", null, name(i)));
     details.appendChild(chip(n.c));
     if (info.iri) details.appendChild(el("p", "iri", info.iri));
-    if (info.ev.length) {
+    if (info.tby.length) {
+      details.appendChild(el("h3", null, "Evidence for its class"));
+      details.appendChild(el("span", "stated", statedBy(info.tby)));
+      byArticle(details, info.tby, []);
+    } else if (info.ev.length) {
       details.appendChild(el("h3", null, "Evidence for its class"));
       evidenceList(details, info.ev, []);
     }
@@ -491,7 +584,19 @@
         table.appendChild(tr);
       });
       details.appendChild(table);
-      info.vev.forEach(function (v) {
+      if (info.vby.length) {
+        // Each value with the articles that state it: where they disagree, both show, each with its source.
+        details.appendChild(el("h3", null, "Values, by article"));
+        info.vby.forEach(function (v) {
+          var card = el("div", "fact value"), head = el("div", "head");
+          head.appendChild(el("span", "rel", v[0]));
+          head.appendChild(el("span", null, v[1]));
+          card.appendChild(head);
+          card.appendChild(el("span", "stated", statedBy(v[2])));
+          byArticle(card, v[2], []);
+          details.appendChild(card);
+        });
+      } else info.vev.forEach(function (v) {
         var h = el("p", "source", "Sentence for " + v[0] + ":");
         details.appendChild(h);
         evidenceList(details, v[1], []);
@@ -510,21 +615,26 @@
     var e = E[j], info = EI[j], rel = DATA.relations[e.r];
     clear(details);
     var h = el("h2");
-    h.appendChild(document.createTextNode(N[e.from].label + " "));
+    h.appendChild(document.createTextNode(name(e.from) + " "));
     var relSpan = el("span", null, (rel.symmetric ? "\u2194 " : "\u2192 ") + rel.label);
     relSpan.style.color = rel.color;
     h.appendChild(relSpan);
-    h.appendChild(document.createTextNode(" " + N[e.to].label));
+    h.appendChild(document.createTextNode(" " + name(e.to)));
     details.appendChild(h);
     details.appendChild(el("p", "iri", rel.short));
     if (rel.comment) details.appendChild(el("p", "source", rel.comment));
-    details.appendChild(el("h3", null, info.ev.length === 1 ? "Evidence" : "Evidence (" + info.ev.length + ")"));
-    evidenceList(details, info.ev, info.q);
+    if (ARTICLES) {
+      details.appendChild(el("h3", null, statedBy(info.by)));
+      byArticle(details, info.by, info.q);
+    } else {
+      details.appendChild(el("h3", null, info.ev.length === 1 ? "Evidence" : "Evidence (" + info.ev.length + ")"));
+      evidenceList(details, info.ev, info.q);
+    }
     if (info.q.length) {
       details.appendChild(el("h3", null, "Quoted words"));
       info.q.forEach(function (q) { details.appendChild(el("p", "source", "\u201c" + q + "\u201d")); });
     }
-    if (info.src) details.appendChild(el("p", "source", "Source: " + info.src));
+    if (info.src && !ARTICLES) details.appendChild(el("p", "source", "Source: " + info.src));
     details.appendChild(el("h3", null, "Between"));
     var between = el("div", "head");
     between.appendChild(nodeButton(e.from));
@@ -553,7 +663,7 @@
 
   // ------------------------------------------------------------------ search
   var input = $("search"), matches = $("matches"), found = [], active = -1;
-  var folded = N.map(function (n) { return fold(n.label); });
+  var folded = N.map(function (_n, i) { return fold(name(i)); });
   function fold(s) { return String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   function search(q) {
     q = fold(q.trim());
@@ -574,7 +684,7 @@
       var li = el("li");
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", k === active ? "true" : "false");
-      li.appendChild(el("span", null, N[i].label));
+      li.appendChild(el("span", null, name(i)));
       li.appendChild(el("span", "cls", DATA.classes[N[i].c].label));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
       matches.appendChild(li);
@@ -584,7 +694,7 @@
   }
   function pick(i) {
     matches.hidden = true;
-    input.value = N[i].label;
+    input.value = name(i);
     focusNode(i);
   }
   input.addEventListener("input", function () { found = search(input.value); active = found.length ? 0 : -1; renderMatches(); });
@@ -613,6 +723,7 @@
       var box = document.querySelector('#classes input[data-cls="' + N[i].c + '"]');
       if (box) { box.checked = true; box.closest("li").classList.remove("off"); }
       applyFilters();
+      if (!nodeShown[i]) resetArticles();  // the article filters hid it: they give way too
     }
     showNode(i);
     network.selectNodes([i]);

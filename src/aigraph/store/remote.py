@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
+from ..errors import AigraphError
 
 ONTOLOGY_GRAPH = "https://w3id.org/aigraph/ontology"
 """The graph the aigraph ontology is pushed to (the ontology's own IRI)."""
@@ -384,7 +384,7 @@ def _spill_file(
     (``<iri> a owl:Ontology``, as ``aigraph build`` writes); quads in named
     graphs go to their own graph.
     """
-    from .rdfio import _base_iri, _syntax_error, check_input, format_for_path
+    from ..rdfio import _base_iri, _syntax_error, check_input, format_for_path
 
     path = check_input(path)
     fmt = format_for_path(path)
@@ -490,7 +490,7 @@ def spill_graphs(
             ox.NamedNode(graph)
         except ValueError:
             raise AigraphError(f"--graph {graph!r} is not an IRI") from None
-    from . import resources
+    from .. import resources
 
     spill = _Spill(folder)
     try:
@@ -608,8 +608,8 @@ _RDF_ACCEPT = {
 def endpoint_text(prepared: Any) -> str:
     """The query as a server must see it: aigraph's pre-declared prefixes written out,
     the base IRI as BASE, and bound variables as a final VALUES clause."""
-    from .namespaces import PREFIXES
-    from .sparql import trailing_values
+    from ..namespaces import PREFIXES
+    from ..sparql.engine import trailing_values
 
     declared = prepared.info.prefixes
     lines = [f"PREFIX {p}: <{ns}>" for p, ns in {**PREFIXES, **prepared.extra_prefixes}.items() if p not in declared]
@@ -653,8 +653,8 @@ def query_endpoint(
     """Run a prepared query on a SPARQL 1.1 Protocol endpoint (POST, form-encoded) and
     return it in ``fmt``: the server's own serialization when it has one, the table
     rendered here from its JSON results."""
-    from . import results
-    from .sparql import Kind
+    from ..sparql import results
+    from ..sparql.engine import Kind
 
     form: Kind = prepared.info.form or "select"
     chosen = results.choose_format(form, fmt, default_results_format)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
-from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS, XSD
-from .ontology import Ontology, from_quads, load_ontology
-from .rdfio import format_for_path, parse_bytes, read_input
+from ..errors import AigraphError
+from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS, XSD
+from ..ontology import Ontology, from_quads, load_ontology
+from ..rdfio import format_for_path, parse_bytes, read_input
 
 # Objects of these predicates name terms that must exist.
 _TERM_LINKS = (RDFS + "domain", RDFS + "range", RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "inverseOf")
@@ -124,7 +124,7 @@ def _check(ext: Extension, declared: set[str]) -> None:
             iri = term.value
             if iri.startswith(AIG) and iri not in shipped.terms:
                 known = sorted(t[len(AIG) :] for t in shipped.terms if t.startswith(AIG))
-                from .facts import suggest
+                from .reader import suggest
 
                 raise AigraphError(
                     f"aig:{iri[len(AIG) :]} is not a term of the aigraph ontology"
@@ -157,7 +157,7 @@ def _short(iri: str, prefixes: dict[str, str]) -> str:
 
 
 def _close(iri: str, declared: Iterable[str], prefixes: dict[str, str]) -> str:
-    from .facts import suggest
+    from .reader import suggest
 
     names = [_short(d, prefixes) for d in declared]
     return suggest(_short(iri, prefixes), names, listing=False) if names else ""

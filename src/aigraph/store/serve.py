@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
+from ..errors import AigraphError
 
 HINT = "aigraph serve needs Oxigraph's server: pip install 'aigraph[server]' (the oxigraph wheel)"
 

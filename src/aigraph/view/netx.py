@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
-from .ontology import Ontology, from_quads, load_ontology
+from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from ..ontology import Ontology, from_quads, load_ontology
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -230,6 +230,11 @@ class Folded:
     nodes: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, str, dict[str, Any]]]
     vocabulary: Ontology
+    sources: dict[tuple[str, str, str], list[tuple[str, list[str]]]] = field(default_factory=dict)
+    """Per stated triple ``(s, p, o)`` (``o`` a literal's value for a value fact): the articles
+    that state it, in :attr:`articles` order, each with its sentences (see :func:`by_article`)."""
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The articles those sentences are quoted from: id -> title, date and url, oldest first."""
 
     def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
@@ -419,7 +424,55 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
-    return Folded(out_nodes, out_edges, merged)
+    sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals)
+    return Folded(out_nodes, out_edges, merged, sources, articles)
+
+
+_ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcterms:created")
+_ARTICLE_URL = ("schema:url",)
+
+
+def by_article(
+    statements: dict[str, dict[str, Any]],
+    sentence_text: dict[str, str],
+    quoted_from: dict[str, str],
+    labels: dict[str, str],
+    literals: dict[str, dict[str, list[str]]],
+) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
+    """Who states what: for each reified triple, the articles its facts cite sentences of, each
+    with those sentences; and each such article's title, date and url.
+
+    A corpus keeps one ``aig:Fact`` per article for a triple several articles state; the
+    article of a fact is the document its sentences are ``prov:wasQuotedFrom``. A fact whose
+    sentences name no document is listed under ``""``. Articles are ordered by date, title
+    and id, so the same data gives the same order.
+    """
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    for parts in statements.values():
+        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
+        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
+            continue
+        key = (node_id(subj), pred.value, obj.value if isinstance(obj, ox.Literal) else node_id(obj))
+        entry = grouped.setdefault(key, {})
+        for sent in parts.get("evidence", []) or [""]:
+            said = entry.setdefault(quoted_from.get(sent, ""), [])
+            text = sentence_text.get(sent)
+            if text and text not in said:
+                said.append(text)
+    cited = {a for entry in grouped.values() for a in entry if a}
+    articles: dict[str, dict[str, str]] = {}
+    for a in cited:
+        values = literals.get(a, {})
+        date = next((values[k][0] for k in _ARTICLE_DATE if values.get(k)), "")
+        url = next((values[k][0] for k in _ARTICLE_URL if values.get(k)), "")
+        articles[a] = {"title": labels.get(a) or local_name(a), "date": date, "url": url}
+    order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
+    rank = {a: i for i, a in enumerate(order)}
+    rank[""] = len(order)
+    sources = {
+        key: [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)] for key, entry in grouped.items()
+    }
+    return sources, {a: articles[a] for a in order}
 
 
 def _vocabulary_nodes(

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .builder import _RAW_BREAKS, _build, _order, namespace, record_name
-from .errors import AigraphError
-from .facts import FactsFile, read_facts
-from .namespaces import AIG, OWL, PREFIXES, RDF, RDFS
-from .rdfio import format_for_path, serialize, write_bytes
+from ..errors import AigraphError
+from ..facts.reader import FactsFile, read_facts
+from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS
+from ..rdfio import format_for_path, serialize, write_bytes
+from .build import _RAW_BREAKS, _build, _order, namespace, record_name
 
 CORPUS_OUTPUT = Path("graphs/corpus.trig")
 """Where a build of several articles writes without ``-o``."""
@@ -117,7 +117,7 @@ def build_corpus_quads(
 
 def _key(facts: FactsFile, ontology: Sequence[str | Path], allow_outside_article: bool) -> str:
     """A hash of everything an article's graph is built from (a file that cannot be read: no key part)."""
-    from . import __version__, resources
+    from .. import __version__, resources
 
     h = hashlib.sha256()
     parts: list[bytes] = [__version__.encode(), str(allow_outside_article).encode(), str(facts.path).encode()]

@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .article import ArticleText, Sentence, split_sentences
-from .errors import AigraphError
+from ..errors import AigraphError
+from ..sources.article import ArticleText, Sentence, split_sentences
 
 FORMAT_DOC = "docs/facts-format.md"
 """Where the facts format is documented (in the aigraph repository)."""
@@ -122,7 +122,7 @@ def sentence_comments(text_or_sentences: str | Sequence[str] | Sequence[Sentence
     """The article's sentences as numbered TOML comments, one line each (``#  3  text``).
 
     ``text_or_sentences`` is the article's text (split as the builder splits it),
-    or its sentences already split (strings, or :class:`aigraph.article.Sentence`).
+    or its sentences already split (strings, or :class:`aigraph.sources.article.Sentence`).
     Numbers are the builder's 1-based sentence indexes; the result ends with a newline
     (empty string for no sentences).
     """
@@ -136,8 +136,8 @@ def sentence_comments(text_or_sentences: str | Sequence[str] | Sequence[Sentence
 
 def examples() -> str:
     """Commented examples of an ``[[entity]]`` and a ``[[fact]]``, with what each key means."""
-    from .namespaces import AIG
-    from .ontology import load_ontology
+    from ..namespaces import AIG
+    from ..ontology import load_ontology
 
     onto = load_ontology()
     provenance = {AIG + "Fact", AIG + "Sentence", AIG + "Article"}
@@ -229,8 +229,8 @@ def init(
     An existing file is never overwritten. The title defaults to the article's first
     line when it reads as a headline, else to the id.
     """
-    from .facts import check_article_fields
-    from .rdfio import check_input, write_bytes
+    from ..rdfio import check_input, write_bytes
+    from .reader import check_article_fields
 
     article = Path(article)
     check_input(article, "a text file")

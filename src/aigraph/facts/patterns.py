@@ -6,7 +6,7 @@ ontology extension may bring patterns for its own properties as
 ``draft:pattern`` annotations (``draft:`` is :data:`DRAFT`). Templates are
 compiled here into regular expressions over a *masked* sentence, in which
 every entity mention is a placeholder ``⟦index:codes⟧`` (see
-:mod:`aigraph.mentions`).
+:mod:`aigraph.facts.mentions`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import AigraphError
-from .namespaces import AIG
-from .ontology import Ontology
+from .. import resources
+from ..errors import AigraphError
+from ..namespaces import AIG
+from ..ontology import Ontology
 
 DRAFT = "https://w3id.org/aigraph/draft#"
 """Namespace of the annotations an extension uses to bring its own patterns."""

@@ -9,7 +9,7 @@ comment giving the rule and a confidence. Proposals that are hedged or
 unsure are written as comments; negated ones as a note. Nothing is
 downloaded and nothing is guessed from outside the article.
 
->>> from aigraph.draft import draft_text
+>>> from aigraph.facts.draft import draft_text
 >>> print(draft_text("Acme Labs joined the Widget Alliance.", "a.txt").counts())
 2 entities, 1 fact, 0 unsure, 0 not proposed
 """
@@ -24,15 +24,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .article import ArticleText
-from .errors import AigraphError
+from ..errors import AigraphError
+from ..namespaces import AIG, KG, RDF, RDFS, SKOS
+from ..ontology import Ontology
+from ..progress import progress
+from ..rdfio import read_input, read_rdf, write_bytes
+from ..sources.article import ArticleText
 from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask
-from .namespaces import AIG, KG, RDF, RDFS, SKOS
-from .ontology import Ontology
 from .patterns import load_cues, load_patterns
-from .progress import progress
-from .rdfio import read_input, read_rdf, write_bytes
 from .relations import Matcher, Proposal, cut, parentheticals
 from .skeleton import article_id, article_table, default_output, sentence_comments, toml_string
 

@@ -3,7 +3,7 @@
 Oxigraph evaluates; rdflib is imported only for ``infer=True`` (owlrl works on
 rdflib graphs). Every query is read-only and local unless the caller allows the
 network: refused before evaluation (:func:`check_safety`), and evaluated in a
-forked child that cannot open sockets (:mod:`aigraph.sandbox`). A time limit is
+forked child that cannot open sockets (:mod:`aigraph.sparql.sandbox`). A time limit is
 enforced by killing that child when the limit passes (no thread can interrupt
 the evaluator).
 
@@ -31,8 +31,8 @@ from typing import Any, Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from .errors import AigraphError, NetworkRefused, QueryTimeout
-from .namespaces import PREFIXES
+from ..errors import AigraphError, NetworkRefused, QueryTimeout
+from ..namespaces import PREFIXES
 
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Kind: TypeAlias = Literal["select", "ask", "graph"]
@@ -42,7 +42,7 @@ Kind: TypeAlias = Literal["select", "ask", "graph"]
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """A query shipped in ``aigraph/queries/NAME.rq``: standalone SPARQL 1.1.
+    """A query shipped in ``aigraph/sparql/queries/NAME.rq``: standalone SPARQL 1.1.
 
     The first line is ``# description``. The query declares its own prefixes,
     so it runs unchanged on any SPARQL endpoint; default values are its final
@@ -61,7 +61,7 @@ def saved_queries() -> dict[str, SavedQuery]:
     from importlib.resources import files
 
     out: dict[str, SavedQuery] = {}
-    folder = files("aigraph").joinpath("queries")
+    folder = files("aigraph").joinpath("sparql", "queries")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
             continue
@@ -135,7 +135,7 @@ def resolve_query(
                 raise AigraphError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path=arg) from None
             there = False
         if there:
-            from .rdfio import read_input
+            from ..rdfio import read_input
 
             raw = read_input(path, "a query file")
             try:
@@ -795,7 +795,7 @@ _SANDBOXED = "Permission denied (os error 13)"
 
 
 def _engine_os_error(exc: OSError, prepared: Prepared) -> AigraphError:
-    """An OSError from Oxigraph: in the sandbox (see :mod:`aigraph.sandbox`), a refused socket."""
+    """An OSError from Oxigraph: in the sandbox (see :mod:`aigraph.sparql.sandbox`), a refused socket."""
     if isinstance(exc, PermissionError) and not prepared.allow_network and _SANDBOXED in str(exc):
         return NetworkRefused(
             "the query tried to reach the network (SERVICE) and was stopped; aigraph does not reach"
@@ -807,7 +807,7 @@ def _engine_os_error(exc: OSError, prepared: Prepared) -> AigraphError:
 
 def _fetch_datasets(store: ox.Store, prepared: Prepared) -> None:
     """Load each FROM / FROM NAMED document into the named graph of its IRI (network allowed)."""
-    from .rdfio import format_for_path, parse_bytes
+    from ..rdfio import format_for_path, parse_bytes
 
     for raw, _named, line in prepared.info.dataset_iris:
         iri = _expand_iri(raw, prepared)
@@ -864,7 +864,7 @@ def _fetch(iri: str, source: str, line: int) -> tuple[bytes, str | None]:
 
     url = urlparse(iri)
     if url.scheme == "file":
-        from .rdfio import read_input
+        from ..rdfio import read_input
 
         try:  # a regular file: /dev/zero would be read for ever
             return read_input(Path(unquote(url.path)), "an RDF document"), None
@@ -918,7 +918,7 @@ def infer_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
         datatype = t.datatype or rdflib.URIRef(PREFIXES["xsd"] + "string")
         return ox.Literal(str(t), datatype=ox.NamedNode(str(datatype)))
 
-    from .validate import _quiet_rdflib
+    from ..graph.validate import _quiet_rdflib
 
     graph = rdflib.Graph()
     with _quiet_rdflib():  # ill-typed or huge literals keep their lexical form, quietly
@@ -1032,7 +1032,7 @@ def run_limited(
     reaches the caller unless the child finished in time. The
     child's memory is capped at ``max_memory_mb`` more than the parent uses, its
     stderr is silenced (an allocator abort must not print a backtrace), and with
-    ``sandbox`` it cannot open sockets (:func:`aigraph.sandbox.deny_sockets`).
+    ``sandbox`` it cannot open sockets (:func:`aigraph.sparql.sandbox.deny_sockets`).
 
     Without a timeout the work runs in this process, unless ``isolate``: then it
     runs in a child with no deadline, so that Ctrl-C and SIGTERM are answered at
@@ -1212,7 +1212,7 @@ def load_store(
     """The store a query runs over: the built graph + ontology, or ``data`` files
     (with the ``ontology`` extension files, whenever given; big ``data`` files
     through the on-disk store cache when ``cache``)."""
-    from .dataset import load
+    from ..store.dataset import load
 
     if with_ontology is None:
         with_ontology = not data
@@ -1292,7 +1292,7 @@ def query(
     """
     extra: dict[str, str] = {}
     if ontology:
-        from .extensions import load_extensions
+        from ..facts.extensions import load_extensions
 
         extra = load_extensions(ontology).prefixes
     prepared = prepare(

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
-from .namespaces import PREFIXES
-from .rdfio import _NOT_XML, RDF_FORMATS, serialize  # _NOT_XML: what XML 1.0 cannot hold
+from ..errors import AigraphError
+from ..namespaces import PREFIXES
+from ..rdfio import _NOT_XML, RDF_FORMATS, serialize  # _NOT_XML: what XML 1.0 cannot hold
 
 if TYPE_CHECKING:
-    from .sparql import Kind, Rendered
+    from .engine import Kind, Rendered
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 """Formats of SELECT and ASK results."""
@@ -134,7 +134,7 @@ def render(
     prefixes: Mapping[str, str] | None = None,
 ) -> Rendered:
     """Format what the engine returned: QuerySolutions, QueryBoolean, or triples."""
-    from .sparql import Rendered
+    from .engine import Rendered
 
     prefixes = PREFIXES if prefixes is None else prefixes
     if isinstance(result, ox.QueryBoolean):

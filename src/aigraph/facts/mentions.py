@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .namespaces import AIG
+from ..namespaces import AIG
 from .patterns import CLOSE, OPEN, Cues
 
 Span = tuple[int, int, int]  # sentence position (0-based), start, end in the sentence text

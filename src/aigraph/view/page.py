@@ -2,7 +2,7 @@
 
 pyvis's ``Network`` (directed, so parallel edges survive) produces the vis.js
 nodes, edges and options; the page around them is aigraph's own template in
-``aigraph/templates``, because pyvis's links Bootstrap from a CDN and renders
+``aigraph/view/templates``, because pyvis's links Bootstrap from a CDN and renders
 any title containing ``href`` as raw HTML. vis-network's JavaScript and CSS
 come from inside the pyvis package and are inlined, so the page loads nothing.
 
@@ -10,7 +10,7 @@ Every piece of text from the data travels as JSON inside a
 ``<script type="application/json">`` block and reaches the page through
 ``textContent``; a Content-Security-Policy forbids any network access.
 
->>> from aigraph.view import render_html
+>>> from aigraph.view.page import render_html
 >>> html = render_html()                  # the built graph; same input -> same bytes
 >>> html.startswith(b"<!DOCTYPE html>")
 True
@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import AigraphError
-from .namespaces import AIG, DCTERMS, OWL, RDF, RDFS, SCHEMA
-from .ontology import Ontology
+from ..errors import AigraphError
+from ..namespaces import AIG, DCTERMS, OWL, RDF, RDFS, SCHEMA
+from ..ontology import Ontology
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,13 +136,13 @@ def write_view(
     """Write the interactive HTML view of the built graph (or of ``data`` files).
 
     The file is written atomically (``-`` means stdout; None: the graph's name
-    with ``.html``, see :func:`aigraph.dataset.view_output`); with ``open_browser``
+    with ``.html``, see :func:`aigraph.store.dataset.view_output`); with ``open_browser``
     it is opened in the default web browser. ``ontology`` extension files name
     their classes and relations in the legend.
     """
-    from .dataset import load_quads, view_output
-    from .extensions import load_extensions
-    from .rdfio import guard_inputs, write_bytes
+    from ..facts.extensions import load_extensions
+    from ..rdfio import guard_inputs, write_bytes
+    from ..store.dataset import load_quads, view_output
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
@@ -177,7 +177,7 @@ class Page:
 def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *, title: str | None = None) -> bytes:
     """The HTML page of some RDF (default: the built graph), as bytes; same input, same bytes."""
     if quads is None:
-        from .dataset import load_quads
+        from ..store.dataset import load_quads
 
         quads = load_quads()
     return build_page(quads, title=title).html
@@ -193,7 +193,7 @@ def build_page(
     with _no_gc():
         triples: list[ox.Quad | ox.Triple] = list(quads)  # both have subject, predicate and object
         graph = fold(triples, ontology)
-        heading = title if title is not None else page_title(triples)
+        heading = title if title is not None else corpus_title(graph) or page_title(triples)
         payload = page_data(graph, graph.vocabulary, title=heading)
         return Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
 
@@ -233,6 +233,12 @@ def page_title(triples: Iterable[ox.Quad | ox.Triple]) -> str:
             if p in titles[s]:
                 return " ".join(titles[s][p].split())
     return "Knowledge graph"
+
+
+def corpus_title(graph: Folded) -> str | None:
+    """The heading of a corpus (data citing several articles); None for one article."""
+    n = len(graph.articles)
+    return f"Knowledge graph of {n:,} articles" if n > 1 else None
 
 
 # ----------------------------------------------------------------------------- styles
@@ -482,7 +488,12 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     rel_order = sorted(relation_styles, key=lambda p: (_rel_label(p, vocab).lower(), p))
     rel_index = {p: i for i, p in enumerate(rel_order)}
     curves = _curves(src, dst)
-    rel_labels = [e[3].get("label") or _short_iri(e[2]) for e in edges]
+    corpus = Corpus(graph) if len(graph.articles) > 1 else None
+    stated = [corpus.edge(e) if corpus else [] for e in edges]
+    rel_labels = [
+        drawn_label(e[3].get("label") or _short_iri(e[2])) + (f" \u00d7{_count(by)}" if _count(by) > 1 else "")
+        for e, by in zip(edges, stated, strict=True)
+    ]
     placement = _place(
         graph,
         pairs,
@@ -505,7 +516,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     node_info: list[dict[str, Any]] = []
     labels: list[str] = []
     for i, (n, d) in enumerate(graph.nodes.items()):
-        label = d.get("label") or n
+        full = d.get("label") or n
+        label = drawn_label(full)
         labels.append(label)
         cls = node_classes[i]
         style = class_styles[cls]
@@ -521,22 +533,40 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
                 options["font"] = {**options["font"], "size": _box_font(deg)}
         else:
             options["size"] = round(min(30.0, 9 + 3 * math.sqrt(deg)) * (0.6 if big else 1.0), 1)
+        info = _node_info(n, d)
+        if label != full:
+            info["full"] = full  # the panel shows all of it
+        if corpus:
+            options["a"] = corpus.node_articles(n)
+            info.update(corpus.node_info(n, d))
         net.add_node(i, label=label, shape=style["shape"], **options)
-        node_info.append(_node_info(n, d))
+        node_info.append(info)
 
     edge_info: list[dict[str, Any]] = []
     for j, (_s, _o, pred, d) in enumerate(edges):
         a, b = src[j], dst[j]
         rs = relation_styles[pred]
         evidence = list(d.get("evidence") or [])
+        by = stated[j]
         edge: dict[str, Any] = {"id": j}
         if not big:
             rel = rel_labels[j]
-            edge["title"] = f"{labels[a]} \u2014 {rel} \u2192 {labels[b]}\n\n" + (
-                "\n\n".join(f"\u201c{e}\u201d" for e in evidence) if evidence else "(no evidence sentence recorded)"
-            )
+            said = drawn_label(d.get("label") or _short_iri(pred))  # the label without its count
+            head = f"{labels[a]} \u2014 {said} \u2192 {labels[b]}\n\n"
+            if corpus:
+                edge["title"] = head + corpus.tooltip(by)
+            else:
+                edge["title"] = head + (
+                    "\n\n".join(f"\u201c{_tip(e)}\u201d" for e in evidence)
+                    if evidence
+                    else "(no evidence sentence recorded)"
+                )
             edge.update(_edge_style(rs))
+            if _count(by) > 1:
+                edge["width"] = _stated_width(rs["width"], _count(by))
         edge["r"] = rel_index[pred]
+        if corpus:
+            edge["a"] = [k for k, _sents in by if k >= 0]
         if not big:
             edge["label"] = rel
             if j in quiet:
@@ -548,6 +578,10 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
         net.add_edge(a, b, **edge)
         info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
+        if corpus:
+            # The sentences go once, grouped by article (a corpus page would carry them twice).
+            info["by"] = [[k, sents] for k, sents in by]
+            info["ev"] = info["src"] = ""
         edge_info.append({k: v for k, v in info.items() if v})
 
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
@@ -581,7 +615,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         }
         for p in rel_order
     ]
-    return {
+    payload = {
         "title": title,
         "big": big,
         "threshold": BIG_GRAPH,
@@ -594,6 +628,119 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         "edgeInfo": edge_info,
         "options": json.loads(options_json),
     }
+    if corpus:
+        payload["articles"] = corpus.articles(stated)
+    return payload
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def _count(by: list[tuple[int, list[str]]]) -> int:
+    """How many articles state a triple (a source that names no article is not counted)."""
+    return sum(1 for k, _sents in by if k >= 0)
+
+
+def _stated_width(width: float, count: int) -> float:
+    """A relation more articles state is drawn thicker, up to 6 px more."""
+    return round(width + min(6.0, 1.5 * (count - 1)), 1)
+
+
+class Corpus:
+    """What the page of a corpus adds: who states each relation, value and class.
+
+    Articles are numbered in :attr:`Folded.articles` order (by date); each relation
+    gets the articles stating it, each with its sentences (``-1``: a source that
+    names no article).
+    """
+
+    def __init__(self, graph: Folded) -> None:
+        self.graph = graph
+        self.index = {a: i for i, a in enumerate(graph.articles)}
+        self.mentions: dict[str, set[int]] = defaultdict(set)
+        for (s, _p, o), groups in graph.sources.items():
+            for a, _sents in groups:
+                if a in self.index:
+                    self.mentions[s].add(self.index[a])
+                    self.mentions[o].add(self.index[a])
+        self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
+
+    def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
+        return [(self.index.get(a, -1), list(sents)) for a, sents in self.graph.sources.get(key, [])]
+
+    def edge(self, e: tuple[str, str, str, dict[str, Any]]) -> list[tuple[int, list[str]]]:
+        return self._by((e[0], e[2], e[1]))
+
+    def node_articles(self, n: str) -> list[int]:
+        return sorted(self.mentions.get(n, ()))
+
+    def node_info(self, n: str, d: dict[str, Any]) -> dict[str, Any]:
+        """A node's class and values, each with the articles stating it (``tby``, ``vby``)."""
+        info: dict[str, Any] = {}
+        cls = d.get("class")
+        if cls:
+            tby = self._by((n, RDF + "type", cls))
+            if tby:
+                info["tby"] = [[k, sents] for k, sents in tby]
+        values = []
+        for (s, p, o), _groups in self.graph.sources.items():
+            if s == n and p != RDF + "type" and (s, p, o) not in self.drawn:
+                values.append([_short_iri(p), o, [[k, sents] for k, sents in self._by((s, p, o))]])
+        if values:
+            info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
+        return info
+
+    def tooltip(self, by: list[tuple[int, list[str]]]) -> str:
+        """"stated by N articles", then each article's title and sentences."""
+        count = _count(by)
+        lines = [f"stated by {count} article{'' if count == 1 else 's'}" if count else "(no article recorded)"]
+        titles = list(self.graph.articles.values())
+        for k, sents in by:
+            lines.append("")
+            if k < 0:
+                lines.append("(source not recorded)")
+            else:
+                lines.append(_tip(titles[k]["title"]) + (f" ({titles[k]['date']})" if titles[k]["date"] else ""))
+            lines.extend(f"\u201c{_tip(t)}\u201d" for t in sents)
+        return "\n".join(lines)
+
+    def articles(self, stated: list[list[tuple[int, list[str]]]]) -> list[dict[str, Any]]:
+        """The page's list of articles, each with how many of the drawn relations it states."""
+        counts = Counter(k for by in stated for k, _sents in by if k >= 0)
+        return [
+            {"iri": a, **meta, "count": counts[i]} for i, (a, meta) in enumerate(self.graph.articles.items())
+        ]
+
+
+# ----------------------------------------------------------------------------- long text
+
+_LABEL_CAP = 120
+"""Characters of a label drawn on the canvas; the panel shows all of it."""
+_WORD_CAP = 60
+"""Characters of one unbroken word drawn: vis-network wraps a long word letter by letter, and a
+50,000-letter one kept the page frozen for about 20 s."""
+_TIP_CAP = 600
+"""Characters of a sentence in a tooltip (the panel shows all of it)."""
+
+
+def drawn_label(text: str) -> str:
+    """``text`` as drawn on the canvas: cut, with an ellipsis, at the first word longer than
+    60 characters or at 120 characters.
+
+    >>> drawn_label("x" * 100)[-3:], len(drawn_label("x" * 100))
+    ('xx…', 60)
+    """
+    if len(text) <= _WORD_CAP:
+        return text
+    long_word = re.search(rf"\S{{{_WORD_CAP + 1}}}", text)
+    cut = min(_LABEL_CAP, long_word.start() + _WORD_CAP if long_word else _LABEL_CAP)
+    if len(text) <= cut:
+        return text
+    return text[: cut - 1].rstrip() + "\u2026"
+
+
+def _tip(text: str) -> str:
+    return text if len(text) <= _TIP_CAP else text[: _TIP_CAP - 1] + "\u2026"
 
 
 def _node_style(style: dict[str, Any]) -> dict[str, Any]:
@@ -820,7 +967,7 @@ def _wrap(text: str, char: float, limit: float) -> tuple[float, int]:
 
 
 def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
-    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics needed (see :mod:`aigraph.layout`)."""
+    """Pixel positions for the nodes of ``g`` in order: deterministic, no physics (see ``layout.py``)."""
     from .netx import Folded
 
     if isinstance(g, Folded):
@@ -866,7 +1013,7 @@ _EDGE_CHAR = 7.9
 
 
 def _bend(curve: tuple[str, float] | None) -> float:
-    """A curve as :mod:`aigraph.layout` takes it: the roundness, negative for counter-clockwise."""
+    """A curve as :mod:`aigraph.view.layout` takes it: the roundness, negative for counter-clockwise."""
     if curve is None:
         return 0.0
     return curve[1] if curve[0] == "curvedCW" else -curve[1]
@@ -895,7 +1042,7 @@ def _degree(n: int, src: list[int], dst: list[int]) -> list[int]:
 
 
 def _template(name: str) -> str:
-    return files("aigraph").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("aigraph").joinpath("view", "templates", name).read_text(encoding="utf-8")
 
 
 def _vis_asset(name: str) -> str:

@@ -1,0 +1,1 @@
+"""Where facts come from: the article text, its sentences and their quotes."""

@@ -1,0 +1,1 @@
+"""Asking the graph: safe SPARQL over a store, its results, the saved queries."""

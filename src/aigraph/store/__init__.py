@@ -1,0 +1,1 @@
+"""Where the graph lives: datasets loaded into Oxigraph, the store cache, remote triple stores."""

@@ -1,0 +1,1 @@
+"""The interactive view: the graph as NetworkX, its layout, the offline HTML page."""
