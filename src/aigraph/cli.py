@@ -695,7 +695,7 @@ def push(
     own graph; the ontology goes to <https://w3id.org/aigraph/ontology>.
     Bodies stream from temporary N-Triples files. The password comes from
     AIGRAPH_PASSWORD or ~/.netrc, never the command line (Basic or Digest).
-    An Oxigraph server gets its bulk loader (7-18x faster here, but a push that
+    An Oxigraph server gets its bulk loader (4-18x faster here, but a push that
     fails half-way leaves that graph partly loaded); --atomic turns it off.
 
     \b

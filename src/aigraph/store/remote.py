@@ -533,7 +533,7 @@ def push(
     graph is replaced.
 
     An Oxigraph server (its ``Server`` header says so) gets each PUT with
-    ``no_transaction``: it clears the graph, then bulk-loads the body (7x
+    ``no_transaction``: it clears the graph, then bulk-loads the body (4x
     faster at 1e5 triples here, 18x at 1e6), but a push that fails half-way leaves
     that graph partly loaded. ``atomic=True`` keeps one transaction per graph.
     """
