@@ -693,7 +693,8 @@ def push(
     kg:<article>-graph), or to --graph IRI, or with --default-graph to the
     store's default graph; named graphs of TriG and N-Quads data go to their
     own graph; the ontology goes to <https://w3id.org/aigraph/ontology>.
-    Bodies stream from temporary N-Triples files. The password comes from
+    Bodies stream from N-Triples files (temporary ones, or the --data file
+    itself when it is N-Triples). The password comes from
     AIGRAPH_PASSWORD or ~/.netrc, never the command line (Basic or Digest).
     An Oxigraph server gets its bulk loader (4-18x faster here, but a push that
     fails half-way leaves that graph partly loaded); --atomic turns it off.
