@@ -29,7 +29,7 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "dcterms": "http://purl.org/dc/terms/",
 }
-FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG}
 
 
 def load(paths: list[str]) -> ox.Store:

@@ -1,7 +1,9 @@
 """How good are `aigraph draft`'s proposals? Precision, recall, traps, quotes, builds.
 
     python benchmarks/bench_draft.py              # the evaluation set, the seed, and speed
-    python benchmarks/bench_draft.py --no-speed   # skip the 50,000-word timing
+    python benchmarks/bench_draft.py --no-speed   # skip the long-text timings (10k-100k words)
+    python benchmarks/bench_draft.py --speed-only --sizes 50000   # time one size only
+    python benchmarks/bench_draft.py --speed-only --src /tmp/old/src  # time another checkout's aigraph
 
 The evaluation set is tests/draft_eval/: short FICTIONAL news-style articles
 with hand-written gold facts and traps (see benchmarks/README.md). A proposal
@@ -17,11 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,9 +85,10 @@ class Score:
     wrong: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
-        for k in ("proposed", "correct", "gold", "recalled", "entities", "entities_found", "traps",
-                  "traps_asserted", "bad_quotes", "seconds"):
-            setattr(self, k, getattr(self, k) + getattr(other, k))
+        """Add another article's tallies (the int and float fields) to these."""
+        for f in fields(self):
+            if f.type in ("int", "float"):
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
     def precision(self) -> float:
@@ -212,8 +216,8 @@ def row(sc: Score, builds: str | None = None) -> str:
             f" {sc.traps_asserted:>3}/{sc.traps:<2} {sc.bad_quotes:>6} {b:>7} {sc.proposed:>6} {sc.gold:>5}")
 
 
-def speed(words: int = 50_000) -> None:
-    """Draft a long text built from the evaluation articles, names varied per copy so sentences differ."""
+def long_text(words: int) -> str:
+    """A FICTIONAL text of about ``words`` words: the evaluation articles over and over, names varied per copy."""
     base = [p.read_text(encoding="utf-8") for p in sorted(EVAL.glob("*.txt"))]
     parts, n, k = [], 0, 0
     while n < words:
@@ -223,24 +227,84 @@ def speed(words: int = 50_000) -> None:
             parts.append(varied)
             n += len(varied.split())
         k += 1
-    text = "\n\n".join(parts)
+    return "\n\n".join(parts)
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds (user + system) of one process, and what it printed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {output.strip()}")
+    return took, usage.ru_utime + usage.ru_stime, output
+
+
+def speed(sizes: list[int], repeat: int = 2, src: Path = ROOT / "src") -> None:
+    """``aigraph draft`` on long texts, each run a whole process (start-up and writing included)."""
+    print(f"\nSpeed: `aigraph draft long.txt -o long.facts.toml`, a fresh process per run, best of {repeat}:")
+    print(f"{'words':>8} {'sentences':>9} {'seconds':>8} {'CPU s':>6} {'CPU s per 10k words':>19}"
+          f" {'x previous size: CPU / words':>28}  draft")
+    env = {**os.environ, "PYTHONPATH": str(src.resolve())}
+    if src.resolve() != (ROOT / "src").resolve():
+        print(f"(the aigraph of {src})")
+    prev: tuple[int, float] | None = None
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "long.txt"
-        path.write_text(text, encoding="utf-8")
-        start = time.perf_counter()
-        result = draft_text(text, path, Path(tmp) / "long.facts.toml")
-        took = time.perf_counter() - start
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\nSpeed: {len(text.split()):,} words, {result.sentences:,} sentences drafted in {took:.1f} s"
-          f" ({result.counts()}); load average {load:.1f} on {os.cpu_count()} CPUs.")
+        for words in sizes:
+            text = long_text(words)
+            path = Path(tmp) / "long.txt"
+            path.write_text(text, encoding="utf-8")
+            out = Path(tmp) / "long.facts.toml"
+            runs = [
+                _timed([sys.executable, "-m", "aigraph", "draft", str(path), "-o", str(out), "--force"], env)
+                for _ in range(repeat)
+            ]
+            took, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
+            n = len(text.split())
+            counts = re.search(r"\((\d+ entit.*?)\)", runs[0][2])
+            ratio = f"{cpu / prev[1]:.2f} / {n / prev[0]:.2f}" if prev else "-"
+            print(f"{n:>8,} {len(ArticleText(text).sentences):>9,} {took:>8.2f} {cpu:>6.2f}"
+                  f" {cpu / n * 10_000:>19.2f} {ratio:>28}  {counts.group(1) if counts else ''}")
+            prev = (n, cpu)
+    load = os.getloadavg()
+    print(f"x previous size: how much more CPU time than at the size before, against how many more words"
+          f" (linear: the first no larger than the second). Load average {load[0]:.1f} {load[1]:.1f}"
+          f" {load[2]:.1f} on {os.cpu_count()} CPUs: wall-clock seconds grow with it, CPU seconds much less.")
+
+
+def details(sc: Score) -> None:
+    """The misses and wrong proposals of one article (``-v``)."""
+    for m in sc.misses:
+        print(f"    missed: {m}")
+    for w in sc.wrong:
+        print(f"    wrong:  {w}")
+    if sc.build_error:
+        print(f"    build: {sc.build_error}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--no-speed", action="store_true", help="skip the 50,000-word timing")
+    ap.add_argument("--no-speed", action="store_true", help="skip the long-text timings")
+    ap.add_argument("--sizes", default="10000,25000,50000,100000",
+                    help="words of the long texts to time, comma-separated (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per size; the best is shown (default: %(default)s)")
+    ap.add_argument("--speed-only", action="store_true", help="only the long-text timings")
+    ap.add_argument("--src", default=str(ROOT / "src"),
+                    help="the aigraph source tree the timings run (another checkout's, to compare; default: this one)")
     ap.add_argument("--dev-only", action="store_true", help="leave the held-out articles out (while developing)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and wrong proposals")
     args = ap.parse_args()
+    if not args.speed_only:
+        quality(args)
+    if not args.no_speed:
+        speed([int(float(x)) for x in args.sizes.split(",")], args.repeat, Path(args.src))
+
+
+def quality(args: argparse.Namespace) -> None:
+    """Precision, recall, traps, quotes and builds, per article and overall."""
     groups = {
         0: Score("overall, development"),
         1: Score("overall, held-out set 1"),
@@ -260,12 +324,7 @@ def main() -> None:
             sc = score(name, article.read_text(encoding="utf-8"), article, gold, Path(tmp))
             print(row(sc))
             if args.verbose:
-                for m in sc.misses:
-                    print(f"    missed: {m}")
-                for w in sc.wrong:
-                    print(f"    wrong:  {w}")
-                if sc.build_error:
-                    print(f"    build: {sc.build_error}")
+                details(sc)
             groups[gold.held_out].add(sc)
             every.add(sc)
             builds[gold.held_out] &= sc.builds
@@ -280,15 +339,10 @@ def main() -> None:
                    gold_from_facts(seed_facts), Path(tmp))
         print(row(sc))
         if args.verbose:
-            for m in sc.misses:
-                print(f"    missed: {m}")
-            for w in sc.wrong:
-                print(f"    wrong:  {w}")
+            details(sc)
     print("\nP, R, F1: proposed facts against gold; ent.R: gold entities found; traps: traps asserted /"
           " traps; bad q: quotes not found in one place in the article (must be 0); builds: `aigraph build`"
           " accepts the draft unchanged.")
-    if not args.no_speed:
-        speed()
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (the generator beside this script)
 
 PY = sys.executable
-QUERIES = ROOT / "src" / "aigraph" / "queries"
+QUERIES = ROOT / "src" / "aigraph" / "sparql" / "queries"
 ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
 SEED = ROOT / "graphs" / "ai-alliance.ttl"
 TOOLS = ("aigraph", "pyoxigraph", "rdflib")

@@ -16,7 +16,15 @@ Prints, as medians of --repeat runs:
   the oxigraph CLI (``pip install oxigraph``) and a bare pyoxigraph script on a
   loaded store, with the ratios.
 
-``--old SRC`` runs the build and validate rows with an older source tree too
+- start-up on the seed: ``python -c pass``, ``aigraph --help``, ``aigraph query
+  members`` and a bare pyoxigraph script doing the same work (load the seed
+  Turtle and the ontology, run the query, print TSV), with the ratios;
+- the cost of ``--timeout`` at 1e5 and 1e6 triples (``query members --data FILE
+  --with-ontology --no-cache``, the default ``--timeout 30`` against ``--timeout 0``):
+  wall, user and system seconds, page faults and peak memory, from ``wait4``;
+- ``aigraph view --data FILE`` at 1e6 triples: wall seconds and peak memory.
+
+``--old SRC`` runs the build, validate, start-up, timeout and view rows with an older source tree too
 (``git archive main | tar -x -C /tmp/aigraph-old``). The cache goes to
 benchmarks/out/xdg (XDG_CACHE_HOME), never to ~/.cache.
 """
@@ -36,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 PY = sys.executable
-QUERIES = ROOT / "src" / "aigraph" / "queries"
+QUERIES = ROOT / "src" / "aigraph" / "sparql" / "queries"
 ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
 
 
@@ -99,6 +107,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--old", type=Path, help="the src folder of an older aigraph, run beside this one")
     ap.add_argument("--skip-build", action="store_true", help="only the cached-query and threshold tables")
+    ap.add_argument("--only", choices=["startup", "timeout", "view"], help="only this table (issue 15's rest)")
+    ap.add_argument("--timeout-sizes", default="1e5,1e6")
+    ap.add_argument("--view-size", default="1e6")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     trees = {"new": ROOT / "src"}
@@ -108,11 +119,100 @@ def main() -> int:
     pass_time = median([PY, "-c", "pass"], env_for(ROOT / "src"), args.repeat)
     print(f"python -c pass: {pass_time:.3f} s; medians of {args.repeat} runs; {os.cpu_count()} cores")
 
+    if args.only:
+        {"startup": startup, "timeout": timeout_cost, "view": view_big}[args.only](args, trees, aig)
+        return 0
+    startup(args, trees, aig)
+    timeout_cost(args, trees, aig)
+    view_big(args, trees, aig)
     if not args.skip_build:
         build_and_validate(args, trees, aig)
     cached_queries(args, aig)
     threshold()
     return 0
+
+
+BARE_QUERY = (
+    "import sys, pyoxigraph as ox\n"
+    "store = ox.Store()\n"
+    "store.load(path=sys.argv[1], format=ox.RdfFormat.TURTLE)\n"
+    "store.load(path=sys.argv[2], format=ox.RdfFormat.TURTLE)\n"
+    "r = store.query(open(sys.argv[3], encoding='utf-8').read(), use_default_graph_as_union=True)\n"
+    "sys.stdout.buffer.write(r.serialize(format=ox.QueryResultsFormat.TSV))\n"
+)
+
+
+def startup(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
+    """Whole-process medians on the seed, interleaved; more runs than elsewhere (they are short)."""
+    runs = max(args.repeat, 15)
+    seed = ROOT / "src" / "aigraph" / "data" / "graphs" / "ai-alliance.ttl"
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([PY, "-c", "pass"], env_for(ROOT / "src")),
+        "bare pyoxigraph query": ([PY, "-c", BARE_QUERY, str(seed), str(ONTOLOGY), str(QUERIES / "members.rq")],
+                                  env_for(ROOT / "src")),
+    }
+    for name, src in trees.items():
+        commands[f"aigraph --help ({name})"] = ([*aig, "--help"], env_for(src))
+        commands[f"aigraph query members ({name})"] = ([*aig, "query", "members", "--format", "tsv"], env_for(src))
+    for cmd, env in commands.values():  # warm the bytecode caches
+        timed(cmd, env)
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):
+        for k, (cmd, env) in commands.items():
+            times[k].append(timed(cmd, env))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"\nstart-up on the seed (whole process, medians of {runs}, milliseconds)")
+    for k, v in med.items():
+        ratio = ""
+        if k.startswith("aigraph --help"):
+            ratio = f"   {v / med['python -c pass']:.2f}x python -c pass (target 3x)"
+        elif k.startswith("aigraph query"):
+            ratio = f"   {v / med['bare pyoxigraph query']:.2f}x bare pyoxigraph (target 2x)"
+        print(f"  {k:<34} {1000 * v:8.1f}{ratio}")
+    sys.stdout.flush()
+
+
+def measured(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Wall, user and system seconds, page faults and peak RSS (MB) of a whole process and its children."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return {"wall": wall, "user": usage.ru_utime, "sys": usage.ru_stime,
+            "faults": usage.ru_minflt + usage.ru_majflt, "peak": usage.ru_maxrss / 1024}
+
+
+def timeout_cost(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
+    print("\n--timeout's cost: query members --data FILE --with-ontology --no-cache (medians; peak = max)")
+    print(f"  {'triples':<8} {'tree':<5} {'--timeout':<10} {'wall':>7} {'user':>7} {'sys':>7}"
+          f" {'faults':>9} {'peak MB':>8}")
+    for s in args.timeout_sizes.split(","):
+        data = graph(size(s), "nt")
+        base = [*aig, "query", "members", "--data", str(data), "--with-ontology", "--no-cache", "--format", "tsv"]
+        runs = {(t, lim): (base + ["--timeout", lim], env_for(src)) for t, src in trees.items() for lim in ("30", "0")}
+        got: dict[tuple[str, str], list[dict[str, float]]] = {k: [] for k in runs}
+        for _ in range(1 if size(s) >= 5e5 else args.repeat):
+            for k, (cmd, env) in runs.items():
+                got[k].append(measured(cmd, env))
+        for (t, lim), rows in got.items():
+            m = {f: statistics.median(r[f] for r in rows) for f in ("wall", "user", "sys", "faults")}
+            peak = max(r["peak"] for r in rows)
+            print(f"  {s:<8} {t:<5} {lim:<10} {m['wall']:>7.2f} {m['user']:>7.2f} {m['sys']:>7.2f}"
+                  f" {m['faults']:>9.0f} {peak:>8.0f}")
+        sys.stdout.flush()
+
+
+def view_big(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
+    data = graph(size(args.view_size), "nt")
+    print(f"\naigraph view --data {data.name} (one run each; target 3 s and 500 MB)")
+    for t, src in trees.items():
+        m = measured([*aig, "view", "--data", str(data), "-o", str(OUT / f"view-big-{t}.html")], env_for(src))
+        print(f"  {t:<5} wall {m['wall']:.2f} s, user {m['user']:.2f} s, sys {m['sys']:.2f} s, peak {m['peak']:.0f} MB")
+    sys.stdout.flush()
 
 
 def build_and_validate(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:

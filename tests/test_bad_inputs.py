@@ -259,10 +259,13 @@ def test_unwritable_output(situation: str, command: str, tmp_path: Path) -> None
 
 
 def _beside(case: dict, tmp: Path) -> Path:
-    """The case's facts file in tmp/inner/, with a link or a file beside it (see cases.toml)."""
+    """The case's facts file in tmp/inner/ (the article beside it and one folder up), with a link
+    or a file beside it (see cases.toml)."""
     inner = tmp / "inner"
     inner.mkdir()
-    (tmp / "ai-alliance-article.txt").write_bytes((HERE / "facts" / "ai-alliance-article.txt").read_bytes())
+    article = (HERE / "facts" / "ai-alliance-article.txt").read_bytes()
+    (tmp / "ai-alliance-article.txt").write_bytes(article)
+    (inner / "ai-alliance-article.txt").write_bytes(article)  # for cases about another file it names
     source = inner / Path(case["file"]).name
     source.write_bytes((HERE / case["file"]).read_bytes())
     if "link" in case:
@@ -271,7 +274,7 @@ def _beside(case: dict, tmp: Path) -> Path:
         with (inner / case["name"]).open("wb") as f:
             f.truncate(case["size"])
     else:
-        data = bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8")
+        data = bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8") * case.get("repeat", 1)
         (inner / case["name"]).write_bytes(data)
     return source
 
@@ -385,6 +388,24 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str | None, int | None]] = {
         None,
         None,
     ),
+    "an ill-typed boolean (\"yes\"^^xsd:boolean: rdflib warns 'weird boolean')": (
+        "ill-typed-boolean.ttl",
+        lambda: (P + 'ex:s ex:p "yes"^^<http://www.w3.org/2001/XMLSchema#boolean>, "bottom" .\n').encode(),
+        None,
+        None,
+    ),
+    "an ill-typed date (\"2020-13-45\"^^xsd:date)": (
+        "ill-typed-date.ttl",
+        lambda: (P + 'ex:s ex:p "2020-13-45"^^<http://www.w3.org/2001/XMLSchema#date>, "bottom" .\n').encode(),
+        None,
+        None,
+    ),
+    "a literal holding NUL, an escape sequence and U+202E": (
+        "controls.ttl",
+        lambda: (P + 'ex:s ex:p "\\u0000\\u001b[2J\\u202e", "bottom" .\n').encode(),
+        None,
+        None,
+    ),
     "Turtle starting with a UTF-8 byte order mark": (
         "bom.ttl",
         lambda: b"\xef\xbb\xbf" + (P + 'ex:s ex:p "bottom" .\n').encode(),
@@ -455,10 +476,18 @@ def test_hostile_but_valid(name: str, command: str, hostile_files: dict[str, Pat
         # validate reports on the data (plain RDF states no aig:Fact, so it does not conform: exit 1)
         assert result.returncode == (1 if command == "validate" else 0), result.stderr
         assert "Traceback" not in result.stderr and "Failed to convert" not in result.stderr, result.stderr[:500]
+        assert "Warning" not in result.stderr, result.stderr[:500]  # rdflib's warnings never reach the user raw
         assert list((tmp_path / "cwd").iterdir()) == []
         if command == "validate":
             assert result.stdout.startswith("Does not conform:"), result.stdout[:500]
             assert "no aig:Fact with evidence states this triple" in result.stdout, result.stdout[:500]
+            # The report shows the data's values: escaped, and cut short (a 5,000-digit number).
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", result.stdout), result.stdout[:500]
+            assert max(len(line) for line in result.stdout.splitlines()) <= 1000
+            if "ill-typed" in name:  # a finding, with the file and line
+                lexical = name.split('"')[1]
+                assert f"ill-typed literal: {lexical!r} is not a valid xsd:" in result.stdout
+                assert f"({source}:2)" in result.stdout, result.stdout[:800]
         elif command == "query --infer":
             assert out is not None and b"true" in out.read_bytes()
         elif command == "export":
@@ -516,3 +545,18 @@ def test_rdflib_accepts_the_w3c_negative_tests_that_aigraph_refuses() -> None:
 def test_repository_root_untouched() -> None:
     # The catalogue runs never write next to the sources.
     assert not list(HERE.glob("**/*.tmp")) and not list((ROOT / "graphs").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "name", ["o\n.nt", "o\x1b[2J.nt", "o\r.nt", "o\u202e.nt"], ids=["newline", "escape", "cr", "rlo"]
+)
+def test_status_lines_escape_the_paths_they_show(name: str, tmp_path: Path) -> None:
+    """A "Wrote PATH" line is one line without terminal codes, whatever the path holds (errors already were)."""
+    out = tmp_path / name
+    with in_empty_folder(tmp_path / "cwd"):
+        result = invoke(["export", "-f", "ntriples", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Wrote "), lines
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202e]", lines[0]), lines
+    assert out.read_bytes()  # written where asked, under its real name

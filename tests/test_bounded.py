@@ -358,3 +358,41 @@ def test_query_needs_no_temporary_files(where: str, tmp_path: Path) -> None:
         )
         assert run.returncode == 0 and run.stderr == b"", run.stderr[-300:]
         assert run.stdout.count(b"\n") > 800 and len(run.stdout) > 4096  # more than a file could hold
+
+
+# ------------------------------------------------------------------ the watchdog (issue 15)
+
+WATCHDOG = textwrap.dedent(
+    """
+    import socket, sys, time
+    from aigraph.sparql import watchdog
+    worker = watchdog.start("<test>")
+    with worker.limited(float(sys.argv[1]), 64, sandbox=sys.argv[2] == "sandbox"):
+        try:
+            socket.socket().close()
+            print("opened", flush=True)
+        except PermissionError:
+            print("denied", flush=True)
+        time.sleep(float(sys.argv[3]))
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize(("sandbox", "said"), [("sandbox", "denied"), ("network", "opened")])
+def test_the_query_worker_has_no_sockets(sandbox: str, said: str) -> None:
+    """`aigraph query` evaluates in the process the watchdog watches: inside the limits it cannot
+    open a socket (unless the network is allowed), and it leaves with the worker's status."""
+    run = subprocess.run([sys.executable, "-c", WATCHDOG, "30", sandbox, "0"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and run.stdout.split() == [said, "done"] and run.stderr == "", run
+
+
+def test_the_watchdog_stops_the_worker_at_the_deadline() -> None:
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", WATCHDOG, "1", "sandbox", "30"], capture_output=True, text=True,
+                         timeout=60)
+    seconds = time.monotonic() - start
+    assert run.returncode == 3 and run.stdout.split() == ["denied"], run
+    assert run.stderr.startswith("aigraph: error: <test>: the query was stopped after 1 s (--timeout)"), run.stderr
+    assert run.stderr.count("\n") == 1 and seconds < 1 + 5, seconds  # 5: a loaded machine's start-up

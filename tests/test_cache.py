@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,58 @@ def test_cache_shows_and_clears(runner: CliRunner, data: Path) -> None:
     assert cleared.exit_code == 0 and cleared.stderr.startswith(f"Removed {cache.cache_dir()} (")
     assert not cache.cache_dir().exists()
     assert _count(runner, data)[0] == 817  # and it fills again
+
+
+def test_a_corpus_build_fills_the_store_cache(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus build puts its store in the cache: the first query on the TriG opens it and
+    parses nothing (parsing is made to fail, and a copy of the file shows that it would)."""
+    from aigraph.store import dataset
+
+    corpus = ROOT / "tests" / "articles" / "corpus"
+    out = tmp_path / "c.trig"
+    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(out)]).exit_code == 0
+    [entry] = _entries()
+    assert entry.sources == [str(out.resolve())] and not entry.with_ontology and entry.extensions == []
+    assert entry.triples == len(list(ox.parse(path=str(out), format=ox.RdfFormat.TRIG)))
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the data file was parsed")
+
+    monkeypatch.setattr(cache, "_load", no_parsing)
+    monkeypatch.setattr(dataset, "load_file", no_parsing)
+    query = ["query", "articles", "--format", "csv"]
+    result = runner.invoke(cli, [*query, "--data", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3  # the header and both articles
+    copy = tmp_path / "copy.trig"
+    copy.write_bytes(out.read_bytes())
+    result = runner.invoke(cli, [*query, "--data", str(copy)])
+    assert result.exit_code != 0 and "the data file was parsed" in result.output
+    # Built again, the corpus is written again: its new entry replaces the old one. It is the old
+    # store with the changes made (loading the whole file again is made to fail), and holds
+    # exactly what the file holds: unchanged, then after an article changed.
+    def no_loading(*args: object) -> None:
+        raise AssertionError("the whole store was loaded again")
+
+    monkeypatch.setattr(cache, "_fill_from_bytes", no_loading)
+    articles = tmp_path / "articles"
+    shutil.copytree(corpus, articles)
+    members = articles / "rotor-members.txt"
+    for change in (None, ("first meeting", "first summit")):
+        if change is not None:
+            members.write_text(members.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+        result = runner.invoke(cli, ["build", "--facts", str(articles), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        [now] = _entries()
+        assert now.sources == [str(out.resolve())] and now.path != entry.path
+        fresh = ox.Store()
+        fresh.load(path=str(out), format=ox.RdfFormat.TRIG)
+        assert set(ox.Store.read_only(str(now.path))) == set(fresh) and now.triples == len(fresh)
+        entry = now
+    assert b"first summit" in out.read_bytes()
+    # --no-cache leaves the store cache alone, as it does the articles' cache.
+    other = tmp_path / "other.trig"
+    assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(other), "--no-cache"]).exit_code == 0
+    assert all(e.sources != [str(other.resolve())] for e in _entries())

@@ -111,3 +111,35 @@ def test_query_on_a_closed_or_endless_stdin(stdin: str | None, fragment: str, tm
 def test_time_limits_beyond_the_clock_work(tmp_path: Path) -> None:
     run = aigraph("query", "members", "--timeout", "1e308", "-f", "tsv", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.count(b"\n") == 4, run.stderr
+
+
+# ------------------------------------------------------------------ --help without click (issue 15)
+
+
+def test_pre_rendered_help_is_what_click_renders_now() -> None:
+    from aigraph import fasthelp, helptexts
+
+    assert fasthelp.render() == Path(helptexts.__file__).read_text(encoding="utf-8"), (
+        "the top-level help changed: run tools/regenerate.py"
+    )
+
+
+@pytest.mark.parametrize("columns", ["80", "130", "64"])
+@pytest.mark.parametrize("flag", ["--help", "-h", "--version"])
+def test_fast_help_prints_what_click_prints(columns: str, flag: str) -> None:
+    """`aigraph --help` (64 columns: a width not pre-rendered, so click answers) is the same
+    text, byte for byte, as the click command prints."""
+    env = {**os.environ, "COLUMNS": columns}
+    fast = subprocess.run([sys.executable, "-m", "aigraph", flag], capture_output=True, env=env, timeout=60)
+    slow = subprocess.run([sys.executable, "-c", "from aigraph.cli import main; main()", flag],
+                          capture_output=True, env=env, timeout=60)
+    assert fast.returncode == slow.returncode == 0 and fast.stderr == slow.stderr == b""
+    assert fast.stdout == slow.stdout and b"aigraph" in fast.stdout
+
+
+def test_fast_help_imports_no_click() -> None:
+    code = "import sys\nfrom aigraph import fasthelp\n"
+    code += "assert fasthelp.text_for(['--help'])\nprint('click' in sys.modules)"
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.strip() == "False", done

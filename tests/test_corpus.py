@@ -224,28 +224,82 @@ def test_rebuild_reads_only_the_changed_article(tmp_path: Path, monkeypatch: pyt
     for p in CORPUS.iterdir():
         shutil.copy(p, tmp_path / p.name)
     built: list[str] = []
-    real = corpus._build
+    read: list[str] = []
+    real_build, real_read = corpus._build, corpus.read_facts
 
-    def counting(facts, *args):  # type: ignore[no-untyped-def]
+    def building(facts, *args):  # type: ignore[no-untyped-def]
         built.append(facts.article.id)
-        return real(facts, *args)
+        return real_build(facts, *args)
 
-    monkeypatch.setattr(corpus, "_build", counting)
+    def reading(path):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return real_read(path)
+
+    monkeypatch.setattr(corpus, "_build", building)
+    monkeypatch.setattr(corpus, "read_facts", reading)
     out = tmp_path / "out" / "c.trig"
-    corpus.build_corpus([tmp_path], out)
-    assert sorted(built) == ["rotor-launch", "rotor-members"]
-    first = out.read_bytes()
+    first = corpus.build_corpus([tmp_path], out)
+    assert sorted(built) == ["rotor-launch", "rotor-members"] and len(read) == 2
+    assert (first.articles, first.facts) == (2, 10)
+    data = out.read_bytes()
     built.clear()
+    read.clear()
+    assert corpus.build_corpus([tmp_path], out) == first
+    assert built == [] and read == [] and out.read_bytes() == data  # nothing read again
+    article = tmp_path / "rotor-members.txt"
+    os.utime(article, ns=(1, 1))  # touched, not changed: read again (its hash is known), not built
     corpus.build_corpus([tmp_path], out)
-    assert built == [] and out.read_bytes() == first
-    text = (tmp_path / "rotor-members.txt").read_text(encoding="utf-8")
-    (tmp_path / "rotor-members.txt").write_text(text.replace("first meeting", "first summit"), encoding="utf-8")
+    assert built == [] and read == [MEMBERS.name] and out.read_bytes() == data
+    read.clear()
+    article.write_text(article.read_text(encoding="utf-8").replace("first meeting", "first summit"), encoding="utf-8")
     corpus.build_corpus([tmp_path], out)
-    assert built == ["rotor-members"]
+    assert built == ["rotor-members"] and read == [MEMBERS.name]
     fresh = tmp_path / "fresh.trig"
     corpus.build_corpus([tmp_path], fresh, cache=False)
     assert out.read_bytes() == fresh.read_bytes() and b"first summit" in fresh.read_bytes()
-    assert len(list((tmp_path / "out" / ".c.trig.cache").glob("*.json"))) == 2  # the old entry is gone
+    entries = [p for p in (tmp_path / "out" / ".c.trig.cache").glob("*.json") if p.name != "manifest.json"]
+    assert len(entries) == 2  # the old entry is gone
+
+
+def test_corpus_written_from_pieces_is_the_whole_serialised(tmp_path: Path) -> None:
+    """A corpus is written graph by graph (each article's graph kept in the cache): the bytes
+    are those of the whole dataset serialised at once, also with an extension's prefix and
+    an IRI ending in a dot (its prefix is then not used), in TriG and N-Quads."""
+    from aigraph.graph import corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    # An extension with its own prefix, and a class whose IRI ends in a dot (the prefix
+    # is then not used: rdflib cannot read such a local name).
+    (tmp_path / "ext.ttl").write_text(
+        "@prefix ex: <https://example.org/terms#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ex:Thing a owl:Class ; rdfs:label \"thing\" .\n<https://example.org/terms#Drone.> a owl:Class .\n",
+        encoding="utf-8",
+    )
+    launch = tmp_path / LAUNCH.name
+    dotted = launch.read_text(encoding="utf-8") + (
+        '\n[[entity]]\nid = "Drones"\nlabel = "drones"\nclass = "<https://example.org/terms#Drone.>"\n'
+        'evidence = "an alliance of drone makers"\n'
+    )
+    for text in (None, dotted):
+        if text is not None:
+            launch.write_text(text, encoding="utf-8")
+        for extra in ([], [tmp_path / "ext.ttl"]):
+            for name in ("c.trig", "c.nq"):
+                out = tmp_path / name
+                try:
+                    corpus.build_corpus([tmp_path], out, ontology=extra)
+                except AigraphError:
+                    assert text is not None and not extra  # the dotted class needs the extension
+                    continue
+                quads, prefixes = corpus.build_corpus_quads([tmp_path], ontology=extra)
+                whole = corpus.to_dataset(quads, corpus.corpus_format(out), prefixes)
+                assert out.read_bytes() == whole
+                if name == "c.trig":
+                    assert (b"@prefix ex: <https://example.org/terms#>" in whole) == (bool(extra) and text is None)
+    trig = (tmp_path / "c.trig").read_bytes()
+    assert b"<https://example.org/terms#Drone.>" in trig and b"@prefix ex:" not in trig
 
 
 def test_commands_read_the_corpus_built_last(
@@ -272,3 +326,20 @@ def test_an_entity_named_like_another_articles_record_is_refused(tmp_path: Path)
     with pytest.raises(AigraphError) as caught:
         build_corpus([tmp_path], tmp_path / "c.trig")
     assert "would be sentence 2's record of" in str(caught.value) and caught.value.line == 19
+
+
+def test_a_damaged_corpus_cache_is_built_again(tmp_path: Path) -> None:
+    from aigraph.graph.corpus import build_corpus
+
+    for p in CORPUS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    out = tmp_path / "c.trig"
+    build_corpus([tmp_path], out)
+    data = out.read_bytes()
+    folder = tmp_path / ".c.trig.cache"
+    for entry in folder.glob("*.json"):
+        entry.write_text('{"v": 2, "records": 1' if entry.name != "manifest.json" else "[]", encoding="utf-8")
+    build_corpus([tmp_path], out)
+    assert out.read_bytes() == data
+    build_corpus([tmp_path], out)  # and the cache written again is whole
+    assert out.read_bytes() == data and len(list(folder.glob("*.json"))) == 3

@@ -6,7 +6,11 @@ their gold files list traps a careless extractor would assert.
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -93,6 +97,58 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
     assert quotes
     for q in quotes:
         assert len(art.places(q)) == 1, q
+
+
+def test_indexed_quote_lookup_answers_as_the_builder_does() -> None:
+    # draft looks quotes up through a word index (QuotePlaces); build uses ArticleText.places.
+    # They must agree on every quote: whole words, parts of words, across sentences, no words.
+    from aigraph.facts.draft import QuotePlaces
+
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES[:3]]
+    texts.append("Acme Labs met Acme. Labs of Acme Labsford said: acme! Acme Labs. Labs, Acme - “Labs” -- ok.")
+    for text in texts:
+        art = ArticleText(text)
+        index = QuotePlaces(art)
+        joined = " ".join(s.text for s in art.sentences)
+        quotes = {joined[a:b] for a in range(0, len(joined), 7) for b in (a + 1, a + 3, a + 9, a + 25, a + 80)}
+        quotes |= {"Labs", "Acme Labs", "abs", "Labs, Acme", "s. L", ". ", "--", "“", "Acme", "acme", "Labsford"}
+        for q in sorted(quotes):
+            assert index.places(q) == art.places(q), q
+            assert index.places(q, most=2) == art.places(q)[:2] or len(art.places(q)) > 2, q
+
+
+def test_every_template_that_matches_is_tried() -> None:
+    # The matcher tries only the templates whose anchor words a sentence holds: never skip one that matches.
+    from aigraph.facts.draft import _Drafter, _ontology
+    from aigraph.facts.mentions import mask
+    from aigraph.progress import progress
+
+    onto, extensions, prefixes = _ontology([])
+    tried = 0
+    for path in ARTICLES:
+        art = ArticleText(path.read_text(encoding="utf-8"))
+        d = _Drafter(art, onto, extensions, prefixes, [], None)
+        with progress("drafting") as shown:
+            found, _ = d.run(shown)
+        for sm in found:
+            masked = mask(sm, d.codes, d.finder.entities).text
+            lowered = masked.lower()
+            candidates = set(d.matcher._candidates(lowered, set(re.findall(r"[a-z]+", lowered))))
+            for i, (_, template) in enumerate(d.matcher._templates):
+                if template.regex.search(masked):
+                    assert i in candidates, (template.text, masked)
+                    tried += 1
+    assert tried > 50
+
+
+def test_article_id_is_the_one_init_writes(tmp_path: Path) -> None:
+    # Fact records are kg:<article id>-fact-<id>, so an article named "fact-..." needs no other id.
+    article = tmp_path / "fact-check.txt"
+    article.write_text("Acme Labs joined the Widget Alliance.", encoding="utf-8")
+    target, _ = draft(article)
+    assert target == tmp_path / "fact-check.facts.toml"
+    assert 'id = "fact-check"' in target.read_text(encoding="utf-8")
+    build_graph(target)
 
 
 def test_header_is_what_init_writes(tmp_path: Path) -> None:
@@ -226,6 +282,31 @@ def test_cli_stdout(tmp_path: Path) -> None:
     assert result.output.startswith("# Facts drafted by `aigraph draft`")
     assert 'predicate = "memberOf"' in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.txt"]
+
+
+def test_cli_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    # The progress delay at zero, so a short article shows the line too.
+    code = "import aigraph.progress as p; p.DELAY = 0; from aigraph.cli import main; main()"
+    article = tmp_path / "story.txt"
+    article.write_bytes(ARTICLE.read_bytes())
+    master, slave = pty.openpty()
+    cmd = [sys.executable, "-c", code, "draft", "story.txt"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other side closed (EIO on Linux)
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    assert "\rDrafting facts from story.txt: done in " in shown.decode()
+    piped = subprocess.run([*cmd, "--force"], cwd=tmp_path, capture_output=True, text=True)
+    assert piped.returncode == 0 and "\r" not in piped.stderr and "Drafting" not in piped.stderr
 
 
 @pytest.mark.parametrize(

@@ -666,7 +666,7 @@ def test_plain_query_path_imports_no_rdflib() -> None:
         "import sys\n"
         "sys.argv = ['aigraph', 'query', 'members']\n"
         "from aigraph.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    main(exit_fast=False)\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('rdflib', 'owlrl', 'networkx', 'pyvis', 'pyshacl') if m in sys.modules]\n"
         "print('heavy:', heavy, file=sys.stderr)\n"
     )

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from aigraph.cli import cli
 
-from .conftest import GOLDEN_TTL, SHAPES
+from .conftest import GOLDEN_TTL, ROOT, SHAPES
 
 KG = "https://w3id.org/aigraph/id/"
 PREFIX_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -366,3 +366,47 @@ def test_the_ontology_is_an_input(built_triples: list) -> None:  # type: ignore[
     wrong_range = "kg:Meta http://example.org/ext#partnerOf kg:AIAlliance: the object is not in the range aig:Company"
     assert not any(wrong_range in r.message for r in validate_graph(data).results)
     assert any(wrong_range in r.message for r in validate_graph(data, ontology=extension).results)
+
+
+def test_validate_graphs_gives_each_article_its_own_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus checks its articles together (one pyshacl run, one store): each report is
+    the one validate_graph gives the article alone, and a clean batch checks none alone."""
+    import pyoxigraph as ox
+
+    from aigraph.facts.reader import read_facts
+    from aigraph.graph import validate
+    from aigraph.graph.build import _build
+
+    corpus = ROOT / "tests" / "articles" / "corpus"
+    pairs = [
+        (triples, ext.quads)
+        for triples, ext in (_build(read_facts(p), False, (), False) for p in sorted(corpus.glob("*.facts.toml")))
+    ]
+    alone: list[object] = []
+    real = validate.validate_graph
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        alone.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "validate_graph", counting)
+    reports = list(validate.validate_graphs(pairs))
+    assert alone == [] and [r.conforms for r in reports] == [True, True]
+    assert [r.triples for r in reports] == [len(t) for t, _ in pairs]
+    # The second article loses a fact's quote, and its sentence gets a second label: that
+    # article alone is checked again, and its report is validate_graph's.
+    triples, ext = pairs[1]
+    quote = next(t for t in triples if t.predicate.value == AIG + "quote")
+    sentence = next(t.subject for t in triples if t.predicate.value == AIG + "sentenceIndex")
+    label = ox.NamedNode(PREFIX_RDFS + "label")
+    bad = [t for t in triples if t != quote] + [ox.Triple(sentence, label, ox.Literal("another"))]
+    pairs = [pairs[0], (bad, ext), pairs[0]]
+    alone.clear()
+    reports = list(validate.validate_graphs(pairs))
+    assert len(alone) == 1
+    assert reports == [real(t, ontology=e) for t, e in pairs]
+    assert [r.conforms for r in reports] == [True, False, True]
+    assert {r.message for r in reports[1].results} >= {
+        "A fact has no quote from the article.",
+        "A sentence has one label; a second one is an entity's merged into it.",
+    }

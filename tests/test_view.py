@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -655,3 +657,17 @@ def test_very_long_labels_are_cut_where_drawn_and_whole_in_the_panel() -> None:
     assert drawn_label("Meta and IBM") == "Meta and IBM"
     sentence = " ".join(["word"] * 40)
     assert drawn_label(sentence).endswith("\u2026") and len(drawn_label(sentence)) <= 120
+
+
+def test_view_of_a_file_bad_after_many_triples_names_the_line(tmp_path: Path) -> None:
+    """The view folds straight from the parser's stream (issue 15): an error after thousands of
+    good triples is still the strict reader's one line, and no page is written."""
+    ex = "http://example.org/"
+    lines = [f"<{ex}n{i}> <{ex}p> <{ex}n{i + 1}> .\n" for i in range(3000)]
+    data = tmp_path / "g.nt"
+    data.write_text("".join(lines) + f'<{ex}a> <{ex}b> "unterminated .\n', encoding="utf-8")
+    out = tmp_path / "g.html"
+    done = subprocess.run([sys.executable, "-m", "aigraph", "view", "--data", str(data), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.startswith(f"aigraph: error: {data}:3001: not valid N-Triples"), done
+    assert done.stderr.count("\n") == 1 and not out.exists()

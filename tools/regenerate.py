@@ -1,4 +1,5 @@
-"""Regenerate the committed outputs in graphs/ from sources/ and ontology/.
+"""Regenerate the committed outputs in graphs/ from sources/ and ontology/ (and the
+pre-rendered `aigraph --help`, src/aigraph/helptexts.py).
 
     python tools/regenerate.py
 
@@ -14,7 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    from aigraph.fasthelp import render
     from aigraph.graph.build import build
+
+    # `aigraph --help` without click: the help click renders, kept with the package.
+    (ROOT / "src" / "aigraph" / "helptexts.py").write_text(render(), encoding="utf-8")
+    print("wrote src/aigraph/helptexts.py", file=sys.stderr)
 
     build(ROOT / "sources" / "ai-alliance.facts.toml", ROOT / "graphs" / "ai-alliance.ttl")
     print("wrote graphs/ai-alliance.ttl", file=sys.stderr)

@@ -28,12 +28,13 @@ __all__ = [
     "write_view",
 ]
 
-from typing import TYPE_CHECKING, Any
-
-from .errors import AigraphError, NetworkRefused, QueryTimeout
+TYPE_CHECKING = False  # typing's own costs milliseconds of `aigraph --help` (mypy reads the name)
 
 # Submodules load on first use so that `import aigraph` (and the CLI) stay fast.
 _LAZY = {
+    "AigraphError": "errors",
+    "NetworkRefused": "errors",
+    "QueryTimeout": "errors",
     "build": "graph.build",
     "build_corpus": "graph.corpus",
     "build_graph": "graph.build",
@@ -49,6 +50,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from .errors import AigraphError, NetworkRefused, QueryTimeout
     from .exporter import export
     from .graph.build import build, build_graph
     from .graph.corpus import build_corpus

@@ -1,5 +1,5 @@
 """``python -m aigraph``."""
 
-from aigraph.cli import main
+from aigraph.fasthelp import run
 
-main()
+run()

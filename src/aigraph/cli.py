@@ -19,15 +19,20 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import AigraphError
+from .errors import AigraphError, printable
 from .interrupts import Terminated
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _say(text: str) -> None:
+    """A status line on stderr; the paths it shows may hold a newline or an escape sequence."""
+    click.echo(printable(text), err=True)
+
+
 def _error(message: str) -> None:
     # Through the errors module's escaping: a message may quote terminal controls.
-    click.echo(f"aigraph: error: {AigraphError(message)}", err=True)
+    _say(f"aigraph: error: {AigraphError(message)}")
 
 
 class _Group(click.Group):
@@ -46,7 +51,7 @@ class _Group(click.Group):
             _error(exc.format_message())
             sys.exit(exc.exit_code)
         except click.Abort:  # Ctrl-C or end of input at a prompt
-            click.echo("aigraph: interrupted", err=True)
+            _say("aigraph: interrupted")
             sys.exit(130)
         except BrokenPipeError:  # `aigraph -h | head -1`
             sys.exit(0)
@@ -62,16 +67,16 @@ class _Group(click.Group):
             with guard_inputs():  # no command writes its output over a file it read
                 return super().invoke(ctx)
         except AigraphError as exc:
-            click.echo(f"aigraph: error: {exc}", err=True)
+            _say(f"aigraph: error: {exc}")
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("aigraph: interrupted", err=True)
+            _say("aigraph: interrupted")
             ctx.exit(130)
         except Terminated as exc:
             hung_up = exc.signum == getattr(signal, "SIGHUP", None)
-            click.echo("aigraph: hung up" if hung_up else "aigraph: terminated", err=True)
+            _say("aigraph: hung up" if hung_up else "aigraph: terminated")
             ctx.exit(128 + exc.signum)
         except BrokenPipeError:
             # The reader went away (`aigraph query ... | head`): not an error.
@@ -183,10 +188,9 @@ def _note_graph(data: tuple[Path, ...]) -> None:
 
     found = built_graphs()
     if len(found) > 1:
-        click.echo(
+        _say(
             f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {found[0].parent}/"
-            " (--data FILE reads another)",
-            err=True,
+            " (--data FILE reads another)"
         )
 
 
@@ -246,7 +250,7 @@ def init(
 
     target, n = run_init(article, output, title=title, url=url, published=published, language=language)
     if str(target) != "-":
-        click.echo(f"Wrote {target} ({_count(n, 'sentence')}).", err=True)
+        _say(f"Wrote {target} ({_count(n, 'sentence')}).")
         outside = not article.resolve().is_relative_to(Path(target).resolve().parent)
         flag = " --allow-outside-article" if outside else ""
         if outside:
@@ -255,9 +259,7 @@ def init(
                 " unless told --allow-outside-article (or keep them in one folder)",
                 err=True,
             )
-        click.echo(
-            f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}", err=True
-        )
+        _say(f"Next: add [[entity]] and [[fact]] tables, then: aigraph build --facts {target}{flag}")
 
 
 @cli.command()
@@ -281,12 +283,14 @@ def init(
 @click.option(
     "--allow-outside-article",
     is_flag=True,
-    help="Read the article even if its path leads outside the facts file's folder.",
+    help="Read the article, and the ontology extensions the facts file names, even if their paths"
+    " lead outside the facts file's folder.",
 )
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/).",
+    help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/),"
+    " and put nothing in the query store cache.",
 )
 def build(
     output: str | None,
@@ -326,16 +330,11 @@ def build(
         from .graph.corpus import CORPUS_OUTPUT, build_corpus
 
         output = output if output is not None else str(CORPUS_OUTPUT)
-        quads = build_corpus(
+        built = build_corpus(
             facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
         )
         if output != "-":
-            graphs = {q.graph_name for q in quads} - {ox_default()}
-            facts_n = sum(1 for q in quads if str(q.object).endswith("#Fact>"))
-            click.echo(
-                f"Wrote {output} ({len(graphs)} articles, {len(quads)} quads, {facts_n} facts with evidence).",
-                err=True,
-            )
+            _say(f"Wrote {output} ({built.articles} articles, {built.quads} quads, {built.facts} facts with evidence).")
         return
     facts = facts_in[0] if facts_in else None
     if output is None:
@@ -343,15 +342,7 @@ def build(
     triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
     if output != "-":
         facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
-        click.echo(
-            f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).", err=True
-        )
-
-
-def ox_default() -> Any:
-    import pyoxigraph as ox
-
-    return ox.DefaultGraph()
+        _say(f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).")
 
 
 @cli.command()
@@ -438,10 +429,10 @@ def export(
         data=list(data) or None,
         with_ontology=with_ontology,
         ontology=ontology,
-        notice=lambda text: click.echo(f"aigraph: note: {text}", err=True),
+        notice=lambda text: _say(f"aigraph: note: {text}"),
     )
     if output != "-":
-        click.echo(f"Wrote {output} ({fmt}).", err=True)
+        _say(f"Wrote {output} ({fmt}).")
 
 
 @cli.command()
@@ -611,12 +602,20 @@ def query(
         )
         write_bytes(output, remote.data)
         if output != "-":
-            click.echo(f"Wrote {output} ({remote.fmt}).", err=True)
+            _say(f"Wrote {output} ({remote.fmt}).")
         elif remote.fmt == "table" and remote.kind == "select":
             n = remote.count
-            click.echo("No results." if not n else f"{n} row{'' if n == 1 else 's'}.", err=True)
+            _say("No results." if not n else f"{n} row{'' if n == 1 else 's'}.")
         return
     _note_graph(data)
+    worker = None
+    if _whole_process:
+        from .sparql import watchdog
+
+        # Forked now, while this process is small: the watchdog enforces --timeout by killing
+        # this process, which loads and evaluates, instead of a child forked after loading
+        # that copy-on-write made copy the store.
+        worker = watchdog.start(prepared.source)
     store = load_store(
         list(data) or None,
         with_ontology=True if not data else with_ontology,
@@ -627,15 +626,20 @@ def query(
         from .store.dataset import named_quads
 
         store.extend(named_quads(named))
-    rendered = render_query(
-        prepared,
-        store,
-        fmt,
-        default_results_format=default,
-        timeout=timeout or None,
-        max_memory_mb=max_memory or None,
-        isolate=True,  # Ctrl-C and SIGTERM answered at once; an engine crash reported
-    )
+    if worker is not None:
+        # Ctrl-C and SIGTERM are answered by the signal thread; a crash is reported by the watchdog.
+        with worker.limited(timeout or None, max_memory or None, sandbox=not prepared.allow_network):
+            rendered = render_query(prepared, store, fmt, default_results_format=default, timeout=None)
+    else:  # inside another program (a test's CliRunner): a child forked now, which it can outlive
+        rendered = render_query(
+            prepared,
+            store,
+            fmt,
+            default_results_format=default,
+            timeout=timeout or None,
+            max_memory_mb=max_memory or None,
+            isolate=True,  # Ctrl-C and SIGTERM answered at once; an engine crash reported
+        )
     from .rdfio import write_bytes
 
     write_bytes(output, rendered.data)
@@ -643,9 +647,9 @@ def query(
     noun = "triple" if rendered.kind == "graph" else "row"
     if output != "-":
         size = f"{count} {noun}{'' if count == 1 else 's'}, " if count is not None else ""
-        click.echo(f"Wrote {output} ({size}{rendered.fmt}).", err=True)
+        _say(f"Wrote {output} ({size}{rendered.fmt}).")
     elif rendered.fmt == "table" and rendered.kind == "select":
-        click.echo("No results." if not count else f"{count} row{'' if count == 1 else 's'}.", err=True)
+        _say("No results." if not count else f"{count} row{'' if count == 1 else 's'}.")
 
 
 @cli.command()
@@ -713,7 +717,7 @@ def push(
 
     def sent(g: Any) -> None:
         name = "the default graph" if g.graph is None else f"<{g.graph}>"
-        click.echo(f"Replaced {name}: {_count(g.triples, 'triple')}.", err=True)
+        _say(f"Replaced {name}: {_count(g.triples, 'triple')}.")
 
     summary = run_push(
         url,
@@ -727,10 +731,9 @@ def push(
         atomic=atomic,
         on_graph=sent,
     )
-    click.echo(
+    _say(
         f"Pushed {_count(len(summary.graphs), 'graph')}, {_count(summary.triples, 'triple')}"
-        f" to {url} in {summary.seconds:.1f} s" + (" (Oxigraph bulk load)." if summary.bulk else "."),
-        err=True,
+        f" to {url} in {summary.seconds:.1f} s" + (" (Oxigraph bulk load)." if summary.bulk else ".")
     )
 
 
@@ -757,7 +760,7 @@ def serve(data: tuple[Path, ...], bind: str, port: int, no_ontology: bool) -> No
     _note_graph(data)
 
     def ready(url: str, count: int) -> None:
-        click.echo(f"Serving {_count(count, 'triple')} read-only at {url} (Ctrl-C stops).", err=True)
+        _say(f"Serving {_count(count, 'triple')} read-only at {url} (Ctrl-C stops).")
 
     status = run_serve(list(data) or None, bind=bind, port=port, with_ontology=not no_ontology, on_ready=ready)
     if status not in (0, -2, 130, -15, 143):
@@ -836,15 +839,14 @@ def view(
     result = write_view(output, data=list(data) or None, title=title, open_browser=open_browser, ontology=ontology)
     if output != "-":
         where = Path(output).resolve()
-        click.echo(
+        _say(
             f"Wrote {output} ({_count(result.nodes, 'node')}, {_count(result.edges, 'relation')})"
-            f" in {result.seconds:.1f} s.",
-            err=True,
+            f" in {result.seconds:.1f} s."
         )
         if not open_browser:
-            click.echo(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)", err=True)
+            _say(f"Open it in a web browser: {where.as_uri()}  (or: aigraph view --open)")
         elif not result.opened:
-            click.echo(f"aigraph: warning: no web browser could be started; open {where.as_uri()}", err=True)
+            _say(f"aigraph: warning: no web browser could be started; open {where.as_uri()}")
 
 
 @cli.group(invoke_without_command=True)
@@ -889,7 +891,7 @@ def cache_clear() -> None:
     from .store import cache as store_cache
 
     freed = store_cache.clear()
-    click.echo(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).", err=True)
+    _say(f"Removed {store_cache.cache_dir()} ({freed / 2**20:,.1f} MB).")
 
 
 @cli.command()
@@ -939,12 +941,10 @@ def draft(
     """
     from .facts.draft import draft as run_draft
 
-    target, result = run_draft(
-        article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force
-    )
+    target, result = run_draft(article, output, ontologies=list(ontology), data=list(data), nlp=nlp, force=force)
     if str(target) != "-":
-        click.echo(f"Wrote {target} ({result.counts()}).", err=True)
-        click.echo(f"Review it, then: aigraph build --facts {target}", err=True)
+        _say(f"Wrote {target} ({result.counts()}).")
+        _say(f"Review it, then: aigraph build --facts {target}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -996,12 +996,31 @@ def _flush_stdout() -> None:
         os._exit(0 if isinstance(exc, BrokenPipeError) else 1)
 
 
-def main() -> None:
+_whole_process = False
+"""True when :func:`main` runs: the process is the aigraph command and nothing else, so
+``query`` may fork its watchdog (the original process only waits, then leaves)."""
+
+
+def main(exit_fast: bool = True) -> None:
+    """The ``aigraph`` command. It ends the process; on success, with ``exit_fast``, without
+    Python's teardown once the output is flushed (freeing a million-triple store took 0.3 s)."""
+    global _whole_process
     from . import interrupts
+
+    _whole_process = True
 
     interrupts.install()
     _safe_streams()
     try:
         cli(prog_name="aigraph")
+    except SystemExit as exc:
+        if exit_fast and exc.code in (0, None):
+            # Outputs are closed (atomic files renamed into place) and the store cache is
+            # read-only by now: only stdout and stderr may hold bytes.
+            _flush_stdout()
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.flush()
+            os._exit(0)
+        raise
     finally:
         _flush_stdout()

@@ -17,6 +17,12 @@ _CONTROLS = {
 }
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters, line separators and bidirectional marks as escapes:
+    for status lines that show a user's path ("Wrote o\\n.nt"), one line and no terminal codes."""
+    return text.translate(_CONTROLS)
+
+
 _QUOTED_CONTROL = re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
 _LINE_BREAKS = re.compile("[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][\\s]*")
 

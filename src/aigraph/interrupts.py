@@ -31,6 +31,13 @@ if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session ends aigraph l
     _EXIT[signal.SIGHUP] = (129, "hung up")
 _answered = threading.Event()
 _pending: set[Path] = set()
+_stderr = 2  # where a forced exit says why (see stderr_fd)
+
+
+def stderr_fd(fd: int) -> None:
+    """Say why on ``fd`` when the watcher ends the process (while stderr itself is silenced)."""
+    global _stderr
+    _stderr = fd
 
 
 class Terminated(BaseException):
@@ -73,7 +80,7 @@ def _force_exit(signum: int) -> None:
         with contextlib.suppress(OSError):
             path.unlink()
     with contextlib.suppress(OSError):
-        os.write(2, f"aigraph: {word}\n".encode())
+        os.write(_stderr, f"aigraph: {word}\n".encode())
     os._exit(code)
 
 

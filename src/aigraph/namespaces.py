@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 AIG = "https://w3id.org/aigraph/ontology#"
 """The ontology namespace (classes and properties)."""
 
@@ -34,3 +37,17 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
 }
 """Prefixes written into every serialization and pre-declared in queries."""
+
+
+def facts_name(iri: str, prefixes: Mapping[str, str]) -> str:
+    """A term as a facts file writes it: bare for aig:, else prefixed (``ex:acquired``), else the full IRI.
+
+    >>> facts_name(AIG + "memberOf", {}), facts_name("https://e.org/v#acquired", {"ex": "https://e.org/v#"})
+    ('memberOf', 'ex:acquired')
+    """
+    if iri.startswith(AIG):
+        return iri[len(AIG) :]
+    for prefix, ns in prefixes.items():
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri

@@ -23,12 +23,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import functools
 import json
 import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -223,6 +223,24 @@ def _sniff(data: bytes, fmt: str) -> str | None:
     return f"the content looks like {RDF_FORMATS[guess][2]}: is the file extension right?"
 
 
+_LONG_RUN = re.compile(r"\S{41,}")
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    """A parser's message, which quotes the file, cut short: each unbroken run of more
+    than 40 characters to its first 40, and the whole to ``limit``.
+
+    A file that fails to parse may be one that should not be shown (a link to a
+    secret); the message names the place, and quotes no more than a token's start.
+    (AigraphError escapes control characters when it is printed.)
+
+    >>> excerpt("x" * 50 + " is not a valid subject")
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… is not a valid subject'
+    """
+    text = _LONG_RUN.sub(lambda m: m.group()[:40] + "…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
     """Turn a pyoxigraph parse error into one line with the file and 1-based line."""
     text = str(exc)
@@ -236,6 +254,7 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"")
     text = re.sub(r"\s*\(line \d+\)\s*$", "", text)
     if not line and data:
         line = _locate(data, text)
+    text = excerpt(text)
     where = f" (column {column})" if column else ""
     hint = _sniff(data, fmt)
     return AigraphError(
@@ -391,7 +410,7 @@ def parse_bytes(
             ) from None
         raise AigraphError(f"not enough memory to read this {name} file", path=path) from None
     except (ValueError, OSError, RecursionError) as exc:
-        raise AigraphError(f"cannot parse as {name}: {exc}", path=path) from None
+        raise AigraphError(f"cannot parse as {name}: {excerpt(str(exc))}", path=path) from None
     return quads
 
 
@@ -652,7 +671,11 @@ def has_named_graphs(quads: Iterable[ox.Quad]) -> bool:
 
 
 # What XML 1.0 can hold (https://www.w3.org/TR/xml/#charsets); everything else is refused.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Compiled on first use: these two Unicode classes take about 8 ms to compile, which
+# every command would pay at start-up for a check only XML output needs.
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _terms(item: ox.Quad | ox.Triple) -> Iterator[object]:
@@ -665,7 +688,7 @@ def _terms(item: ox.Quad | ox.Triple) -> Iterator[object]:
 
 def check_xml_text(text: str, fmt: str, what: str = "a value") -> None:
     """Refuse text that XML 1.0 cannot hold (NUL and most control characters, U+FFFE/U+FFFF)."""
-    m = _NOT_XML.search(text)
+    m = _not_xml().search(text)
     if m:
         short = text if len(text) <= 60 else text[:57] + "..."
         raise AigraphError(
@@ -678,7 +701,13 @@ _NAME_START = (
     "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+
+
+@functools.cache
+def _local_name() -> re.Pattern[str]:
+    return re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+
+
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Old RDF/XML syntax terms that no reader accepts as property elements any more.
 _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
@@ -687,7 +716,7 @@ _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
 def _check_xml_name(iri: str, what: str) -> None:
     """RDF/XML writes predicates (and classes) as element names: the IRI must end in an XML name."""
     name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
-    if (what == "predicate" and name in _NOT_PROPERTIES) or not _LOCAL_NAME.search(iri):
+    if (what == "predicate" and name in _NOT_PROPERTIES) or not _local_name().search(iri):
         raise AigraphError(
             f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
@@ -857,6 +886,8 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
             break
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: its import costs every command start-up
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise AigraphError(f"cannot write here: {exc.strerror or exc}", path=path) from None

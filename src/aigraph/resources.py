@@ -1,14 +1,22 @@
-"""Files shipped inside the package, reached through importlib.resources."""
+"""Files shipped inside the package: plain paths when the package is on disk, else
+through importlib.resources (a zip), whose import costs every command's start-up."""
 
 from __future__ import annotations
 
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 def data(*parts: str) -> Traversable:
     """Return a file under the package's ``data`` folder."""
-    node = files("aigraph").joinpath("data")
+    node: Traversable = Path(__file__).parent / "data"
+    if not node.is_dir():
+        from importlib.resources import files
+
+        node = files("aigraph").joinpath("data")
     for part in parts:
         node = node.joinpath(part)
     return node

@@ -16,6 +16,8 @@ downloaded and nothing is guessed from outside the article.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -25,11 +27,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import AigraphError
-from ..namespaces import AIG, KG, RDF, RDFS, SKOS
+from ..graph.build import record_name
+from ..namespaces import AIG, KG, RDF, RDFS, SKOS, facts_name
 from ..ontology import Ontology
-from ..progress import progress
+from ..progress import Progress, progress
 from ..rdfio import read_input, read_rdf, write_bytes
-from ..sources.article import ArticleText
+from ..sources.article import ArticleText, Sentence, normalize
 from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask
 from .patterns import load_cues, load_patterns
@@ -145,13 +148,106 @@ def _nlp_spans(model: str, sentences: list[str]) -> list[list[tuple[int, int]]]:
     return out
 
 
+# ---------------------------------------------------------------- quotes
+
+_WORD = re.compile(r"\w+")
+
+
+class QuotePlaces:
+    """:meth:`ArticleText.places` answered from an index of the article's words.
+
+    ``places`` scans the whole article for each quote; a draft asks about
+    thousands of candidate quotes on a long text, which made drafting
+    quadratic in its length. A word of the quote that has a non-word
+    character on both sides inside the quote is a whole word wherever the
+    quote occurs, so only that word's occurrences need checking. A quote
+    without one (a name, "Acme Labs") is looked up through the suffixes of
+    the article's distinct words. Every candidate is checked character by
+    character, so the answer is the same as ``places``' (a test compares
+    them); ``build`` checks the quotes again with ``places`` itself.
+    """
+
+    def __init__(self, article: ArticleText) -> None:
+        self.sentences = article.sentences
+        self.joined, self.starts = article._joined()
+        self.words: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self.joined):
+            self.words.setdefault(m.group(), []).append(m.start())
+        self._suffixes: list[tuple[str, str, int]] | None = None
+
+    def _by_suffix(self) -> list[tuple[str, str, int]]:
+        """(suffix, word, where the suffix starts in the word) for every distinct word, sorted."""
+        if self._suffixes is None:
+            self._suffixes = sorted((w[i:], w, i) for w in self.words for i in range(len(w)))
+        return self._suffixes
+
+    def _containing(self, token: str, at_start: bool, at_end: bool) -> list[tuple[str, int]]:
+        """(word, offset of ``token`` in it) for the words that can hold ``token`` there.
+
+        ``at_start``: the token starts the word (a non-word character precedes it in
+        the quote); ``at_end``: the token ends the word.
+        """
+        if at_start and at_end:
+            return [(token, 0)] if token in self.words else []
+        sfx = self._by_suffix()
+        out = []
+        for i in range(bisect.bisect_left(sfx, (token,)), len(sfx)):
+            suffix, word, off = sfx[i]
+            if not suffix.startswith(token):
+                break
+            if (not at_start or off == 0) and (not at_end or len(suffix) == len(token)):
+                out.append((word, off))
+        return out
+
+    def _entries(self, token: str) -> int:
+        """How many suffixes of distinct words start with ``token`` (a cheap measure of its cost)."""
+        sfx = self._by_suffix()
+        return bisect.bisect_left(sfx, (token + "\U0010ffff",)) - bisect.bisect_left(sfx, (token,))
+
+    def _candidates(self, q: str) -> list[int] | None:
+        """Where ``q`` may start in the joined sentences (a superset), or None: scan for it."""
+        # A few words are enough to choose a rare one (a quote may be thousands of words long).
+        tokens = list(itertools.islice(_WORD.finditer(q), 16))
+        whole = [t for t in tokens if t.start() > 0 and t.end() < len(q)]
+        if whole:
+            t = min(whole, key=lambda t: len(self.words.get(t.group(), ())))
+        elif tokens:  # one or two words, at the ends of the quote: the one fewer words can hold
+            t = min(tokens, key=lambda t: self._entries(t.group()))
+        else:
+            return None
+        k = t.start()
+        return [
+            p + off - k for word, off in self._containing(t.group(), k > 0, t.end() < len(q)) for p in self.words[word]
+        ]
+
+    def places(self, quote: str, most: int | None = None) -> list[tuple[Sentence, ...]]:
+        """Every distinct run of sentences the quote occurs in, in article order (as ``places``).
+
+        ``most``: stop once that many runs are found (then not necessarily the first ones).
+        """
+        q = normalize(quote)
+        if not q:
+            return []
+        cands = self._candidates(q)
+        if cands is None:
+            cands, at = [], self.joined.find(q)
+            while at >= 0:
+                cands.append(at)
+                at = self.joined.find(q, at + 1)
+        runs: dict[tuple[int, int], tuple[Sentence, ...]] = {}
+        for at in cands:
+            if at < 0 or not self.joined.startswith(q, at):
+                continue
+            first = bisect.bisect_right(self.starts, at) - 1
+            last = bisect.bisect_left(self.starts, at + len(q)) - 1
+            if (first, last) not in runs:
+                runs[(first, last)] = tuple(self.sentences[first : last + 1])
+                if most is not None and len(runs) >= most:
+                    break
+        return [runs[k] for k in sorted(runs)]
+
+
 # ---------------------------------------------------------------- the header, as init writes it
-
-
-def _article_id(path: Path) -> str:
-    ident = article_id(path)
-    # "fact-..." would name the builder's fact records (the build refuses such an article id).
-    return ident if not ident.startswith("fact-") else "article-" + ident
 
 
 def _header(article: ArticleText, article_path: Path, output: Path | None, ontologies: Sequence[str | Path]) -> str:
@@ -160,7 +256,7 @@ def _header(article: ArticleText, article_path: Path, output: Path | None, ontol
     rel = Path(os.path.relpath(article_path.resolve(), base)).as_posix()
     exts = [Path(os.path.relpath(Path(o).resolve(), base)).as_posix() for o in ontologies]
     return (
-        article_table(_article_id(article_path), rel, ontology=exts, hints=True)
+        article_table(article_id(article_path), rel, ontology=exts, hints=True)
         + "\n# The article's sentences, numbered as aigraph splits them. Evidence quotes are\n"
         "# matched against these (whitespace aside); a quote may run into the next one.\n#\n"
         + sentence_comments(article.sentences)
@@ -198,15 +294,11 @@ class _Drafter:
         ranges = {t.iri: t.range or "" for t in onto.properties}
         self.matcher = Matcher(self.patterns, self.cues, self.finder.entities, ranges)
         self._quote_cache: dict[tuple[int, int, int, int], str | None] = {}
+        self.places = QuotePlaces(article)
 
     # --- names of terms as the facts file writes them
     def curie(self, iri: str) -> str:
-        if iri.startswith(AIG):
-            return iri[len(AIG) :]
-        for k, v in self.prefixes.items():
-            if iri.startswith(v) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(v) :]):
-                return f"{k}:{iri[len(v):]}"
-        return iri
+        return facts_name(iri, self.prefixes)
 
     def quote(self, first: int, start: int, last: int, end: int) -> str | None:
         """The shortest quote around the span, in whole words, that the builder finds in one place."""
@@ -221,15 +313,11 @@ class _Drafter:
             off = len(sents[first].text) + 1
         a, b = start, off + end
         found: str | None = None
-        joined = self.article._joined()[0]
         for _ in range(80):
             q = text[a:b].strip()
             if q and q[-1] in ",;:":
                 q = q[:-1].rstrip()
-            # A quick count rules out most repeated quotes (found outside these sentences);
-            # the builder's own lookup decides.
-            quick = q and (joined.count(q) <= 1 or joined.count(q) == text.count(q))
-            places = self.article.places(q) if quick else [(), ()]
+            places = self.places.places(q, most=2)
             if len(places) == 1 and len(places[0]) <= 2:
                 found = q
                 break
@@ -245,29 +333,28 @@ class _Drafter:
         self._quote_cache[key] = found
         return found
 
-    def run(self) -> tuple[list[SentenceMentions], list[Proposal]]:
+    def run(self, shown: Progress) -> tuple[list[SentenceMentions], list[Proposal]]:
         texts = [s.text for s in self.article.sentences]
         self.finder.prepare(texts)
         found: list[SentenceMentions] = []
         prev_subject: str | None = None
         n = len(texts)
-        with progress(f"Drafting facts from {Path(str(self.article.path or 'the article')).name}") as shown:
-            for i, text in enumerate(texts):
-                if i % 200 == 0:
-                    shown.update(f"names in sentence {i + 1} of {n}")
-                sm = self.finder.find(i, text, prev_subject)
-                prev_subject = sm.subject or prev_subject
-                found.append(sm)
-            proposals: list[Proposal] = []
-            for i, sm in enumerate(found):
-                if i % 200 == 0:
-                    shown.update(f"relations in sentence {i + 1} of {n}")
-                masked = mask(sm, self.codes, self.finder.entities)
-                asides = parentheticals(masked)
-                forms = [(masked, asides)]
-                if asides:
-                    forms.append((cut(masked, asides), []))
-                proposals.extend(self.matcher.proposals(sm, forms, found[i - 1] if i else None))
+        for i, text in enumerate(texts):
+            if i % 200 == 0:
+                shown.update(f"names in sentence {i + 1} of {n}")
+            sm = self.finder.find(i, text, prev_subject)
+            prev_subject = sm.subject or prev_subject
+            found.append(sm)
+        proposals: list[Proposal] = []
+        for i, sm in enumerate(found):
+            if i % 200 == 0:
+                shown.update(f"relations in sentence {i + 1} of {n}")
+            masked = mask(sm, self.codes, self.finder.entities)
+            asides = parentheticals(masked)
+            forms = [(masked, asides)]
+            if asides:
+                forms.append((cut(masked, asides), []))
+            proposals.extend(self.matcher.proposals(sm, forms, found[i - 1] if i else None))
         return found, proposals
 
 
@@ -311,8 +398,11 @@ def _draft(
     gazetteer = _gazetteer(data, onto) if data else []
     extra = _nlp_spans(nlp, [s.text for s in article.sentences]) if nlp else None
     d = _Drafter(article, onto, extensions, prefixes, gazetteer, extra)
-    found, proposals = d.run()
-    return _Writer(d, found, proposals).write(_header(article, article_path, output, ontologies))
+    with progress(f"Drafting facts from {article_path.name}") as shown:
+        found, proposals = d.run(shown)
+        # Writing looks up a quote for every entity and fact: a second or so on a long text.
+        shown.update(f"quotes for {len(proposals):,} proposals")
+        return _Writer(d, found, proposals).write(_header(article, article_path, output, ontologies))
 
 
 def draft(
@@ -362,7 +452,8 @@ class _Writer:
         self.ents = d.finder.entities
         self.topics: dict[str, Entity] = {}
         self.ids: dict[str, str] = {}
-        self.article_id = _article_id(Path(str(d.article.path or "article.txt")))
+        self.used: set[str] = set()
+        self.article_id = article_id(Path(str(d.article.path or "article.txt")))
 
     def _topic(self, p: Proposal) -> Entity:
         assert p.topic is not None
@@ -437,15 +528,15 @@ class _Writer:
     def _id(self, ent: Entity) -> str:
         if ent.key in self.ids:
             return self.ids[ent.key]
-        if not self.ids:  # the article's own record is kg:<article id>: no entity may take it
-            self.ids[""] = self.article_id
         known = ent.known_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ent.known_id)
         base = ent.known_id if known and ent.known_id else _camel(ent.label)
         ident, n = base, 2
-        used = set(self.ids.values())
-        while ident in used:
+        # Never the name of one of the article's own records (kg:<article id>, its sentences,
+        # facts): build refuses such an id.
+        while ident in self.used or record_name(self.article_id, ident) is not None:
             ident, n = f"{base}{n}", n + 1
         self.ids[ent.key] = ident
+        self.used.add(ident)
         return ident
 
     def _entity_quote(self, ent: Entity) -> str | None:
@@ -571,7 +662,7 @@ class _Writer:
         prop = self.d.curie(p.property)
         obj_id = self._id(f.object) if f.object is not None else None
         base = re.sub(r"[^A-Za-z0-9-]+", "-", f"{self._id(f.subject)}-{prop}-{obj_id or p.value}").strip("-").lower()
-        if base.startswith(("type-", "fact-")):  # names of the builder's records
+        if base.startswith("type-"):  # build keeps fact ids "type-..." for the class of each entity
             base = "f-" + base
         ident, n = base[:80], 2
         while ident in ids:

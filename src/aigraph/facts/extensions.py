@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from ..errors import AigraphError
 from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS, XSD
 from ..ontology import Ontology, from_quads, load_ontology
-from ..rdfio import format_for_path, parse_bytes, read_input
+from ..rdfio import check_input, format_for_path, parse_bytes
 
 # Objects of these predicates name terms that must exist.
 _TERM_LINKS = (RDFS + "domain", RDFS + "range", RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "inverseOf")
@@ -84,7 +84,7 @@ def read_extension(path: str | Path, *, check: bool = True) -> Extension:
     fmt = format_for_path(path)
     if fmt is None:
         raise AigraphError("an ontology extension must be a Turtle file (.ttl)", path=path)
-    raw = read_input(path, "an ontology extension")
+    raw = _read_bounded(path)
     quads = parse_bytes(raw, fmt, path=path, base_iri=path.resolve().as_uri())
     prefixes: dict[str, str] = {}
     if fmt in ("turtle", "trig", "n3"):
@@ -97,6 +97,25 @@ def read_extension(path: str | Path, *, check: bool = True) -> Extension:
     if check:
         _check(ext, set(from_quads(ext.quads).terms))
     return ext
+
+
+MAX_BYTES = 32 * 1024 * 1024
+"""The largest ontology extension aigraph reads: 32 MiB of Turtle, far beyond a vocabulary."""
+
+
+def _read_bounded(path: Path) -> bytes:
+    """A regular file's bytes, at most :data:`MAX_BYTES` (read so: /proc files claim a size of 0)."""
+    path = check_input(path, "an ontology extension")
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(raw) > MAX_BYTES:
+        raise AigraphError(
+            f"an ontology extension larger than {MAX_BYTES >> 20} MiB, more than aigraph reads", path=path
+        )
+    return raw
 
 
 def _check(ext: Extension, declared: set[str]) -> None:

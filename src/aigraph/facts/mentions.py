@@ -13,6 +13,7 @@ commas and "and" form a list. Pure Python, no model.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ Span = tuple[int, int, int]  # sentence position (0-based), start, end in the se
 
 _CAPWORD = r"(?:[A-Z][\w&-]*|\d+[A-Za-z][\w-]*)"
 _ABBREV_DOT = ("Inc", "Corp", "Ltd", "Co", "Bros")
+_MID_CAP = re.compile(r"(?<=[\w,;:] )[A-Z][\w-]*")  # a capitalised word inside a sentence
 _PRONOUN = re.compile(r"(?<![\w-])(it|It|its|Its)(?![\w'’-])")
 _DEFINITE = re.compile(r"(?<![\w-])([Tt]he)\s+([A-Za-z][a-z-]+)(?![\w-])")
 # Between two items of a list: ", ", " and ", ", and ", " or ", " & ".
@@ -205,8 +207,7 @@ class MentionFinder:
     def prepare(self, sentences: list[str]) -> None:
         """Learn which capitalised words appear inside sentences (names, not sentence starts)."""
         for text in sentences:
-            for m in re.finditer(r"(?<=[\w,;:] )[A-Z][\w-]*", text):
-                self.mid_caps.add(m.group(0))
+            self.mid_caps.update(_MID_CAP.findall(text))
 
     def find(self, index: int, text: str, prev_subject: str | None) -> SentenceMentions:
         spans: list[tuple[int, int, int, str, object]] = []  # start, end, priority, kind, payload
@@ -228,9 +229,16 @@ class MentionFinder:
                 spans.append((a, b, 3, "cap", text[a:b]))
         spans.sort(key=lambda s: (s[0], -s[2], -(s[1] - s[0])))
         chosen: list[tuple[int, int, int, str, object]] = []
+        # The spans chosen so far do not overlap, so sorted by start their ends are sorted too:
+        # a span overlaps one of them if the last that starts before its end ends after its start.
+        starts: list[int] = []
+        ends: list[int] = []
         for s in sorted(spans, key=lambda s: (-s[2], -(s[1] - s[0]), s[0])):
-            if all(s[1] <= c[0] or s[0] >= c[1] for c in chosen):
+            i = bisect.bisect_left(starts, s[1])
+            if i == 0 or ends[i - 1] <= s[0]:
                 chosen.append(s)
+                starts.insert(i, s[0])
+                ends.insert(i, s[1])
         chosen.sort()
         mentions: list[Mention] = []
         for start, end, _prio, kind, payload in chosen:
@@ -360,11 +368,12 @@ class MentionFinder:
         prev_subject: str | None,
     ) -> list[Mention]:
         out = []
+        # The sentence's first name, if it comes before the pronoun: names are in order and do not overlap.
+        first = next((m for m in names if self.entities[m.key].kind != "body"), None)
         for start, end, _p, kind, payload in chosen:
             if kind != "pro":
                 continue
-            before = [m for m in names if m.end <= start and self.entities[m.key].kind != "body"]
-            referent = before[0].key if before else prev_subject
+            referent = first.key if first is not None and first.end <= start else prev_subject
             if referent is None:
                 continue
             out.append(Mention(start, end, referent, pronoun=str(payload)))
@@ -415,13 +424,12 @@ def mask(
     at = 0
 
     def plain(a: int, b: int) -> None:
-        for i in range(a, b):
-            if any(s <= i < e for s, e in skip):
-                continue
+        # Whole runs at a time (a character at a time made this the slowest step of a long draft).
+        for x, y in _kept(a, b, skip):
             # The placeholder brackets cannot stand for themselves in the masked text.
-            out.append({"⟦": "[", "⟧": "]"}.get(text[i], text[i]))
-            ostart.append(i)
-            oend.append(i + 1)
+            out.append(text[x:y].translate(_BRACKETS))
+            ostart.extend(range(x, y))
+            oend.extend(range(x + 1, y + 1))
 
     for group in sm.groups:
         ms = [sm.mentions[i] for i in group]
@@ -440,3 +448,21 @@ def mask(
         at = b
     plain(at, len(text))
     return Masked("".join(out), ostart, oend, slots)
+
+
+_BRACKETS = str.maketrans({"⟦": "[", "⟧": "]"})
+
+
+def _kept(a: int, b: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of [a, b) outside the ``skip`` spans."""
+    runs: list[tuple[int, int]] = []
+    at = a
+    for s, e in sorted(skip):
+        if e <= at or s >= b:
+            continue
+        if s > at:
+            runs.append((at, s))
+        at = max(at, e)
+    if at < b:
+        runs.append((at, b))
+    return runs

@@ -43,7 +43,9 @@ class Template:
     pattern: str  # the regular expression, compiled on first use (most never run on a short article)
     slot: str  # kind of object slot: entity, pairs, nouns, verbs, phrase, number
     has_subject: bool
-    anchors: tuple[str, ...] = ()  # one of these (lower case) is in every sentence it matches
+    # One of these (lower case) is in every sentence it matches: as a word (the
+    # letters-only ones) or else as a substring (see relations.Matcher._candidates).
+    anchors: tuple[str, ...] = ()
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -53,16 +55,6 @@ class Template:
     def literals(self) -> tuple[int, ...]:
         """Group numbers of the template's own words."""
         return tuple(_literal_groups(self.regex))
-
-    @cached_property
-    def _words(self) -> frozenset[str]:
-        return frozenset(a for a in self.anchors if a.isalpha())
-
-    def may_match(self, lowered: str, words: set[str]) -> bool:
-        """A quick test that skips the regular expression for most sentences."""
-        if not self.anchors or not self._words.isdisjoint(words):
-            return True
-        return len(self._words) < len(self.anchors) and any(a in lowered for a in self.anchors)
 
 
 @dataclass

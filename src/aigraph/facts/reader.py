@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import AigraphError
 from ..rdfio import read_input
 
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")  # \Z, not $: "Meta\n" must not pass
 
 # Each table's keys: (required, optional). docs/facts-format.md documents every one (a test checks).
 KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -311,7 +311,9 @@ def _id(table: dict, what: str, where: _Where) -> str:
     value = _str(table, "id", what, where)
     if not _ID.match(value):
         raise where.error(
-            f"{what}: id {value!r} must start with a letter and use only letters, digits, - and _", "id"
+            f"{what}: id {value!r} must start with an ASCII letter and use only ASCII letters, digits, - and _"
+            " (it becomes part of an IRI; the label may hold any character)",
+            "id",
         )
     return value
 

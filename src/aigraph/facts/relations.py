@@ -61,6 +61,32 @@ class Matcher:
         self._neg = _cue_regex(cues.negation)
         self._hedge = _cue_regex(cues.hedging)
         self._breaks = cues.clause_breaks
+        # An index from the templates' anchor words to the templates: a sentence looks up
+        # its own words instead of every template testing the sentence (patterns.Template.anchors).
+        self._templates = [(pattern, t) for pattern in patterns for t in pattern.templates]
+        self._always: list[int] = []
+        self._by_word: dict[str, list[int]] = {}
+        self._by_substring: dict[str, list[int]] = {}  # templates whose anchors are not all single words
+        for i, (_, t) in enumerate(self._templates):
+            if not t.anchors:
+                self._always.append(i)
+                continue
+            alpha = {a for a in t.anchors if a.isalpha()}
+            for a in alpha:
+                self._by_word.setdefault(a, []).append(i)
+            if len(alpha) < len(t.anchors):
+                for a in t.anchors:
+                    self._by_substring.setdefault(a, []).append(i)
+
+    def _candidates(self, lowered: str, words: set[str]) -> list[int]:
+        """The templates that may match a sentence (lower case, and its words)."""
+        found = set(self._always)
+        for w in words:
+            found.update(self._by_word.get(w, ()))
+        for anchor, templates in self._by_substring.items():
+            if anchor in lowered:
+                found.update(templates)
+        return sorted(found)
 
     def proposals(
         self, sm: SentenceMentions, forms: list[tuple[Masked, list[tuple[int, int]]]], prev: SentenceMentions | None
@@ -70,15 +96,13 @@ class Matcher:
         for masked, asides in forms:
             lowered = masked.text.lower()
             words = set(re.findall(r"[a-z]+", lowered))
-            for pattern in self.patterns:
-                for template in pattern.templates:
-                    if not template.may_match(lowered, words):
+            for i in self._candidates(lowered, words):
+                pattern, template = self._templates[i]
+                for m in template.regex.finditer(masked.text):
+                    # A match may not run out of an aside: "X, which has members like Y, will..."
+                    if any(a < m.start() < b < m.end() for a, b in asides):
                         continue
-                    for m in template.regex.finditer(masked.text):
-                        # A match may not run out of an aside: "X, which has members like Y, will..."
-                        if any(a < m.start() < b < m.end() for a, b in asides):
-                            continue
-                        out.extend(self._from_match(sm, masked, pattern, template, m, prev))
+                    out.extend(self._from_match(sm, masked, pattern, template, m, prev))
         # A template with a subject beats one that guessed it, for the same object.
         named = {(p.property, p.object, p.topic.label if p.topic else None, p.value) for p in out if not p.guessed}
         return [
@@ -306,12 +330,22 @@ class Matcher:
 
 
 def _cue_regex(words: list[str]) -> re.Pattern[str]:
-    """Cue words and phrases, lower case (so "May", the month, is no hedge)."""
-    alts = []
+    """Cue words and phrases, lower case (so "May", the month, is no hedge).
+
+    The word-start test stands once before the whole alternation, not before each
+    word: the engine then tries the words only where a word starts (ten times
+    faster on long sentences, same matches: "n't" needs no word start and no
+    other cue starts with "n'").
+    """
+    plain, bare = [], []
     for w in sorted(words, key=len, reverse=True):
         esc = re.escape(w.strip()).replace(r"\ ", r"\s+")
-        alts.append(esc if w.startswith("n'") else r"(?<![\w-])" + esc + (r"(?![\w-])" if not w.endswith(" ") else ""))
-    return re.compile("|".join(alts))
+        if w.startswith("n'"):
+            bare.append(esc)
+        else:
+            plain.append(esc + (r"(?![\w-])" if not w.endswith(" ") else ""))
+    parts = [r"(?<![\w-])(?:" + "|".join(plain) + ")"] if plain else []
+    return re.compile("|".join(parts + bare))
 
 
 def parentheticals(masked: Masked) -> list[tuple[int, int]]:

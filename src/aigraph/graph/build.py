@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -19,11 +20,14 @@ from .. import resources
 from ..errors import AigraphError
 from ..facts.extensions import Extensions, load_extensions
 from ..facts.reader import FactsFile, read_facts, suggest
-from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, facts_name
 from ..ontology import Ontology, Term
 from ..progress import progress
 from ..rdfio import check_input, guard_inputs, serialize, write_bytes
 from ..sources.article import ArticleText, Sentence
+
+if TYPE_CHECKING:
+    from .validate import Report, Result
 
 DEFAULT_OUTPUT = Path("graphs/ai-alliance.ttl")
 """Where ``build()`` writes the shipped article's graph (others: ``graphs/<article id>.ttl``)."""
@@ -190,12 +194,7 @@ class _Builder:
 
     def name(self, iri: str) -> str:
         """A term as a facts file writes it: bare for aig:, else prefixed, else the full IRI."""
-        if iri.startswith(AIG):
-            return iri[len(AIG) :]
-        for p, ns in self.prefixes.items():
-            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
-                return f"{p}:{iri[len(ns) :]}"
-        return iri
+        return facts_name(iri, self.prefixes)
 
     def term(self, written: str, who: str, what: str, kinds: tuple[str, ...], known: list[str], line: int) -> Term:
         """The ontology term a facts file names (``memberOf``, ``ex:acquired``, or a full IRI)."""
@@ -419,25 +418,43 @@ def _check_article_path(facts: FactsFile, allow_outside: bool) -> None:
     a link beside the facts file to a file elsewhere is outside too.
     """
     art = facts.article
+    _check_named_file(facts, art.path, "the article", "a text file", "path", allow_outside)
+
+
+def _check_named_file(
+    facts: FactsFile, path: Path, what: str, kind: str, key: str, allow_outside: bool
+) -> None:
+    """A file the ``[article]`` table names (``key``) must be a regular file inside the
+    facts file's folder, links resolved, unless ``allow_outside`` (the same rule for
+    the article and for ontology extensions: either could show another file's content,
+    in the graph or in a parse error)."""
     if not allow_outside:
         folder = Path(facts.path).parent
         try:
-            root, target = folder.resolve(), art.path.resolve()
+            root, target = folder.resolve(), path.resolve()
         except (OSError, RuntimeError, ValueError):  # a looping link, a NUL: check_input says so below
             target = None
         if target is not None and not target.is_relative_to(root):
             raise AigraphError(
-                f"the article {art.path} is outside the facts file's folder (it is {target}); aigraph reads"
-                " an article only from that folder or below it, unless told to with --allow-outside-article"
-                " (allow_outside_article=True in Python)",
+                f"{what} {path} is outside the facts file's folder (it is {target}); aigraph reads"
+                f" {'an article' if key == 'path' else 'an ontology extension'} only from that folder or below it,"
+                " unless told to with"
+                " --allow-outside-article (allow_outside_article=True in Python)",
                 path=facts.path,
-                line=art.at("path"),
+                line=facts.article.at(key),
             )
     try:
-        check_input(art.path, "a text file")
+        check_input(path, kind)
     except AigraphError as exc:  # name the line of the facts file that points there
-        what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
-        raise AigraphError(f"the article {art.path}{what}", path=facts.path, line=art.at("path")) from None
+        detail = " does not exist" if exc.message == "no such file" else f": {exc.message}"
+        raise AigraphError(f"{what} {path}{detail}", path=facts.path, line=facts.article.at(key)) from None
+
+
+def check_named_files(facts: FactsFile, allow_outside: bool) -> None:
+    """Check every file the facts file names (article, ontology extensions) before any is read."""
+    _check_article_path(facts, allow_outside)
+    for path in facts.article.ontology:
+        _check_named_file(facts, path, "the ontology extension", "an ontology extension", "ontology", allow_outside)
 
 
 def namespace(facts: FactsFile) -> str:
@@ -445,18 +462,16 @@ def namespace(facts: FactsFile) -> str:
     return facts.article.namespace or KG
 
 
-def extensions_for(facts: FactsFile, ontology: Sequence[str | Path] = ()) -> Extensions:
-    """The ontology extensions a build uses: those the facts file names, then ``ontology``."""
-    art = facts.article
-    for path in art.ontology:
-        try:
-            check_input(path, "an ontology extension")
-        except AigraphError as exc:
-            what = " does not exist" if exc.message == "no such file" else f": {exc.message}"
-            raise AigraphError(
-                f"the ontology extension {path}{what}", path=facts.path, line=art.at("ontology")
-            ) from None
-    return load_extensions([*art.ontology, *ontology])
+def extensions_for(
+    facts: FactsFile, ontology: Sequence[str | Path] = (), *, allow_outside: bool = False
+) -> Extensions:
+    """The ontology extensions a build uses: those the facts file names, then ``ontology``.
+
+    Those the facts file names must lie in its folder (see :func:`check_named_files`).
+    """
+    for path in facts.article.ontology:
+        _check_named_file(facts, path, "the ontology extension", "an ontology extension", "ontology", allow_outside)
+    return load_extensions([*facts.article.ontology, *ontology])
 
 
 def build_graph(
@@ -471,8 +486,8 @@ def build_graph(
     The article path is read from the facts file's ``[article]`` table; it must
     lie in the facts file's folder (links resolved) unless
     ``allow_outside_article``, and be UTF-8 text of at most 10 MiB. Terms may
-    come from ontology extensions: those the table names (``ontology``) and
-    those in ``ontology``. With ``validate`` the result must conform to the
+    come from ontology extensions: those the table names (``ontology``: in the
+    same folder, under the same rule) and those in ``ontology``. With ``validate`` the result must conform to the
     SHACL shapes, read with the extensions' domains and ranges.
     """
     if facts is None:
@@ -487,11 +502,11 @@ def _build(
     facts_file: FactsFile, validate: bool, ontology: Sequence[str | Path], allow_outside_article: bool
 ) -> tuple[list[ox.Triple], Extensions]:
     art = facts_file.article
-    _check_article_path(facts_file, allow_outside_article)
+    check_named_files(facts_file, allow_outside_article)
     article = ArticleText.read(art.path)
     if not article.sentences:
         raise AigraphError(f"the article {art.path} is empty", path=facts_file.path, line=art.at("path"))
-    ext = extensions_for(facts_file, ontology)
+    ext = extensions_for(facts_file, ontology, allow_outside=allow_outside_article)
     with progress(f"Building the graph from {Path(facts_file.path).name}") as shown:
         triples = sorted(set(_Builder(facts_file, article, ext).run()), key=_order)
         report = None
@@ -500,15 +515,40 @@ def _build(
 
             shown.update(f"checking {len(triples)} triples against the SHACL shapes")
             report = validate_graph(triples, ontology=ext.quads)
-    if report is not None and not report.conforms:
-        first = report.results[0]
-        line = _line_of(facts_file, first.node, first.path, ext)
-        raise AigraphError(
-            f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
-            path=facts_file.path,
-            line=line,
-        )
+    if report is not None:
+        check_report(facts_file, report, ext)
     return triples, ext
+
+
+def check_report(facts_file: FactsFile, report: Report, ext: Extensions) -> None:
+    """Stop with the first SHACL result (and the facts-file line it comes from) unless the graph conforms."""
+    if report.conforms:
+        return
+    first = report.results[0]
+    for r in report.results:
+        if r.message.startswith("ill-typed literal") and r.severity == "Violation":
+            _ill_typed_in_extension(r, ext)  # the builder types the facts' own values: an extension's
+    line = _line_of(facts_file, first.node, first.path, ext)
+    raise AigraphError(
+        f"SHACL validation failed ({len(report.results)} result(s)); first: {_shorten(str(first), ext)}",
+        path=facts_file.path,
+        line=line,
+    )
+
+
+def _ill_typed_in_extension(result: Result, ext: Extensions) -> None:
+    """Name the extension file and line of an ill-typed literal, where one holds it."""
+    import json
+
+    for item in ext.items:
+        if any(getattr(q.subject, "value", None) == result.focus for q in item.quads):
+            at = item.text.find(json.dumps(result.value, ensure_ascii=False))
+            line = item.text.count("\n", 0, at) + 1 if at >= 0 else item.line_of(result.focus)
+            raise AigraphError(
+                _shorten(str(result).removeprefix(f"{result.severity}: "), ext),
+                path=item.path,
+                line=line,
+            )
 
 
 def _shorten(text: str, ext: Extensions) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .. import resources
-from ..errors import AigraphError
+from ..errors import AigraphError, printable
 from ..namespaces import PREFIXES
 
 
@@ -26,18 +26,28 @@ class Result:
     value: str | None
     message: str
     severity: str
+    source: str | None = None  # "file:line" where the finding is, when aigraph can tell
 
     def __str__(self) -> str:
+        at = f" ({self.source})" if self.source else ""
         if self.focus == GRAPH_NODE:  # whole-graph rules name the triple in the message
-            return f"{self.severity}: {self.message}"
+            return f"{self.severity}: {self.message}{at}"
         where = _short(self.focus) + (f" {_short(self.path)}" if self.path else "")
-        value = f" = {_short(self.value)}" if self.value and self.value != self.focus else ""
-        return f"{self.severity}: {where}{value}: {self.message}"
+        value = f" = {_cut(_short(self.value))}" if self.value and self.value != self.focus else ""
+        return f"{self.severity}: {where}{value}: {self.message}{at}"
 
     @property
     def node(self) -> str:
         """The node the result is about (the offending subject for whole-graph rules)."""
         return (self.value or self.focus) if self.focus == GRAPH_NODE else self.focus
+
+
+_LONG_RUN = re.compile(r"\S{101,}")  # a value a message quotes (a 5,000-digit number, a 50 MB text)
+
+
+def _cut(text: str, limit: int = 100) -> str:
+    """A value as a report line shows it: a 100,000-digit number or a long text, cut short."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -50,7 +60,8 @@ class Report:
         if self.conforms:
             return f"Conforms: {self.triples} triples checked against the aigraph shapes."
         lines = [f"Does not conform: {len(self.results)} result(s)."]
-        lines += [f"  {r}" for r in self.results]
+        # Values come from the data: a NUL, an escape sequence or U+202E must not reach the terminal raw.
+        lines += [f"  {_LONG_RUN.sub(lambda m: m.group()[:99] + '…', printable(str(r)))}" for r in self.results]
         return "\n".join(lines)
 
 
@@ -129,18 +140,81 @@ def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-
 
 @contextlib.contextmanager
 def _quiet_rdflib() -> Iterator[None]:
-    """Silence rdflib's logged tracebacks for literals it cannot convert to Python values.
+    """Silence rdflib's logged tracebacks and warnings for literals it cannot convert to Python values.
 
-    An ill-typed or huge literal (``"x"^^xsd:integer``, 5,000 digits) keeps its lexical
-    form and is judged by the shapes; rdflib must not print a traceback about it.
+    An ill-typed or huge literal (``"x"^^xsd:integer``, ``"yes"^^xsd:boolean``,
+    5,000 digits) keeps its lexical form and is reported by :func:`ill_typed`;
+    rdflib must not print a traceback or a raw ``UserWarning`` ("Parsing weird
+    boolean") about it.
     """
+    import warnings
+
     logger = logging.getLogger("rdflib.term")
     was = logger.disabled
     logger.disabled = True
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="rdflib")
+            yield
     finally:
         logger.disabled = was
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+# Lexical forms that are valid whatever their length: checked here, not by rdflib
+# (whose int() refuses more than 4,300 digits, and which costs microseconds a term).
+_PLAIN_FORMS: dict[str, re.Pattern[str]] = {
+    "string": re.compile(r"(?s).*"),
+    "boolean": re.compile(r"true|false|1|0"),
+    "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
+    # Years beyond 1-9999 are valid XSD, but outside what rdflib (Python's datetime) reads.
+    **dict.fromkeys(["date", "dateTime", "dateTimeStamp", "gYear", "gYearMonth"], re.compile(r"(?:-|0000|[0-9]{5}).*")),
+    "integer": _INTEGER,  # the bounded integer types (xsd:byte ...) go to rdflib, which checks the range
+}
+
+
+def ill_typed(data: Iterable[ox.Triple | ox.Quad]) -> list[Result]:
+    """A Violation for each triple whose object is an ill-typed XSD literal.
+
+    ``"yes"^^xsd:boolean`` or ``"abc"^^xsd:integer`` is legal RDF, kept as written
+    by every command; but its value is unknown (rdflib reads "yes" as false, with
+    a warning), so validation says so, once per triple.
+    """
+    import rdflib
+
+    checked: dict[tuple[str, str], bool] = {}
+    out: list[Result] = []
+    with _quiet_rdflib():
+        for t in data:
+            o = t.object
+            if not isinstance(o, ox.Literal) or o.language or not o.datatype.value.startswith(_XSD):
+                continue
+            key = (o.value, o.datatype.value)
+            bad = checked.get(key)
+            if bad is None:
+                plain = _PLAIN_FORMS.get(key[1][len(_XSD) :])
+                if plain is not None and plain.fullmatch(o.value):
+                    bad = False  # the common case, without rdflib (and no int() of 5,000 digits)
+                else:
+                    bad = bool(rdflib.Literal(o.value, datatype=rdflib.URIRef(key[1])).ill_typed)
+                checked[key] = bad
+            if bad:
+                datatype = "xsd:" + key[1][len(_XSD) :]
+                shown = o.value if len(o.value) <= 40 else o.value[:39] + "…"
+                out.append(
+                    Result(
+                        focus=_text(t.subject),
+                        path=t.predicate.value,
+                        value=o.value,
+                        message=f"ill-typed literal: {shown!r} is not a valid {datatype}, so its value is unknown",
+                        severity="Violation",
+                    )
+                )
+    return out
 
 
 def validate_graph(
@@ -168,6 +242,7 @@ def validate_graph(
     gc.disable()
     try:
         raw = run_pyshacl(data, onto, shapes.core) + _sparql_results(data, onto, shapes.constraints)
+        raw += ill_typed([*data, *onto])
     finally:
         if paused:
             gc.enable()
@@ -175,6 +250,73 @@ def validate_graph(
     # As pyshacl with allow_warnings: only a Violation breaks conformance.
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms=conforms, results=results, triples=len(data))
+
+
+def validate_graphs(
+    graphs: Sequence[tuple[Sequence[ox.Triple], Sequence[ox.Triple | ox.Quad]]],
+) -> Iterator[Report]:
+    """``validate_graph(triples, ontology=extension)`` for each pair, in order: the same reports, in fewer passes.
+
+    For a corpus, whose articles are each checked on its own: calling pyshacl
+    and building an Oxigraph store once per article costs tens of
+    milliseconds each time. Here the shapes (SHACL Core in pyshacl, the SPARQL
+    constraints on Oxigraph) run once over the union of the articles that
+    share the same extension quads, with the ontology, and every result is
+    traced to the articles whose subjects it is about (all of them, if it
+    names no one's subject). Those articles are checked again, each on its
+    own, when their turn comes, and get exactly the report ``validate_graph``
+    gives; the others conform, with no result.
+
+    That is sound for graphs as the builder makes them, when the articles
+    agree on their shared entities' labels and classes (the corpus checks that
+    first): a provenance record's IRI belongs to one article (the corpus
+    refuses ids that would merge records), so every shape about a record
+    sees the same triples in the union as alone; a shared entity has the same
+    label and class triples in every article that declares it; and the
+    remaining whole-graph rules (every triple stated by a fact, every entity
+    named and classed, every aig: term known) ask for something each
+    article's own triples provide, so another article's triples can add
+    answers but never take one away.
+    """
+    from ..store.dataset import ontology_quads
+
+    shapes = _shapes()
+    base = ontology_quads()
+    groups: dict[tuple[ox.Triple | ox.Quad, ...], list[int]] = {}
+    for i, (_, ext) in enumerate(graphs):
+        groups.setdefault(tuple(ext), []).append(i)
+    suspects: set[int] = set()
+    paused = gc.isenabled()
+    gc.disable()  # as in validate_graph: pyshacl makes many objects and few cycles
+    try:
+        for ext, members in groups.items():
+            union: list[ox.Triple | ox.Quad] = [t for i in members for t in graphs[i][0]]
+            onto: list[ox.Triple | ox.Quad] = [*base, *ext]
+            raw = run_pyshacl(union, onto, shapes.core) + _sparql_results(union, onto, shapes.constraints)
+            suspects |= _owners(raw, [(i, graphs[i][0]) for i in members])
+    finally:
+        if paused:
+            gc.enable()
+    for i, (data, ext) in enumerate(graphs):
+        if i in suspects:
+            yield validate_graph(data, ontology=ext)
+        else:
+            yield Report(conforms=True, results=[], triples=len(data))
+
+
+def _owners(results: list[Result], members: list[tuple[int, Sequence[ox.Triple]]]) -> set[int]:
+    """The articles whose subjects the results are about (every one, for a node that is no one's subject)."""
+    if not results:
+        return set()
+    owner: dict[str, set[int]] = {}
+    for i, data in members:
+        for t in data:
+            owner.setdefault(getattr(t.subject, "value", ""), set()).add(i)
+    everyone = {i for i, _ in members}
+    found: set[int] = set()
+    for r in results:
+        found |= owner.get(r.node, everyone)
+    return found
 
 
 def finish(raw: Iterable[Result], data: Iterable[ox.Triple | ox.Quad]) -> list[Result]:
@@ -188,6 +330,7 @@ def finish(raw: Iterable[Result], data: Iterable[ox.Triple | ox.Quad]) -> list[R
             value=_name(r.value, blank),
             message=_name_blanks(_shorten_all(r.message), blank),
             severity=r.severity,
+            source=r.source,
         )
         for r in raw
     ]
@@ -470,7 +613,44 @@ def validate_files(paths: Iterable[str | Path], *, ontology: Sequence[str | Path
                 path=p,
             )
         quads.extend(read)
-    return validate_graph(quads, ontology=_extension_quads(ontology))
+    report = validate_graph(quads, ontology=_extension_quads(ontology))
+    return _locate_ill_typed(report, [Path(p) for p in paths])
+
+
+def _locate_ill_typed(report: Report, paths: list[Path], most: int = 100) -> Report:
+    """Ill-typed literal findings with the file and line where the literal is written
+    (its lexical form in quotes, as Turtle, N-Triples and JSON-LD write it, or
+    between tags in RDF/XML); the first ``most`` of them, each at its first place."""
+    import dataclasses
+    import json
+
+    from ..rdfio import read_input
+
+    texts: dict[Path, bytes] = {}
+    located: list[Result] = []
+    for r in report.results:
+        if most > 0 and r.message.startswith("ill-typed literal") and r.value is not None:
+            most -= 1
+            for path in paths:
+                if path not in texts:
+                    try:
+                        texts[path] = read_input(path)
+                    except AigraphError:
+                        texts[path] = b""
+                data = texts[path]
+                for needle in (json.dumps(r.value, ensure_ascii=False), f">{r.value}<"):
+                    spelled = needle.encode("utf-8")
+                    at = data.find(spelled)
+                    if at >= 0:  # one place: its line; several: which triple is which, the text cannot say
+                        line = data.count(b"\n", 0, at) + 1
+                        places = data.count(spelled)
+                        more = f", the first of {places:,} places spelling it so" if places > 1 else ""
+                        r = dataclasses.replace(r, source=f"{path}:{line}{more}")
+                        break
+                if r.source:
+                    break
+        located.append(r)
+    return dataclasses.replace(report, results=located)
 
 
 def _extension_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:

@@ -12,7 +12,10 @@ from ..rdfio import check_input
 
 # A candidate end: . ! ? or … (and any closing quotes or brackets after them), then
 # whitespace, then what can start a sentence: a capital, a digit or an opening quote.
-_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]*[^\W_a-z])")
+# Possessive runs, and a start only at the first mark of a run: the candidates are
+# found in linear time ('.' * 200,000 was quadratic, each start rescanning the run).
+_CANDIDATE = re.compile(r"(?<![.!?…])([.!?…]++)([\"'”’»)\]]*+)\s++(?=[\"'“‘«(\[]*+[^\W_a-z])")
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w’']+)")
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # Abbreviations that never end a sentence before a capital: titles, "e.g.", "No. 5".
 _NEVER_FINAL = frozenset(
@@ -33,18 +36,35 @@ _STARTERS = frozenset(
 )
 
 
-def _ends_sentence(before: str, punct: str, after: str) -> bool:
-    """Whether a candidate end (``before`` + ``punct``, then ``after``) is a sentence end."""
-    if punct != ".":
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of ``text[start:end]`` ("" if none).
+
+    It walks back from ``end`` rather than splitting the slice: the slice grows while
+    candidates are rejected ("Mr. Mr. Mr. ..."), and splitting it each time was quadratic.
+    The walk stops at the whitespace that ended the previous candidate, so in all it
+    reads each character a bounded number of times.
+    """
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:j]
+
+
+def _ends_sentence(para: str, start: int, m: re.Match[str]) -> bool:
+    """Whether the candidate end ``m`` (a sentence begun at ``start``) is a sentence end."""
+    if m.group(1) != ".":
         return True  # ! ? … and "..." end sentences
-    word = before.rsplit(None, 1)[-1] if before.split() else ""
-    word = word.lstrip("\"'“‘«([")
+    word = _last_word(para, start, m.start(1)).lstrip("\"'“‘«([")
     low = word.lower()
-    if low in _NEVER_FINAL or (low in _BEFORE_NUMBER and after[:1].isdigit()):
+    after = m.end()
+    if low in _NEVER_FINAL or (low in _BEFORE_NUMBER and para[after : after + 1].isdigit()):
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. R. Smith"
-    next_word = re.match(r"[\"'“‘«(\[]*([\w’']+)", after)
+    next_word = _NEXT_WORD.match(para, after)
     starter = next_word is not None and next_word.group(1).lower() in _STARTERS
     if low in _MAY_END or re.fullmatch(r"(?:\w\.)+\w", word):  # "Inc.", "U.S."
         return starter
@@ -66,7 +86,7 @@ def split_sentences(text: str) -> list[str]:
     for para in _PARAGRAPH.split(text.strip()):
         start = 0
         for m in _CANDIDATE.finditer(para):
-            if _ends_sentence(para[start : m.start(1)], m.group(1), para[m.end() :]):
+            if _ends_sentence(para, start, m):
                 out.append(para[start : m.end(2)])
                 start = m.end()
         out.append(para[start:])

@@ -55,29 +55,49 @@ class SavedQuery:
     defaults: dict[str, str] = field(default_factory=dict)
 
 
-@functools.lru_cache(maxsize=1)
-def saved_queries() -> dict[str, SavedQuery]:
-    """The saved queries by name, read from the package through importlib.resources."""
+def _queries_folder() -> Any:
+    """The package's queries folder: a plain path when the package is on disk (importing
+    importlib.resources costs a few milliseconds of every query's start-up), else a resource."""
+    here = Path(__file__).parent / "queries"
+    if here.is_dir():
+        return here
     from importlib.resources import files
 
+    return files("aigraph").joinpath("sparql", "queries")
+
+
+def _read_saved(name: str, text: str) -> SavedQuery:
+    lines = text.splitlines()
+    description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+    values = trailing_values(text)
+    defaults = {}
+    if values is not None:
+        for i, var in enumerate(values.variables):
+            column = {row[i] for row in values.rows}
+            if len(column) == 1 and "UNDEF" not in column:
+                defaults[var] = column.pop()
+    return SavedQuery(name, description, text, defaults)
+
+
+@functools.lru_cache(maxsize=1)
+def saved_queries() -> dict[str, SavedQuery]:
+    """The saved queries by name, read from the package."""
     out: dict[str, SavedQuery] = {}
-    folder = files("aigraph").joinpath("sparql", "queries")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for entry in sorted(_queries_folder().iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
             continue
-        text = entry.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        description = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
-        values = trailing_values(text)
-        defaults = {}
-        if values is not None:
-            for i, var in enumerate(values.variables):
-                column = {row[i] for row in values.rows}
-                if len(column) == 1 and "UNDEF" not in column:
-                    defaults[var] = column.pop()
         name = entry.name[: -len(".rq")]
-        out[name] = SavedQuery(name, description, text, defaults)
+        out[name] = _read_saved(name, entry.read_text(encoding="utf-8"))
     return out
+
+
+@functools.cache
+def _saved(name: str) -> SavedQuery | None:
+    """One saved query, reading its file alone (a query needs one of the 17, not all)."""
+    folder = _queries_folder()
+    if f"{name}.rq" not in {e.name for e in folder.iterdir()}:  # exact case, even on a case-blind disk
+        return None
+    return _read_saved(name, folder.joinpath(f"{name}.rq").read_text(encoding="utf-8"))
 
 
 _NAME = re.compile(r"[A-Za-z][\w-]*")
@@ -94,13 +114,13 @@ class QueryText:
 
 def saved_query(name: str) -> QueryText:
     """A saved query by name; an unknown name lists the known ones."""
-    saved = saved_queries()
-    if name not in saved:
+    found = _saved(name) if _NAME.fullmatch(name) else None
+    if found is None:
         raise AigraphError(
-            f"unknown saved query {name!r}; saved queries: {', '.join(saved)}"
+            f"unknown saved query {name!r}; saved queries: {', '.join(saved_queries())}"
             " (or give SPARQL text, a .rq file, or - for stdin)"
         )
-    return QueryText(saved[name].text, f"{name}.rq")
+    return QueryText(found.text, f"{name}.rq")
 
 
 # SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
@@ -122,7 +142,7 @@ def resolve_query(
         if stdin_text is None:
             raise AigraphError("no standard input to read the query from")
         return QueryText(stdin_text(), "<stdin>", base_iri)
-    if _NAME.fullmatch(arg) and arg in saved_queries():
+    if _NAME.fullmatch(arg) and _saved(arg) is not None:
         return replace(saved_query(arg), base_iri=base_iri)
     path = Path(arg)
     query_suffix = path.suffix.lower() in {".rq", ".sparql"}
@@ -174,6 +194,77 @@ _TOKENS = re.compile(
     re.X | re.S,
 )
 
+# Oxigraph's parser reads '<' by context, not by longest match: where an expression
+# has an operand before it ("1<!!x&&3>2", "?a<?b&&?c>?d") it is less-than, although
+# the text from '<' to the next '>' is also a well-formed IRIREF; where a term is
+# expected (patterns, after '(' or an operator) it opens an IRI. A lexer that took
+# the IRIREF there would hide the operators inside it from the limits below.
+_EXPR_NONOPERAND = {"DISTINCT", "IN", "NOT", "AS", "EXISTS", "SEPARATOR", "ASC", "DESC"}
+_CLAUSE_START = ("SELECT", "GROUP", "HAVING", "ORDER")  # their ( ) hold expressions
+_CLAUSE_END = {"WHERE", "LIMIT", "OFFSET", "VALUES"}
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of every token, with '<' read as Oxigraph reads it.
+
+    A '(' opens an expression after FILTER or BIND (or ``FILTER fn``), inside
+    another expression, outside every group (SELECT (...), GROUP BY (...)) and in
+    a subquery's SELECT / GROUP BY / HAVING / ORDER BY clause; any other '('
+    inside a group is an RDF collection or a VALUES row, which holds terms.
+    Inside an expression, a '<' after an operand is the operator. When in doubt
+    the lexer reads an operator: counting too many keeps the limits safe.
+    """
+    pos, end = 0, len(text)
+    stack: list[tuple[str, bool, bool]] = []  # (bracket, holds an expression, clause flag at its opening)
+    clause = False  # in a SELECT / GROUP BY / HAVING / ORDER BY clause
+    prev: tuple[str, str] = ("punct", "")  # the last two significant tokens
+    prev2: tuple[str, str] = ("punct", "")
+    while pos < end:
+        in_expression = bool(stack) and stack[-1][1]
+        if text[pos] == "<" and in_expression and _ends_operand(*prev):
+            kind, tok = "punct", "<"
+        else:
+            m = _TOKENS.match(text, pos)
+            assert m is not None  # the last alternative takes any character
+            kind, tok = m.lastgroup or "punct", m.group()
+        yield kind, tok, pos
+        pos += len(tok)
+        if kind in {"ws", "comment"}:
+            continue
+        if kind == "punct" and tok in "{[(":
+            expression = tok == "(" and (
+                in_expression
+                or clause
+                or not any(b != "(" or not e for b, e, _ in stack)  # outside every group
+                or (prev[0] == "word" and prev[1].upper().startswith(("FILTER", "BIND")))
+                or (prev2[0] == "word" and prev2[1].upper().startswith("FILTER"))  # FILTER fn( / FILTER <fn>(
+            )
+            stack.append((tok, expression, clause))
+            if tok == "{":
+                clause = False
+        elif kind == "punct" and tok in "}])":
+            if stack:
+                bracket, _, saved = stack.pop()
+                if bracket == "{":
+                    clause = saved
+        elif kind == "word" and ":" not in tok:
+            upper = tok.upper()
+            if upper.startswith(_CLAUSE_START):
+                clause = True
+            elif upper in _CLAUSE_END:
+                clause = False
+        prev2, prev = prev, (kind, tok)
+
+
+def _ends_operand(kind: str, tok: str) -> bool:
+    """Whether a '<' after this token compares (the token can end an operand)."""
+    if kind in {"var", "string", "lang", "iri"}:
+        return True
+    if kind == "word":
+        return tok.upper() not in _EXPR_NONOPERAND
+    return kind == "punct" and tok == ")"
+
+
 _NETWORK = {"SERVICE", "FROM", "LOAD"}
 _NETWORK_WORD = re.compile("|".join(_NETWORK), re.I)
 # The local part of a prefixed name or blank node label (SPARQL's PN_LOCAL, with PLX
@@ -188,6 +279,8 @@ _OPERATOR_CHARS = set("!|&*/^=<>+")
 _PATTERN_DOT = re.compile(r"\.(?![0-9])")
 # A binary or unary minus; not the sign of a number (-1 in a VALUES list is one literal).
 _MINUS = re.compile(r"(?<=[\w.])-|-(?![0-9.])")
+_PREFIXED = re.compile(r"[^\d.:][^:]*:|:")  # a prefixed name's start (compiled once: a query has a million tokens)
+_LETTERS = re.compile(r"[A-Za-z]+")
 _CHAIN_WORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -219,8 +312,7 @@ def inspect_query(text: str) -> QueryInfo:
     line = 1
     previous = ""
     open_brackets: list[str] = []
-    for m in _TOKENS.finditer(text):
-        kind, tok = m.lastgroup or "punct", m.group()
+    for kind, tok, _ in _tokens(text):
         # Inside { } or [ ], a '.', ';' or ',' adds a triple pattern (a join over the ones
         # before); inside ( ) a ',' only separates arguments, which stay flat.
         in_patterns = not open_brackets or open_brackets[-1] != "("
@@ -241,10 +333,10 @@ def inspect_query(text: str) -> QueryInfo:
             info.variables.add(tok[1:])
         elif kind == "word" and ":" in tok:  # a prefixed name or a blank node label
             # (not the inside of a malformed <IRI>, which the lexer split at the bad character)
-            if not after_lt and not tok.startswith("_:") and re.match(r"[^\d.:][^:]*:|:", tok):
+            if not after_lt and not tok.startswith("_:") and _PREFIXED.match(tok):
                 info.prefixed_names.append((tok.split(":", 1)[0], line))
         elif kind == "word":
-            for part in re.findall(r"[A-Za-z]+", tok):
+            for part in _LETTERS.findall(tok):
                 upper = part.upper()
                 if upper in _FORMS and info.form is None:
                     info.form = _FORMS[upper]  # type: ignore[assignment]
@@ -266,6 +358,8 @@ def inspect_query(text: str) -> QueryInfo:
             info.operators += 1
         if info.operators > MAX_OPERATORS and info.too_long is None:
             info.too_long = line
+        if info.too_long is not None or info.too_deep is not None:
+            break  # refused (check_safety): lexing a 4 MB chain to its end would only cost time
         line += tok.count("\n")
     for i, (kind, tok, _) in enumerate(words):
         upper = tok.upper()
@@ -392,8 +486,7 @@ def trailing_values(text: str) -> ValuesClause | None:
     """
     tokens: list[tuple[str, str, int]] = []  # significant (kind, text, offset)
     depth, at = 0, None
-    for m in _TOKENS.finditer(text):
-        kind, tok = m.lastgroup or "punct", m.group()
+    for kind, tok, start in _tokens(text):
         if kind in {"ws", "comment"}:
             continue
         if kind == "punct" and tok in "{([":
@@ -402,7 +495,7 @@ def trailing_values(text: str) -> ValuesClause | None:
             depth -= 1
         elif kind == "word" and depth == 0 and tok.upper() == "VALUES":
             at = len(tokens)
-        tokens.append((kind, tok, m.start()))
+        tokens.append((kind, tok, start))
     if at is None:
         return None
     toks, i = tokens[at + 1 :], 0
@@ -680,8 +773,7 @@ def _relative_iri(prepared: Prepared) -> tuple[str, int] | None:
     """The first ``<IRI>`` without a scheme (and its line), when it is why the query
     does not parse: with a stand-in base it does."""
     line, found = 1, None
-    for m in _TOKENS.finditer(prepared.text):
-        kind, tok = m.lastgroup, m.group()
+    for kind, tok, _ in _tokens(prepared.text):
         if kind == "iri" and not _ABSOLUTE.match(tok[1:-1]):
             found = (tok, line)
             break
@@ -716,21 +808,20 @@ def _unclosed(text: str) -> tuple[int, int, str] | None:
     stack: list[tuple[int, int, str]] = []
     line, line_start = 1, 0
     pairs = {"}": "{", ")": "("}
-    for m in _TOKENS.finditer(text):
-        tok = m.group()
-        if m.lastgroup == "punct" and tok in "{(":
-            stack.append((line, m.start() - line_start + 1, tok))
-        elif m.lastgroup == "punct" and tok in pairs:
+    for kind, tok, start in _tokens(text):
+        if kind == "punct" and tok in "{(":
+            stack.append((line, start - line_start + 1, tok))
+        elif kind == "punct" and tok in pairs:
             if stack and stack[-1][2] == pairs[tok]:
                 stack.pop()
             elif any(b == pairs[tok] for _, _, b in stack):
                 at_line, at_column, bracket = stack[-1]  # "{ ( }": the "(" is never closed
                 return at_line, at_column, f"this {bracket!r} is never closed"
             else:  # "{ ) }": this ")" closes nothing
-                return line, m.start() - line_start + 1, f"this {tok!r} has no {pairs[tok]!r} to close"
+                return line, start - line_start + 1, f"this {tok!r} has no {pairs[tok]!r} to close"
         if "\n" in tok:
             line += tok.count("\n")
-            line_start = m.start() + tok.rindex("\n") + 1
+            line_start = start + tok.rindex("\n") + 1
     if stack:  # the innermost: the last one opened
         at_line, at_column, bracket = stack[-1]
         return at_line, at_column, f"this {bracket!r} is never closed"
@@ -982,19 +1073,34 @@ _OUT_OF_MEMORY = (
 
 def _limit_memory(max_memory_mb: int | None) -> None:
     """In the child: cap new private memory at ``max_memory_mb`` above what is in use now."""
+    _memory_limit(max_memory_mb)
+
+
+def _memory_limit(max_memory_mb: int | None) -> Callable[[], None]:
+    """Cap this process's new private memory at ``max_memory_mb`` above what is in use now
+    (the soft ``RLIMIT_DATA``); returns the function that lifts the cap again."""
     if not max_memory_mb:
-        return
+        return lambda: None
     try:
         import resource
 
         with open("/proc/self/status", encoding="ascii") as fh:
             in_use = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
         limit = in_use + max_memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    except (OSError, ValueError, StopIteration, ImportError):
-        pass  # no /proc or no RLIMIT_DATA: the time limit still holds
-    except OverflowError:
-        pass  # a cap beyond what the kernel can express is no cap
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError, StopIteration, ImportError, OverflowError):
+        # No /proc or no RLIMIT_DATA: the time limit still holds; a cap beyond what the
+        # kernel can express is no cap.
+        return lambda: None
+
+    def lift() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+    return lift
 
 
 CHILD_STACK_MB = 64

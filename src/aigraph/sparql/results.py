@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import AigraphError
 from ..namespaces import PREFIXES
-from ..rdfio import _NOT_XML, RDF_FORMATS, serialize  # _NOT_XML: what XML 1.0 cannot hold
+from ..rdfio import RDF_FORMATS, _not_xml, serialize  # _not_xml: what XML 1.0 cannot hold
 
 if TYPE_CHECKING:
     from .engine import Kind, Rendered
@@ -166,7 +166,7 @@ def _xml_results(data: bytes) -> bytes:
     U+FFFE cannot be in an XML document at all, and a raw CR is read back as LF.
     """
     text = data.decode("utf-8")
-    m = _NOT_XML.search(text)
+    m = _not_xml().search(text)
     if m:
         start = text.rfind(">", 0, m.start()) + 1
         value = text[start : start + 60].split("<", 1)[0]

@@ -27,7 +27,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,20 +130,77 @@ def cached_store(
         return None
 
 
+def put_store(
+    path: str | Path,
+    data: bytes,
+    fmt: ox.RdfFormat,
+    *,
+    update: tuple[Path, Callable[[ox.Store], None]] | None = None,
+) -> Path | None:
+    """Put in the cache the store ``cached_store([path], with_ontology=False)`` would build,
+    from ``data``, the bytes just written to ``path``, without reading the file.
+
+    A corpus build calls this after writing its TriG, so the first
+    ``aigraph query --data`` on it opens the store instead of parsing the file.
+    With ``update`` (an entry's folder, and a function that turns a copy of that
+    store into this one), the new store is a copy of that entry (a RocksDB
+    checkpoint: hard links) with the changes applied, instead of ``data``
+    loaded anew; if that fails, ``data`` is loaded. Nothing is cached for a file
+    under :data:`THRESHOLD`, or one that no longer holds ``data`` (another
+    process wrote it since); None then, or when the cache cannot be written
+    (with a note), else the entry's folder.
+    """
+    try:
+        sources = _sources([path])
+        if sources[0][1] != len(data) or Path(path).read_bytes() != data:
+            return None
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if sources[0][1] < THRESHOLD:
+        return None
+    final = _stores() / _key(sources, False, [])
+    if (final / "aigraph-entry.json").is_file():
+        return final
+    base = Path(path).resolve().as_uri()
+    if update is not None and (update[0] / "aigraph-entry.json").is_file():
+        try:
+            _build(final, [path], sources, False, (), update[1], seed=update[0])
+            return final
+        except Exception:  # an optimisation only: load the data below instead
+            pass
+    try:
+        _build(final, [path], sources, False, (), lambda store: _fill_from_bytes(store, data, fmt, base))
+    except (OSError, SyntaxError, ValueError) as exc:
+        note(f"cannot write the store cache in {cache_dir()} ({getattr(exc, 'strerror', None) or exc})")
+        return None
+    return final
+
+
+def _fill_from_bytes(store: ox.Store, data: bytes, fmt: ox.RdfFormat, base: str) -> None:
+    store.bulk_load(input=data, format=fmt, base_iri=base)
+
+
 def _build(
     final: Path,
     paths: Sequence[str | Path],
     sources: list[tuple[str, int, int]],
     with_ontology: bool,
     extensions: Sequence[str | Path],
+    fill: Callable[[ox.Store], None] | None = None,
+    seed: Path | None = None,
 ) -> None:
-    """Load the files into a new store in a temporary folder, then rename it to ``final``."""
+    """Load the files (or what ``fill`` adds, to a copy of the entry ``seed`` if given) into a
+    new store in a temporary folder, then rename it to ``final``."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
     try:
+        if seed is not None:
+            ox.Store.read_only(str(seed)).backup(str(tmp))
         store = ox.Store(str(tmp))
         try:
-            for path in paths:
+            if fill is not None:
+                fill(store)
+            for path in paths if fill is None else ():
                 _load(store, path)
             if with_ontology:
                 from .dataset import ontology_quads

@@ -7,8 +7,10 @@ become each edge's ``evidence`` and ``quotes``; nothing is drawn twice.
 
 from __future__ import annotations
 
+import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -244,9 +246,45 @@ class Folded:
         return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
 
 
-def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None = None) -> Folded:
-    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples."""
-    triples = _triples(items)  # quads and triples both have subject, predicate and object
+def _iter_triples(items: Iterable[Any]) -> Iterable[ox.Quad | ox.Triple]:
+    """``items`` one at a time: pyoxigraph quads or triples as they come (a parser's stream
+    is never made a list), anything else through :func:`_triples`."""
+    if isinstance(items, list | tuple) or not isinstance(items, Iterator):
+        return _triples(items)
+    first = next(items, None)
+    if first is None:
+        return []
+    if not isinstance(first, ox.Quad | ox.Triple):
+        return _triples(itertools.chain([first], items))
+    return itertools.chain([first], items)
+
+
+# The triples that say what a named resource is and what it is called: the ontology terms the
+# data declares are read from them (see _with_declared), and the view's title.
+_DESCRIBING = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "domain", RDFS + "range",
+               RDFS + "subClassOf", RDFS + "subPropertyOf", DCTERMS + "title", SCHEMA + "headline",
+               SCHEMA + "name"}  # fmt: skip
+# Of the rdf:type triples, only these say what a term is (or that a resource is a document
+# with a title): typing each of a million facts and sentences is not kept.
+_DOCUMENTS = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology"}
+_DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
+
+
+def fold(
+    items: Iterable[ox.Quad | ox.Triple] | Any,
+    ontology: Ontology | None = None,
+    *,
+    described: list[ox.Quad | ox.Triple] | None = None,
+) -> Folded:
+    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
+
+    ``items`` may be a parser's stream: it is read once, in one pass, and not kept. The
+    triples that describe documents (articles, ontologies: their types and titles) are
+    added to ``described`` when given (the view finds its title there).
+    """
+    triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
+    describing, kinds = _DESCRIBING, _DESCRIBING_TYPES
+    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
     declared: set[str] = set()  # classes and properties the data declares (see vocabulary())
     vocab: set[str] = set()  # resources that are vocabulary: not drawn
     vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
@@ -271,10 +309,21 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         PROV + "wasQuotedFrom",
     )
     shorts: dict[str, str] = {}
+    type_iris: dict[str, str] = {}
     literal, named = ox.Literal, ox.NamedNode
+    # Each subject, predicate and object is a new str per triple: interned, the dicts below
+    # share one per resource (a fifth of the fold's memory at a million triples).
+    intern = sys.intern
     for t in triples:
-        subject, p, o = t.subject, t.predicate.value, t.object
-        s = subject.value if isinstance(subject, named) else node_id(subject)
+        subject, p, o = t.subject, intern(t.predicate.value), t.object
+        if isinstance(subject, named):
+            s = intern(subject.value)
+            if p in describing and (
+                p != rdf_type or (isinstance(o, named) and (o.value in kinds or o.value.startswith(OWL)))
+            ):
+                kept.append(t)
+        else:
+            s = intern(node_id(subject))
         if p in _REIFICATION:
             statements[s][_REIFICATION[p]] = o
             continue
@@ -310,13 +359,14 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
             nodes.setdefault(s)
             continue
         if p == evidence_p:
-            statements[s]["evidence"].append(node_id(o))
+            statements[s]["evidence"].append(intern(node_id(o)))
             continue
         if p == quoted_p:
-            quoted_from[s] = node_id(o)
+            quoted_from[s] = intern(node_id(o))
             continue
         if p == rdf_type and isinstance(o, named):
             type_iri = o.value
+            type_iri = type_iris.setdefault(type_iri, type_iri)  # one string per class, not per node
             types[s].append(type_iri)
             if type_iri in _VOCABULARY:
                 vocab.add(s)
@@ -324,7 +374,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
                     declared.add(s)
             nodes.setdefault(s)
             continue
-        target = o.value if isinstance(o, named) else node_id(o)
+        target = intern(o.value if isinstance(o, named) else node_id(o))
         if isinstance(o, ox.BlankNode):
             vocab_objects[s].append(target)
         key = (s, p, target)
@@ -334,7 +384,10 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         nodes.setdefault(s)
         nodes.setdefault(target)
 
-    merged = _with_declared(ontology or load_ontology(), triples, declared)
+    merged = _with_declared(ontology or load_ontology(), kept, declared)
+    # Read: from now on only documents' triples matter (the view's title); the labels of a
+    # hundred thousand entities would stay in memory through the rest of the fold.
+    kept[:] = [t for t in kept if not _DOCUMENTS.isdisjoint(types.get(node_id(t.subject), ()))]
     hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
     hidden |= _vocabulary_nodes(
         vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
@@ -424,6 +477,7 @@ def fold(items: Iterable[ox.Quad | ox.Triple] | Any, ontology: Ontology | None =
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
+    evidence.clear()  # used up: freed before by_article groups the statements again (peak memory)
     sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals)
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
@@ -469,9 +523,10 @@ def by_article(
     order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
     rank = {a: i for i, a in enumerate(order)}
     rank[""] = len(order)
-    sources = {
-        key: [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)] for key, entry in grouped.items()
-    }
+    sources = {}
+    for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
+        entry = grouped.pop(key)
+        sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
     return sources, {a: articles[a] for a in order}
 
 

@@ -1,0 +1,176 @@
+"""The CLI's time limit without copying the data: a small watchdog forked before loading.
+
+``aigraph query`` used to load the store and then fork a child to evaluate the
+query, so that the child could be killed at the deadline. Copy-on-write then
+copied up to 265 MB of the loaded store at a million triples (0.2-1.5 s of
+system time). Now :func:`start` forks first, while the process is small: the
+*child* does all the work (loading, evaluating, writing the output), and the
+*parent* (the process the shell waits for) only watches. Around the evaluation
+the worker calls :meth:`Worker.limited`, which tells the watchdog the deadline,
+caps the worker's new memory (``RLIMIT_DATA``), silences its stderr (an
+allocator abort must not print a backtrace) and, unless the network is
+allowed, takes away its sockets (:mod:`aigraph.sparql.sandbox`, irreversible: the
+worker exists for this one command). When the deadline passes the watchdog
+kills the worker and prints the one-line error; the output is written only
+after the evaluation, so nothing half-written is left. An engine crash or the
+memory cap (SIGABRT, SIGKILL, SIGSEGV) is reported in one line by the watchdog.
+
+Signals: SIGINT, SIGTERM and SIGHUP sent to the watchdog are passed on to the
+worker, which answers them as every command does (:mod:`aigraph.interrupts`). The watchdog leaves with the
+worker's exit status.
+
+The library (:func:`aigraph.query`) cannot do this: it must not take sockets
+away from its caller's process, so it keeps the fork after loading
+(:func:`aigraph.sparql.engine.run_limited`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import struct
+import sys
+import time
+from collections.abc import Iterator
+from typing import NoReturn
+
+from ..errors import AigraphError, QueryTimeout
+
+_ARM = b"A"  # followed by the seconds, a packed double
+_DISARM = b"D"
+
+
+class Worker:
+    """The child's end: tells the watchdog when the time limit starts and stops."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd  # None: no watchdog (no fork on this system): the limits apply in-process, no deadline
+
+    @contextlib.contextmanager
+    def limited(self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True) -> Iterator[None]:
+        """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
+        at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
+        from .engine import _grow_stack, _memory_limit
+
+        if sandbox:
+            from .sandbox import deny_sockets
+
+            deny_sockets()
+        restore_memory = _memory_limit(max_memory_mb)
+        _grow_stack()
+        sys.stderr.flush()
+        saved_stderr = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        from .. import interrupts
+
+        interrupts.stderr_fd(saved_stderr)  # a forced exit still says why, on the real stderr
+        if self._fd is not None and timeout:
+            os.write(self._fd, _ARM + struct.pack("=d", timeout))
+        try:
+            yield
+        finally:
+            if self._fd is not None and timeout:
+                os.write(self._fd, _DISARM)
+            os.dup2(saved_stderr, 2)
+            interrupts.stderr_fd(2)
+            os.close(saved_stderr)
+            restore_memory()
+
+
+def start(source: str = "<query>") -> Worker:
+    """Fork the watchdog. Returns, in the worker, the handle to arm it with; the watchdog
+    itself never returns (it leaves with the worker's status)."""
+    if not hasattr(os, "fork"):
+        return Worker(None)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    r_fd, w_fd = os.pipe()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() beside the signal thread
+        pid = os.fork()
+    if pid == 0:  # the worker: carries on with the command
+        os.close(r_fd)
+        from .. import interrupts
+
+        interrupts.install()  # the signal thread did not survive the fork
+        return Worker(w_fd)
+    os.close(w_fd)
+    _watch(pid, r_fd, source)
+
+
+def _watch(pid: int, fd: int, source: str) -> NoReturn:
+    def pass_on(signum: int, frame: object) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+
+    signal.set_wakeup_fd(-1)  # the signal thread inherited from the CLI is the worker's business now
+    # A Ctrl-C at the terminal reaches the worker too (a second one is ignored there), but
+    # `kill -INT` reaches this process alone: pass every one on.
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, pass_on)
+    deadline: float | None = None
+    limit = 0.0
+    buffer = b""
+    while True:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            exc = QueryTimeout(
+                f"the query was stopped after {limit:g} s (--timeout); no results were written."
+                " A cartesian product or an unbounded property path can run for ever",
+                path=source,
+            )
+            _leave(f"aigraph: error: {exc}\n", exc.exit_code)
+        try:
+            ready, _, _ = select.select([fd], [], [], None if left is None else min(left, 3600.0))
+        except InterruptedError:  # pragma: no cover - PEP 475 retries select
+            continue
+        if not ready:
+            continue
+        chunk = os.read(fd, 64)
+        if not chunk:  # the worker is gone (or closed its end at exit)
+            break
+        buffer += chunk
+        while buffer:
+            if buffer[:1] == _DISARM:
+                deadline, buffer = None, buffer[1:]
+            elif buffer[:1] == _ARM and len(buffer) >= 9:
+                limit = struct.unpack("=d", buffer[1:9])[0]
+                deadline, buffer = time.monotonic() + limit, buffer[9:]
+            else:
+                break
+    status = _reap(pid)
+    if os.WIFEXITED(status):
+        os._exit(os.WEXITSTATUS(status))
+    sig = os.WTERMSIG(status)
+    if sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", -1)):
+        word = "interrupted" if sig == signal.SIGINT else "terminated" if sig == signal.SIGTERM else "hung up"
+        _leave(f"aigraph: {word}\n", 128 + sig)
+    from .engine import _died
+
+    _leave(f"aigraph: error: {AigraphError(_died(status), path=source)}\n", 1)
+
+
+def _reap(pid: int) -> int:
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except InterruptedError:  # pragma: no cover - PEP 475 retries waitpid
+            continue
+        except ChildProcessError:
+            return 0
+
+
+def _leave(message: str, code: int) -> NoReturn:
+    with contextlib.suppress(OSError):
+        os.write(2, message.encode("utf-8", "backslashreplace"))
+    os._exit(code)
