@@ -237,3 +237,32 @@ def start_virtuoso(folder: Path, *, dirs: tuple[str, ...] = (), buffers: int = 2
         server.cleanup()
         raise
     return server
+
+
+def start_oxigraph_read_only(folder: Path, *, port: int | None = None) -> Server:
+    """``oxigraph serve-read-only`` over a store holding one fictional triple (it must exist first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = folder / "seed.nt"
+    seed.write_text("<https://example.org/Acme> <https://example.org/p> \"fictional\" .\n")
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(folder / "store"), "--file", str(seed)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    port = port or free_port()
+    log = folder / "oxigraph.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [oxigraph_binary(), "serve-read-only", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    server = Server("oxigraph", proc, folder, port)
+    try:
+        _wait(f"{server.base}/query?query=ASK%7B%7D", proc, log)
+    except Exception:
+        server.cleanup()
+        raise
+    return server

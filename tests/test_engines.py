@@ -3,12 +3,19 @@ and Virtuoso, started by the fixtures in conftest.py (tests/servers.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import os
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +80,11 @@ def test_push_replaces_each_graph(pushed: Server) -> None:
     code, _, err = push(pushed, "--data", str(GOLDEN_TTL))  # twice: still one copy
     assert code == 0, err
     assert "Pushed 2 graphs, 1,045 triples" in err
+    # Oxigraph (known by its Server header) gets its bulk loader; Virtuoso plain PUTs.
+    assert ("(Oxigraph bulk load)" in err) == (pushed.name == "oxigraph")
+    assert graph_counts(pushed) == first
+    code, _, err = push(pushed, "--data", str(GOLDEN_TTL), "--atomic")  # one transaction per graph
+    assert code == 0 and "Pushed 2 graphs, 1,045 triples" in err and "bulk" not in err, err
     assert graph_counts(pushed) == first
 
 
@@ -308,3 +320,204 @@ def test_bad_data_sends_nothing(oxigraph_server: Server, tmp_path: Path) -> None
     code, _, err = run("push", push_url(oxigraph_server), "--data", str(data), "--graph", "https://example.org/g/bad")
     assert code == 1 and err.startswith(f"aigraph: error: {data}:2:") and err.count("\n") == 1
     assert graph_counts(oxigraph_server) == before
+
+
+# ------------------------------------------------------------------ failures a real server gives
+
+
+def test_read_only_oxigraph_is_403(tmp_path: Path) -> None:
+    """Oxigraph's serve-read-only refuses a PUT with 403: one line, who was refused, its message."""
+    from tests.servers import start_oxigraph_read_only
+
+    server = start_oxigraph_read_only(tmp_path / "ro")
+    try:
+        code, _, err = run("push", push_url(server), "--data", str(GOLDEN_TTL))
+        assert code == 1 and err.count("\n") == 1, err
+        assert "HTTP 403 Forbidden: an anonymous user (no --user) may not do this" in err
+        assert "The server is read-only" in err and "no graph was replaced" in err
+        assert "partly loaded" not in err  # nothing was loaded
+    finally:
+        server.cleanup()
+
+
+def test_virtuoso_user_without_rights(virtuoso_server: Server) -> None:
+    """A Virtuoso user that exists but has no SPARQL_UPDATE role: refused, and named."""
+    from tests.servers import isql
+
+    isql(virtuoso_server, "DB.DBA.USER_CREATE('reader', 'fictional-reader-password');\n")
+    url = push_url(virtuoso_server)
+    code, _, err = run("push", url, "--user", "reader", "--data", str(GOLDEN_TTL), password="fictional-reader-password")
+    assert code == 1 and err.count("\n") == 1, err
+    assert "HTTP 403 Forbidden: user 'reader' may not do this; no graph was replaced" in err
+    assert "the server says: " in err and "Permission denied" in err
+
+
+# ------------------------------------------------------------------ failures real servers will not give
+# Neither Oxigraph nor Virtuoso can be made to answer 413 or 500 on demand, so these
+# tests run a small Graph Store of their own (the standard library's http.server) on a
+# free port of 127.0.0.1, answering each PUT with the next scripted status.
+
+LONG = "fictional storage failure: " + "the disk of this made-up server is full; " * 20
+
+
+class _Scripted(http.server.BaseHTTPRequestHandler):
+    script: list[tuple[int, str, str]] = []  # (status, content type, body) for each PUT
+    seen: list[str] = []
+
+    def log_message(self, *args: Any) -> None:  # keep the test output clean
+        pass
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_response(404)  # the graph does not exist yet: a Graph Store answer
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.seen.append(self.path)
+        status, ctype, body = self.script.pop(0)
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:  # noqa: N802 - a query endpoint answering ASK with true
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        data = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@contextlib.contextmanager
+def scripted_store(
+    script: list[tuple[int, str, str]], tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """A scripted Graph Store on a free port; yields its /store URL and the PUT paths it saw."""
+
+    class Handler(_Scripted):
+        pass
+
+    Handler.script, Handler.seen = list(script), []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    httpd.handle_error = lambda *args: None  # type: ignore[method-assign] # a refused handshake is the point
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    scheme = "https" if tls is not None else "http"
+    try:
+        yield f"{scheme}://127.0.0.1:{httpd.server_address[1]}/store", Handler.seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_413_shows_the_servers_message_cut_short() -> None:
+    with scripted_store([(413, "text/plain", "Payload Too Large: " + LONG)]) as (url, _):
+        code, _, err = run("push", url, "--data", str(GOLDEN_TTL))
+    assert code == 1 and err.count("\n") == 1, err
+    assert "HTTP 413 " in err and "; no graph was replaced; the server says: Payload Too Large: fictional" in err
+    assert err.rstrip().endswith("…") and len(err) < 420  # its message, cut short
+
+
+def test_500_html_page_and_the_graphs_already_replaced() -> None:
+    """The first graph goes through, the second gets a 500 with an HTML page: the line
+    names the graph already replaced and gives the page's words, not its tags."""
+    page = f"<html><head><title>500</title></head><body><h1>Internal Server Error</h1><p>{LONG}</p></body></html>"
+    with scripted_store([(204, "text/plain", ""), (500, "text/html", page)]) as (url, seen):
+        code, _, err = run("push", url, "--data", str(GOLDEN_TTL))
+    progress, err = err.splitlines()  # the graph that went through, then the one error line
+    assert code == 1 and progress.startswith(f"Replaced <{ARTICLE_GRAPH}>"), err
+    assert len(seen) == 2 and "graph=" in seen[0] and "no_transaction" not in seen[0]  # not an Oxigraph
+    assert f"push of <{ONTOLOGY_GRAPH}>" in err and "HTTP 500 Internal Server Error" in err
+    assert f"already replaced: <{ARTICLE_GRAPH}>" in err
+    assert "the server says: 500 Internal Server Error fictional storage failure" in err and "<h1>" not in err
+
+
+def test_a_plain_web_server_is_not_a_graph_store(tmp_path: Path) -> None:
+    """The standard library's file server: HEAD answers 200, PUT 501."""
+    handler = functools.partial(QuietFiles, directory=str(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code, _, err = run("push", f"http://127.0.0.1:{httpd.server_address[1]}/", "--data", str(GOLDEN_TTL))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+    assert code == 1 and err.count("\n") == 1, err
+    assert "does not look like a Graph Store Protocol endpoint" in err and "501" in err
+    assert "no graph was replaced" in err
+
+
+class QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+# ------------------------------------------------------------------ TLS
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made here by the openssl command."""
+    openssl = shutil.which("openssl")
+    assert openssl is not None, "the TLS test needs the openssl command (Debian package openssl)"
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=aigraph fictional test server", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_tls_is_verified_and_ca_cert_trusts_a_private_ca(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with scripted_store([(201, "text/plain", ""), (201, "text/plain", "")], tls=context) as (url, seen):
+        code, _, err = run("push", url, "--data", str(GOLDEN_TTL))
+        assert code == 1 and err.count("\n") == 1 and seen == [], err
+        assert f"TLS failed with {url}" in err and "certificate verify failed" in err and "--ca-cert FILE" in err
+        query = url.replace("/store", "/query")
+        code, _, err = run("query", "ASK {}", "--endpoint", query)
+        assert code == 1 and "certificate verify failed" in err, err
+        code, _, err = run("push", url, "--data", str(GOLDEN_TTL), "--ca-cert", str(cert))
+        assert code == 0 and "Pushed 2 graphs, 1,045 triples" in err, err
+        assert len(seen) == 2
+        code, out, err = run("query", "ASK {}", "--endpoint", query, "--ca-cert", str(cert), "-f", "json")
+        assert code == 0 and json.loads(out)["boolean"] is True, err
+
+
+def test_n_triples_files_are_sent_as_they_are_and_never_changed(oxigraph_server: Server, tmp_path: Path) -> None:
+    """An N-Triples file is checked, then sent as it is; a second file for the same graph
+    (N-Triples, and N-Quads naming that graph) goes to a copy, never appended to the user's file."""
+    g = "https://example.org/g/nt"
+    one, two, quads = tmp_path / "one.nt", tmp_path / "two.nt", tmp_path / "three.nq"
+    one.write_text("# fictional\n<https://example.org/Acme> <https://example.org/p> \"1\" .\n")
+    two.write_text("<https://example.org/Beta> <https://example.org/p> \"2\" .\n")
+    quads.write_text(f"<https://example.org/Gamma> <https://example.org/p> \"3\" <{g}> .\n")
+    before = [one.read_bytes(), two.read_bytes()]
+    args = ["--data", str(one), "--data", str(two), "--data", str(quads), "--graph", g, "--no-ontology"]
+    code, _, err = run("push", push_url(oxigraph_server), *args)
+    assert code == 0 and f"Replaced <{g}>: 3 triples." in err, err
+    assert [one.read_bytes(), two.read_bytes()] == before
+    code, out, err = run(
+        "query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", "-f", "csv",
+        "--endpoint", query_url(oxigraph_server),
+    )  # fmt: skip
+    assert out.split() == ["n", "3"], err
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<https://example.org/Acme> <https://example.org/p> .\n")
+    code, _, err = run("push", push_url(oxigraph_server), "--data", str(bad), "--graph", g)
+    assert code == 1 and err.startswith(f"aigraph: error: {bad}:1:"), err

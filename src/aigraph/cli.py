@@ -673,6 +673,11 @@ def query(
     metavar="SECONDS",
     help="Give up on a server silent for this long (0: wait forever).",
 )
+@click.option(
+    "--atomic",
+    is_flag=True,
+    help="On an Oxigraph server, replace each graph in one transaction (slower) instead of its bulk loader.",
+)
 def push(
     url: str,
     data: tuple[Path, ...],
@@ -682,6 +687,7 @@ def push(
     user: str | None,
     ca_cert: str | None,
     timeout: float,
+    atomic: bool,
 ) -> None:
     """Send the graph to a triple store: SPARQL 1.1 Graph Store HTTP Protocol.
 
@@ -691,8 +697,11 @@ def push(
     kg:<article>-graph), or to --graph IRI, or with --default-graph to the
     store's default graph; named graphs of TriG and N-Quads data go to their
     own graph; the ontology goes to <https://w3id.org/aigraph/ontology>.
-    Bodies stream from temporary N-Triples files. The password comes from
+    Bodies stream from N-Triples files (temporary ones, or the --data file
+    itself when it is N-Triples). The password comes from
     AIGRAPH_PASSWORD or ~/.netrc, never the command line (Basic or Digest).
+    An Oxigraph server gets its bulk loader (4-18x faster here, but a push that
+    fails half-way leaves that graph partly loaded); --atomic turns it off.
 
     \b
     Examples:
@@ -719,11 +728,12 @@ def push(
         user=user,
         ca_cert=ca_cert,
         timeout=timeout or None,
+        atomic=atomic,
         on_graph=sent,
     )
     _say(
         f"Pushed {_count(len(summary.graphs), 'graph')}, {_count(summary.triples, 'triple')}"
-        f" to {url} in {summary.seconds:.1f} s."
+        f" to {url} in {summary.seconds:.1f} s" + (" (Oxigraph bulk load)." if summary.bulk else ".")
     )
 
 
