@@ -270,6 +270,26 @@ _DOCUMENTS = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL +
 _DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
 
 
+# What a predicate is to the fold (see _predicate_info).
+_OTHER, _REIFIES, _SCHEMA, _QUOTE, _VALUE, _LABEL, _EVIDENCE, _QUOTED, _TYPE = range(9)
+_CODES = {AIG + "quote": _QUOTE, PROV + "value": _VALUE, AIG + "evidence": _EVIDENCE,
+          PROV + "wasQuotedFrom": _QUOTED, RDF + "type": _TYPE}  # fmt: skip
+
+
+def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
+    """``(p, code, describes, extra)`` for :func:`fold`: which branch its triples take, whether
+    they describe a resource (kept for the vocabulary and title), and the reification part
+    (``"subject"``...) or the label rank that goes with the code."""
+    describes = p in _DESCRIBING
+    if p in _REIFICATION:
+        return p, _REIFIES, describes, _REIFICATION[p]
+    if p in _SCHEMA_PREDICATES:
+        return p, _SCHEMA, describes, None
+    if p in _LABELS:
+        return p, _LABEL, describes, _LABELS.index(p)
+    return p, _CODES.get(p, _OTHER), describes, None
+
+
 def fold(
     items: Iterable[ox.Quad | ox.Triple] | Any,
     ontology: Ontology | None = None,
@@ -283,7 +303,7 @@ def fold(
     added to ``described`` when given (the view finds its title there).
     """
     triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
-    describing, kinds = _DESCRIBING, _DESCRIBING_TYPES
+    kinds = _DESCRIBING_TYPES
     kept: list[ox.Quad | ox.Triple] = [] if described is None else described
     declared: set[str] = set()  # classes and properties the data declares (see vocabulary())
     vocab: set[str] = set()  # resources that are vocabulary: not drawn
@@ -301,45 +321,51 @@ def fold(
     seen_edges: set[tuple[str, str, str]] = set()
     nodes: dict[str, None] = {}
 
-    rdf_type, evidence_p, quote_p, value_p, quoted_p = (
-        RDF + "type",
-        AIG + "evidence",
-        AIG + "quote",
-        PROV + "value",
-        PROV + "wasQuotedFrom",
-    )
     shorts: dict[str, str] = {}
     type_iris: dict[str, str] = {}
-    literal, named = ox.Literal, ox.NamedNode
+    literal, named, blank = ox.Literal, ox.NamedNode, ox.BlankNode
+    # What each predicate means to the fold, worked out once per predicate (a few dozen in a
+    # million triples) and looked up by the parser's NamedNode itself: no string is made for a
+    # predicate, and each triple takes one branch (the Python per triple is the fold's cost).
+    predicates: dict[ox.NamedNode, tuple[str, int, bool, Any]] = {}
+    tag_of: dict[tuple[str | None, ox.NamedNode], str] = {}  # a literal's language or datatype, as shown
     # Each subject, predicate and object is a new str per triple: interned, the dicts below
     # share one per resource (a fifth of the fold's memory at a million triples).
     intern = sys.intern
     for t in triples:
-        subject, p, o = t.subject, intern(t.predicate.value), t.object
-        if isinstance(subject, named):
+        subject, pn = t.subject, t.predicate
+        info = predicates.get(pn)
+        if info is None:
+            info = predicates[pn] = _predicate_info(intern(pn.value))
+        p, code, describes, extra = info
+        if type(subject) is named:
             s = intern(subject.value)
-            if p in describing and (
-                p != rdf_type or (isinstance(o, named) and (o.value in kinds or o.value.startswith(OWL)))
-            ):
-                kept.append(t)
+            if describes:
+                if code != _TYPE:
+                    kept.append(t)
+                else:
+                    o = t.object
+                    if type(o) is named and ((ov := o.value) in kinds or ov.startswith(OWL)):
+                        kept.append(t)
         else:
             s = intern(node_id(subject))
-        if p in _REIFICATION:
-            statements[s][_REIFICATION[p]] = o
+        if code == _REIFIES:
+            statements[s][extra] = t.object
             continue
-        if p in _SCHEMA_PREDICATES:
+        o = t.object
+        if code == _SCHEMA:
             vocab.add(s)
-            if isinstance(o, ox.BlankNode):
+            if type(o) is blank:
                 vocab_objects[s].append(node_id(o))
             continue
         if isinstance(o, literal):
-            if p == quote_p:
+            if code == _QUOTE:
                 statements[s]["quotes"].append(o.value)
                 continue
-            if p == value_p:
+            if code == _VALUE:
                 sentence_text[s] = o.value
-            if p in _LABELS:
-                rank = (_LABELS.index(p), _language_rank(o))
+            elif code == _LABEL:
+                rank = (extra, _language_rank(o))
                 best = label_rank.get(s)
                 if best is None or rank < best[0]:
                     if best is not None:
@@ -352,30 +378,35 @@ def fold(
             if name is None:
                 name = shorts[p] = short(p)
             values = literals[s][name]
-            tag = "@" + o.language if o.language else "" if o.datatype.value == _XSD_STRING else short(o.datatype.value)
+            language, datatype = o.language, o.datatype
+            tag = tag_of.get((language, datatype))
+            if tag is None:
+                tag = tag_of[(language, datatype)] = (
+                    "@" + language if language else "" if datatype.value == _XSD_STRING else short(datatype.value)
+                )
             if tag or name in tags.get(s, ()):
                 tags[s].setdefault(name, [""] * len(values)).append(tag)
-            values.append(_literal_text(o))
+            values.append(o.value)
             nodes.setdefault(s)
             continue
-        if p == evidence_p:
+        if code == _EVIDENCE:
             statements[s]["evidence"].append(intern(node_id(o)))
             continue
-        if p == quoted_p:
+        if code == _QUOTED:
             quoted_from[s] = intern(node_id(o))
             continue
-        if p == rdf_type and isinstance(o, named):
+        if code == _TYPE and type(o) is named:
             type_iri = o.value
             type_iri = type_iris.setdefault(type_iri, type_iri)  # one string per class, not per node
             types[s].append(type_iri)
             if type_iri in _VOCABULARY:
                 vocab.add(s)
-                if _VOCABULARY[type_iri] and isinstance(subject, named):
+                if _VOCABULARY[type_iri] and type(subject) is named:
                     declared.add(s)
             nodes.setdefault(s)
             continue
-        target = intern(o.value if isinstance(o, named) else node_id(o))
-        if isinstance(o, ox.BlankNode):
+        target = intern(o.value if type(o) is named else node_id(o))
+        if type(o) is blank:
             vocab_objects[s].append(target)
         key = (s, p, target)
         if key not in seen_edges:
@@ -388,11 +419,13 @@ def fold(
     # Read: from now on only documents' triples matter (the view's title); the labels of a
     # hundred thousand entities would stay in memory through the rest of the fold.
     kept[:] = [t for t in kept if not _DOCUMENTS.isdisjoint(types.get(node_id(t.subject), ()))]
-    hidden = {n for n, ts in types.items() if _PROVENANCE_CLASSES & set(ts)}
-    hidden |= _vocabulary_nodes(
-        vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
-    )
-    hidden |= set(statements)
+    provenance = _PROVENANCE_CLASSES.isdisjoint
+    hidden = {n for n, ts in types.items() if not provenance(ts)}
+    if vocab:  # data without vocabulary (most of it) needs no set of every described resource
+        hidden |= _vocabulary_nodes(
+            vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
+        )
+    hidden.update(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
     cited = {sent for parts in statements.values() for sent in parts.get("evidence", [])}
     hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
