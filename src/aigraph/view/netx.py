@@ -313,7 +313,10 @@ def fold(
     types: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
     label_rank: dict[str, tuple[tuple[int, int], str]] = {}
-    literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # Literal values in the order read, (subject, property, value, tag or None for a label
+    # that gave way to a better one): grouped by node after the pass, for the nodes drawn and
+    # the articles only (a million triples' sentences each have two values, never shown).
+    stated_values: list[tuple[str, str, str, str | None]] = []
     statements: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
     sentence_text: dict[str, str] = {}
     quoted_from: dict[str, str] = {}
@@ -362,31 +365,29 @@ def fold(
             if code == _QUOTE:
                 statements[s]["quotes"].append(o.value)
                 continue
+            value = o.value
             if code == _VALUE:
-                sentence_text[s] = o.value
+                sentence_text[s] = value
             elif code == _LABEL:
                 rank = (extra, _language_rank(o))
                 best = label_rank.get(s)
                 if best is None or rank < best[0]:
                     if best is not None:
-                        literals[s][short(best[1])].append(labels[s])
+                        stated_values.append((s, short(best[1]), labels[s], None))
                     label_rank[s] = (rank, p)
-                    labels[s] = o.value
+                    labels[s] = value
                     nodes.setdefault(s)
                     continue
             name = shorts.get(p)
             if name is None:
                 name = shorts[p] = short(p)
-            values = literals[s][name]
             language, datatype = o.language, o.datatype
             tag = tag_of.get((language, datatype))
             if tag is None:
                 tag = tag_of[(language, datatype)] = (
                     "@" + language if language else "" if datatype.value == _XSD_STRING else short(datatype.value)
                 )
-            if tag or name in tags.get(s, ()):
-                tags[s].setdefault(name, [""] * len(values)).append(tag)
-            values.append(o.value)
+            stated_values.append((s, name, value, tag))
             nodes.setdefault(s)
             continue
         if code == _EVIDENCE:
@@ -423,12 +424,25 @@ def fold(
     hidden = {n for n, ts in types.items() if not provenance(ts)}
     if vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
-            vocab, vocab_objects, edges, set(types) | set(literals) | set(labels) | {e[0] for e in edges}
+            vocab,
+            vocab_objects,
+            edges,
+            set(types) | {v[0] for v in stated_values} | set(labels) | {e[0] for e in edges},
         )
     hidden.update(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
     cited = {sent for parts in statements.values() for sent in parts.get("evidence", [])}
     hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
+    documents = set(quoted_from.values())  # by_article reads their dates and urls
+    literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for s, name, value, tag in stated_values:
+        if s in hidden and s not in documents:
+            continue
+        values = literals[s][name]
+        if tag is not None and (tag or name in tags.get(s, ())):
+            tags[s].setdefault(name, [""] * len(values)).append(tag)
+        values.append(value)
+    stated_values.clear()
 
     # Evidence for each (s, p, o) from the statements that reify it.
     evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
