@@ -325,7 +325,7 @@ def fold(
     nodes: dict[str, None] = {}
 
     shorts: dict[str, str] = {}
-    type_iris: dict[str, str] = {}
+    type_iris: dict[ox.NamedNode, tuple[str, bool]] = {}  # class -> its IRI, and whether its triples are kept
     literal, named, blank = ox.Literal, ox.NamedNode, ox.BlankNode
     # What each predicate means to the fold, worked out once per predicate (a few dozen in a
     # million triples) and looked up by the parser's NamedNode itself: no string is made for a
@@ -343,13 +343,8 @@ def fold(
         p, code, describes, extra = info
         if type(subject) is named:
             s = intern(subject.value)
-            if describes:
-                if code != _TYPE:
-                    kept.append(t)
-                else:
-                    o = t.object
-                    if type(o) is named and ((ov := o.value) in kinds or ov.startswith(OWL)):
-                        kept.append(t)
+            if describes and code != _TYPE:  # a type is kept below, if it says what a term is
+                kept.append(t)
         else:
             s = intern(node_id(subject))
         if code == _REIFIES:
@@ -397,8 +392,13 @@ def fold(
             quoted_from[s] = intern(node_id(o))
             continue
         if code == _TYPE and type(o) is named:
-            type_iri = o.value
-            type_iri = type_iris.setdefault(type_iri, type_iri)  # one string per class, not per node
+            known = type_iris.get(o)
+            if known is None:  # one string per class, not per node
+                iri = intern(o.value)
+                known = type_iris[o] = (iri, iri in kinds or iri.startswith(OWL))
+            type_iri, keep = known
+            if keep and type(subject) is named:
+                kept.append(t)
             types[s].append(type_iri)
             if type_iri in _VOCABULARY:
                 vocab.add(s)
