@@ -446,17 +446,12 @@ def fold(
 
     # Evidence for each (s, p, o) from the statements that reify it.
     evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    keys = _statement_keys(statements)  # by_article groups by them too
     for st, parts in statements.items():
-        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
-        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
+        triple = keys.get(st)
+        if triple is None:
             continue
-        key = (
-            node_id(subj),
-            pred.value,
-            obj.value if isinstance(obj, ox.Literal) else node_id(obj),
-        )
-        entry = evidence.setdefault(key, {"evidence": [], "quotes": [], "article": [], "facts": []})
-        entry["facts"].append(st)
+        entry = evidence.setdefault(triple, {"evidence": [], "quotes": [], "article": []})
         for sent in parts.get("evidence", []):
             text = sentence_text.get(sent)
             if text and text not in entry["evidence"]:
@@ -525,12 +520,25 @@ def fold(
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
     evidence.clear()  # used up: freed before by_article groups the statements again (peak memory)
-    sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals)
+    sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals, keys=keys)
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
 
 _ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcterms:created")
 _ARTICLE_URL = ("schema:url",)
+
+
+def _statement_keys(statements: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
+    """The triple ``(s, p, o)`` each complete statement reifies (``o`` a literal's value)."""
+    keys = {}
+    for st, parts in statements.items():
+        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
+        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
+            continue
+        # Interned: the node ids and predicates are the strings the fold's dicts hold already.
+        o = obj.value if isinstance(obj, ox.Literal) else sys.intern(node_id(obj))
+        keys[st] = (sys.intern(node_id(subj)), sys.intern(pred.value), o)
+    return keys
 
 
 def by_article(
@@ -539,6 +547,8 @@ def by_article(
     quoted_from: dict[str, str],
     labels: dict[str, str],
     literals: dict[str, dict[str, list[str]]],
+    *,
+    keys: dict[str, tuple[str, str, str]] | None = None,
 ) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
     """Who states what: for each reified triple, the articles its facts cite sentences of, each
     with those sentences; and each such article's title, date and url.
@@ -546,14 +556,16 @@ def by_article(
     A corpus keeps one ``aig:Fact`` per article for a triple several articles state; the
     article of a fact is the document its sentences are ``prov:wasQuotedFrom``. A fact whose
     sentences name no document is listed under ``""``. Articles are ordered by date, title
-    and id, so the same data gives the same order.
+    and id, so the same data gives the same order. ``keys`` (statement -> the triple it
+    reifies, as :func:`fold` works them out) saves working them out again.
     """
     grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    for parts in statements.values():
-        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
-        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
+    if keys is None:
+        keys = _statement_keys(statements)
+    for st, parts in statements.items():
+        key = keys.get(st)
+        if key is None:
             continue
-        key = (node_id(subj), pred.value, obj.value if isinstance(obj, ox.Literal) else node_id(obj))
         entry = grouped.setdefault(key, {})
         for sent in parts.get("evidence", []) or [""]:
             said = entry.setdefault(quoted_from.get(sent, ""), [])
