@@ -59,7 +59,7 @@ def test_json_string_tokens_memory_is_linear() -> None:
     body = (
         "from aigraph import rdfio\n"
         "data = b'{\"@context\": {\"@vocab\": \"' + b'a' * 4_000_000 + b'\\\\u00e9\"}}'\n"
-        "n = sum(1 for _ in rdfio._JSON_TOKENS.finditer(data))\n"
+        "n = sum(1 for _ in rdfio._json_tokens().finditer(data))\n"
         "assert n == 7, n\n"
         "assert rdfio._lone_surrogate(data, 'x.jsonld') is None\n"
     )

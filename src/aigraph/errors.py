@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -23,8 +24,16 @@ def printable(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-_QUOTED_CONTROL = re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
-_LINE_BREAKS = re.compile("[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][\\s]*")
+@functools.cache
+def _quoted_control() -> re.Pattern[str]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
+
+
+@functools.cache
+def _line_breaks() -> re.Pattern[str]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile("[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][\\s]*")
 
 
 class AigraphError(Exception):
@@ -52,8 +61,8 @@ class AigraphError(Exception):
         # One line, always, and short: data can carry newlines (or megabytes) into a message.
         # A control character quoted on its own ("code point '\t'") is the point of the
         # message: escape it before line breaks become spaces, and never turn a tab into one.
-        text = _QUOTED_CONTROL.sub(lambda m: m.group().translate(_CONTROLS), self.message[: 4 * MAX_MESSAGE])
-        text = _LINE_BREAKS.sub(" ", text).strip().translate(_CONTROLS)
+        text = _quoted_control().sub(lambda m: m.group().translate(_CONTROLS), self.message[: 4 * MAX_MESSAGE])
+        text = _line_breaks().sub(" ", text).strip().translate(_CONTROLS)
         if len(text) > MAX_MESSAGE:
             text = text[: MAX_MESSAGE - 1] + "…"
         return where + text

@@ -145,10 +145,14 @@ def read_input(path: str | Path, what: str = "an RDF file") -> bytes:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
-_POSITION = re.compile(
-    r"^Parser error (?:at line (\d+) (?:between columns (\d+) and \d+|column (\d+))"
-    r"|between line (\d+) column (\d+) and line \d+ column \d+)\s*:\s*"
-)
+@functools.cache
+def _position() -> re.Pattern[str]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(
+        r"^Parser error (?:at line (\d+) (?:between columns (\d+) and \d+|column (\d+))"
+        r"|between line (\d+) column (\d+) and line \d+ column \d+)\s*:\s*"
+    )
+
 
 # pyoxigraph's Turtle, N-Triples, N-Quads, TriG, N3 and JSON-LD readers buffer one
 # token at a time and stop at this size; its RDF/XML reader has no such limit.
@@ -246,7 +250,7 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"")
     text = str(exc)
     line = getattr(exc, "lineno", None)
     column = None
-    m = _POSITION.match(text)
+    m = _position().match(text)
     if m:
         line = int(m.group(1) or m.group(4))
         column = m.group(2) or m.group(3) or m.group(5)
@@ -264,7 +268,10 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"")
     )
 
 
-_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)\s+(?:SYSTEM|PUBLIC)\s*(?:\"[^\"]*\"\s*)?[\"']([^\"']*)")
+@functools.cache
+def _external_entity() -> re.Pattern[bytes]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)\s+(?:SYSTEM|PUBLIC)\s*(?:\"[^\"]*\"\s*)?[\"']([^\"']*)")
 
 
 def _check_xml(data: bytes, path: Path | str) -> None:
@@ -276,7 +283,7 @@ def _check_xml(data: bytes, path: Path | str) -> None:
 
     from .errors import NetworkRefused
 
-    m = _EXTERNAL_ENTITY.search(data)
+    m = _external_entity().search(data)
     if m:
         name, ref = (g.decode("utf-8", "replace") for g in m.groups())
         raise NetworkRefused(
@@ -414,17 +421,20 @@ def parse_bytes(
     return quads
 
 
-_JSON_ESCAPE = re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|.)", re.S)
+@functools.cache
+def _json_escape() -> re.Pattern[bytes]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|.)", re.S)
 
 
 def _lone_surrogate(data: bytes, path: Path | str) -> AigraphError | None:
     """A ``\\uD800``-style escape with no partner, which JSON allows but text cannot hold
     (Oxigraph reports "Unexpected end of file" for some)."""
-    for token in _JSON_TOKENS.finditer(data):
+    for token in _json_tokens().finditer(data):
         if not token.group().startswith(b'"'):
             continue
         high: re.Match[bytes] | None = None
-        for m in _JSON_ESCAPE.finditer(token.group()):
+        for m in _json_escape().finditer(token.group()):
             code = int(m.group(1), 16) if m.group(1) else None
             if high is not None and (code is None or not 0xDC00 <= code <= 0xDFFF or m.start() != high.end()):
                 break
@@ -450,7 +460,11 @@ MAX_JSON_NESTING = 2000
 """JSON-LD nested deeper is refused: Oxigraph's JSON-LD reader recurses, and
 overflows its stack (the process dies) at about 3,500 levels."""
 
-_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
+
+@functools.cache
+def _json_tokens() -> re.Pattern[bytes]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 
 
 def _check_json_depth(data: bytes, path: Path | str, exact: bool = False) -> int:
@@ -459,7 +473,7 @@ def _check_json_depth(data: bytes, path: Path | str, exact: bool = False) -> int
     if brackets <= MAX_JSON_NESTING and not exact:
         return brackets  # too few brackets to nest that deep (the common case: no scan)
     depth = deepest = 0
-    for m in _JSON_TOKENS.finditer(data):
+    for m in _json_tokens().finditer(data):
         c = data[m.start()]
         if c in b"{[":
             depth += 1
@@ -493,8 +507,17 @@ context nesting + JSON depth) x term definitions, ran at 0.2-1.3 us a unit in
 measurement: a 29 KB file with contexts nested 50 deep took 3.3 s, an 820 KB
 one with 10,000 uses of a scoped term beside 5,000 terms 51 s."""
 
-_CONTEXT_KEY = re.compile(rb'"@context"\s*:\s*')
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+@functools.cache
+def _context_key() -> re.Pattern[bytes]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb'"@context"\s*:\s*')
+
+
+@functools.cache
+def _json_string() -> re.Pattern[bytes]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
 def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
@@ -505,7 +528,7 @@ def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
     terms = nesting = embedded = 0
     scoped: set[str] = set()
     covered = 0
-    for m in _CONTEXT_KEY.finditer(data):
+    for m in _context_key().finditer(data):
         if m.start() < covered:
             continue  # a scoped context inside one already looked at
         end = _json_value_end(data, m.end())
@@ -547,7 +570,7 @@ def _count_strings(data: bytes, names: set[str]) -> int:
         return 0
     wanted = {json.dumps(n, ensure_ascii=False).encode("utf-8") for n in names}
     count = 0
-    for m in _JSON_STRING.finditer(data):
+    for m in _json_string().finditer(data):
         token = m.group()
         if token in wanted:
             count += 1
@@ -562,7 +585,7 @@ def _json_value_end(data: bytes, start: int) -> int | None:
     if data[start : start + 1] not in (b"{", b"["):
         return None  # a string (a remote context, refused by the parser) or null
     depth = 0
-    for m in _JSON_TOKENS.finditer(data, start):
+    for m in _json_tokens().finditer(data, start):
         c = data[m.start()]
         if c in b"{[":
             depth += 1
@@ -721,7 +744,6 @@ def _check_xml_name(iri: str, what: str) -> None:
             f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
         )
-
 
 
 def _check_xml_terms(items: list) -> None:

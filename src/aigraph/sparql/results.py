@@ -8,6 +8,7 @@ written by :func:`aigraph.rdfio.serialize`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -187,7 +188,10 @@ def _xml_results(data: bytes) -> bytes:
     return data
 
 
-_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0 less tab/LF/CR, DEL, C1
+@functools.cache
+def _raw_control() -> re.Pattern[bytes]:  # C0 less tab/LF/CR, DEL, C1
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 
 def _tsv_controls(data: bytes) -> bytes:
@@ -197,7 +201,7 @@ def _tsv_controls(data: bytes) -> bytes:
     def escape(m: re.Match[bytes]) -> bytes:
         return f"\\u{ord(m.group().decode('utf-8')):04X}".encode("ascii")
 
-    return _RAW_CONTROL.sub(escape, data)
+    return _raw_control().sub(escape, data)
 
 
 def _newline(data: bytes | None) -> bytes:
@@ -210,11 +214,21 @@ def _newline(data: bytes | None) -> bytes:
 
 # ------------------------------------------------------------------ the table
 
-_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|")
+
+@functools.cache
+def _local() -> re.Pattern[str]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|")
+
 # Characters a terminal acts on rather than shows: C0 and C1 controls (U+009B is
 # CSI, which starts an escape sequence), line and paragraph separators, and the
 # bidirectional marks, embeddings, overrides and isolates (U+202E reverses the text).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    # compiled on first use: most commands never need it (start-up)
+    return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -225,14 +239,14 @@ def visible(text: str) -> str:
     >>> visible("a\\nb\\u202ec")
     'a\\\\nb\\\\u202Ec'
     """
-    return _CONTROL.sub(lambda m: _NAMED.get(m.group()) or f"\\u{ord(m.group()):04X}", text)
+    return _control().sub(lambda m: _NAMED.get(m.group()) or f"\\u{ord(m.group()):04X}", text)
 
 
 def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """``prefix:local`` when a prefix covers the IRI and the rest is a plain name, else ``<iri>``."""
     best: str | None = None
     for prefix, ns in prefixes.items():
-        if ns and iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns) :]):
+        if ns and iri.startswith(ns) and _local().fullmatch(iri[len(ns) :]):
             if best is None or len(ns) > len(prefixes[best]):
                 best = prefix
     if best is None:
