@@ -509,13 +509,14 @@ def test_evaluation_cannot_reach_the_network_even_past_the_check(name: str, isol
     call reaches the server, so the test is not vacuous."""
     from aigraph.errors import NetworkRefused
     from aigraph.sparql import engine as sparql
+    from aigraph.sparql import guard
 
     with TALLY.case(f"sandbox: {name} ({isolate})"):
         text = QUERIES[name](world)
         store = sparql.load_store()
         timeout = 30.0 if "timeout" in isolate else None
         for allow in (False, True):
-            unchecked = sparql.Prepared(text, "<query>", sparql.inspect_query(text), {}, allow_network=allow)
+            unchecked = sparql.Prepared(text, "<query>", guard.inspect_query(text), {}, allow_network=allow)
             hits, connected = len(_Handler.hits), len(_Handler.connections)
             if not allow and ("SILENT" in name or "FILTER" in name):  # SILENT and FILTER hide the failure
                 sparql.render_query(unchecked, store, "tsv", timeout=timeout, isolate=True)

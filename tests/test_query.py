@@ -23,6 +23,7 @@ import aigraph
 from aigraph.cli import cli
 from aigraph.errors import AigraphError, NetworkRefused, QueryTimeout
 from aigraph.sparql import engine as sparql
+from aigraph.sparql import guard
 from aigraph.sparql.results import cell, format_for_path, shorten
 
 KG = "https://w3id.org/aigraph/id/"
@@ -517,7 +518,7 @@ def test_network_keywords_are_found(query: str, keyword: str) -> None:
     ],
 )
 def test_network_words_in_names_strings_comments_and_iris_do_not_count(query: str) -> None:
-    info = sparql.inspect_query(query)
+    info = guard.inspect_query(query)
     assert info.keywords == []
 
 
@@ -793,9 +794,9 @@ def test_relative_from_resolves_against_the_query_file(relative: Path) -> None:
 )
 def test_operators_are_counted_as_the_engine_nests_them(query: str, operators: int) -> None:
     """Chains that Oxigraph nests count; flat lists (IN, VALUES, decimals) do not."""
-    info = sparql.inspect_query(query)
+    info = guard.inspect_query(query)
     assert abs(info.operators - operators) <= 1, info.operators
-    assert (info.too_long is not None) == (info.operators > sparql.MAX_OPERATORS)
+    assert (info.too_long is not None) == (info.operators > guard.MAX_OPERATORS)
 
 
 @pytest.mark.parametrize(
@@ -811,7 +812,7 @@ def test_operators_are_counted_as_the_engine_nests_them(query: str, operators: i
 def test_what_the_bounds_let_through_runs_in_process(query: str) -> None:
     """At the bounds, the engine's recursion fits an ordinary 8 MiB stack (no child, no margin
     from the larger child stack): a crash here would kill the test process."""
-    info = sparql.inspect_query(query)
+    info = guard.inspect_query(query)
     assert info.too_long is None and info.too_deep is None
     code = (
         "import sys, pyoxigraph as ox\n"
@@ -910,5 +911,5 @@ def test_from_a_device_names_it_not_a_cartesian_product() -> None:
 
 def test_negative_numbers_in_a_values_list_are_no_chain() -> None:
     values = " ".join(f"-{i}" for i in range(3000))
-    assert sparql.inspect_query(f"SELECT * {{ VALUES ?x {{ {values} }} }}").too_long is None
-    assert sparql.inspect_query("ASK { FILTER(" + "1-" * 1600 + "1 < 0) }").too_long is not None
+    assert guard.inspect_query(f"SELECT * {{ VALUES ?x {{ {values} }} }}").too_long is None
+    assert guard.inspect_query("ASK { FILTER(" + "1-" * 1600 + "1 < 0) }").too_long is not None

@@ -2,10 +2,10 @@
 
 ``1<!!!...true&&3>2`` is a well-formed IRIREF from '<' to '>', yet Oxigraph reads
 less-than there: it tokenises by context. A lexer that took the IRI hid 12,000
-operators from :data:`aigraph.sparql.engine.MAX_OPERATORS`, and the engine overflowed
+operators from :data:`aigraph.sparql.guard.MAX_OPERATORS`, and the engine overflowed
 its stack. The property test builds queries from random pieces around a long
 chain, lets Oxigraph parse each in a forked child, and checks: whenever the
-engine crashes on a query, :func:`aigraph.sparql.engine.inspect_query` refuses it.
+engine crashes on a query, :func:`aigraph.sparql.guard.inspect_query` refuses it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import warnings
 import pyoxigraph as ox
 import pytest
 
-from aigraph.sparql.engine import MAX_OPERATORS, inspect_query, trailing_values
+from aigraph.sparql.engine import trailing_values
+from aigraph.sparql.guard import MAX_OPERATORS, inspect_query
 
 N = 12_000
 CHAIN = "!" * N

@@ -44,7 +44,7 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.sparql.engine import inspect_query
+from aigraph.sparql.guard import inspect_query
 
 from .conftest import ROOT
 

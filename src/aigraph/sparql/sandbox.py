@@ -1,6 +1,6 @@
 """Keep a query process off the network, whatever the query text says.
 
-aigraph refuses SERVICE before evaluation (:func:`aigraph.sparql.engine.check_safety`),
+aigraph refuses SERVICE before evaluation (:func:`aigraph.sparql.guard.check_safety`),
 but that check reads the text with its own lexer, and Oxigraph's grammar is
 the one that counts. So the forked child that evaluates a query also loses the
 ability to open sockets: a seccomp filter makes ``socket()`` fail with EACCES,
