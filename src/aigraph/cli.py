@@ -14,9 +14,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 from . import __version__
 from .errors import AigraphError, printable
@@ -167,6 +170,21 @@ def _data_option(f: Any) -> Any:
         metavar="FILE",
         help="Read this RDF file instead of the built graph (repeatable; format from extension).",
     )(f)
+
+
+def _server_options(user: str, trust: str) -> Callable[[Any], Any]:
+    """--user and --ca-cert, for the commands that talk to a SPARQL server."""
+
+    def add(f: Any) -> Any:
+        f = click.option(
+            "--ca-cert",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help=f"{trust} this CA certificate file (TLS is always verified).",
+        )(f)
+        return click.option("--user", metavar="NAME", help=f"{user} (password from AIGRAPH_PASSWORD or ~/.netrc).")(f)
+
+    return add
 
 
 def _ontology_option(f: Any) -> Any:
@@ -473,13 +491,7 @@ def export(
     metavar="URL",
     help="Send the query to this SPARQL 1.1 Protocol endpoint (such as http://host:7878/query) instead.",
 )
-@click.option("--user", metavar="NAME", help="With --endpoint: the user (password from AIGRAPH_PASSWORD or ~/.netrc).")
-@click.option(
-    "--ca-cert",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="With --endpoint: trust this CA certificate file (TLS is always verified).",
-)
+@_server_options("With --endpoint: log in as NAME", "With --endpoint: trust")
 @click.option(
     "--allow-network",
     is_flag=True,
@@ -658,13 +670,7 @@ def query(
 @click.option("--graph", "graph", metavar="IRI", help="Send the data's default-graph triples to this named graph.")
 @click.option("--default-graph", is_flag=True, help="Send them to the store's default graph instead.")
 @click.option("--no-ontology", is_flag=True, help="Do not send the aigraph ontology.")
-@click.option("--user", metavar="NAME", help="Log in as NAME (password from AIGRAPH_PASSWORD or ~/.netrc).")
-@click.option(
-    "--ca-cert",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Trust this CA certificate file (TLS is always verified).",
-)
+@_server_options("Log in as NAME", "Trust")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
