@@ -1,7 +1,9 @@
 """Real SPARQL servers for the tests and the push benchmark: an Oxigraph server (the
 ``oxigraph`` wheel) and Virtuoso (Debian's ``virtuoso-t``), each in a temporary
 folder, on free ports, stopped by pid. A server that cannot start raises: the
-tests that need it fail, never skip."""
+tests that need it fail, never skip. Each server also gets SIGTERM from the kernel
+when the process that started it dies (Linux), so a test run killed before its
+teardown leaves no server behind."""
 
 from __future__ import annotations
 
@@ -16,6 +18,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux for SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
 
 VIRTUOSO_USER = "aigraph"
 VIRTUOSO_PASSWORD = "fictional-test-password"
@@ -77,25 +88,18 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_oxigraph(folder: Path, *, port: int | None = None) -> Server:
-    """``oxigraph serve`` (read-write) with the union of graphs as default graph, like aigraph serve."""
+def _serve_oxigraph(folder: Path, command: list[str], port: int | None) -> Server:
+    """Run ``oxigraph COMMAND --location folder/store --bind 127.0.0.1:PORT`` and wait until it answers."""
     folder.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     log = folder / "oxigraph.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [
-                oxigraph_binary(),
-                "serve",
-                "--location",
-                str(folder / "store"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ],
+            [oxigraph_binary(), *command, "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     server = Server("oxigraph", proc, folder, port)
     try:
@@ -104,6 +108,11 @@ def start_oxigraph(folder: Path, *, port: int | None = None) -> Server:
         server.cleanup()
         raise
     return server
+
+
+def start_oxigraph(folder: Path, *, port: int | None = None) -> Server:
+    """``oxigraph serve`` (read-write) with the union of graphs as default graph, like aigraph serve."""
+    return _serve_oxigraph(folder, ["serve", "--union-default-graph"], port)
 
 
 _VIRTUOSO_INI = """\
@@ -223,6 +232,7 @@ def start_virtuoso(folder: Path, *, dirs: tuple[str, ...] = (), buffers: int = 2
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env={**os.environ, "LC_ALL": "C"},
+            preexec_fn=_die_with_parent,
         )
     server = Server("virtuoso", proc, folder, http_port, {"sql_port": str(sql_port)})
     try:
@@ -250,19 +260,4 @@ def start_oxigraph_read_only(folder: Path, *, port: int | None = None) -> Server
         capture_output=True,
         timeout=120,
     )
-    port = port or free_port()
-    log = folder / "oxigraph.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [oxigraph_binary(), "serve-read-only", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    server = Server("oxigraph", proc, folder, port)
-    try:
-        _wait(f"{server.base}/query?query=ASK%7B%7D", proc, log)
-    except Exception:
-        server.cleanup()
-        raise
-    return server
+    return _serve_oxigraph(folder, ["serve-read-only"], port)
