@@ -181,6 +181,9 @@ def record_name(article_id: str, ident: str) -> str | None:
     return None
 
 
+_SCAN_LIMIT = 50_000_000  # characters scanned for quotes before indexing the article's words pays
+
+
 class _Builder:
     def __init__(self, facts: FactsFile, article: ArticleText, ext: Extensions) -> None:
         self.facts = facts
@@ -191,6 +194,14 @@ class _Builder:
         self.ns = namespace(facts)
         self.triples: list[ox.Triple] = []
         self.art = _N(self.ns + facts.article.id)
+        self.places = article.places
+        quotes = sum(len(e.evidence) for e in facts.entities.values()) + sum(len(f.evidence) for f in facts.facts)
+        if quotes * len(article._joined()[0]) > _SCAN_LIMIT:
+            # places() scans the whole article for each quote: quadratic for a long article
+            # with many facts (20,000 facts: 9 s). The draft's word index gives the same answers.
+            from ..facts.draft import QuotePlaces
+
+            self.places = QuotePlaces(article).places
 
     def name(self, iri: str) -> str:
         """A term as a facts file writes it: bare for aig:, else prefixed, else the full IRI."""
@@ -250,7 +261,7 @@ class _Builder:
     def evidence(self, quotes: Iterable[str], line: int) -> list[Sentence]:
         found: dict[int, Sentence] = {}
         for quote in quotes:
-            places = self.article.places(quote)
+            places = self.places(quote)
             short = quote if len(quote) <= 80 else quote[:77] + "..."
             if not places:
                 raise AigraphError(
