@@ -6,7 +6,11 @@
 
 Prints, as medians of --repeat runs:
 
-- ``aigraph build -o OUT`` on the seed facts;
+- ``aigraph build -o OUT`` on the seed facts, interleaved with ``python -c pass``
+  and a bare ``python -c "import pyshacl"`` (``--only build``: this table, the
+  big builds and the validate rows);
+- ``aigraph build --facts F`` on one generated fictional article with
+  ``--build-facts`` facts (default 2e3 and 2e4; one run each);
 - ``aigraph validate FILE`` on synthetic graphs (benchmarks/generate.py) of the
   seed's size up to 1e4 triples, with the in-process ``validate_graph`` time
   per 1,000 triples (flat when validation is linear in the data);
@@ -107,7 +111,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--old", type=Path, help="the src folder of an older aigraph, run beside this one")
     ap.add_argument("--skip-build", action="store_true", help="only the cached-query and threshold tables")
-    ap.add_argument("--only", choices=["startup", "timeout", "view"], help="only this table (issue 15's rest)")
+    ap.add_argument("--only", choices=["startup", "timeout", "view", "build"], help="only this table (issue 15's rest)")
+    ap.add_argument("--build-facts", default="2e3,2e4", help="big single-article builds (facts), '' for none")
     ap.add_argument("--timeout-sizes", default="1e5,1e6")
     ap.add_argument("--view-size", default="1e6")
     args = ap.parse_args()
@@ -120,7 +125,9 @@ def main() -> int:
     print(f"python -c pass: {pass_time:.3f} s; medians of {args.repeat} runs; {os.cpu_count()} cores")
 
     if args.only:
-        {"startup": startup, "timeout": timeout_cost, "view": view_big}[args.only](args, trees, aig)
+        {"startup": startup, "timeout": timeout_cost, "view": view_big, "build": build_and_validate}[args.only](
+            args, trees, aig
+        )
         return 0
     startup(args, trees, aig)
     timeout_cost(args, trees, aig)
@@ -216,12 +223,49 @@ def view_big(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -
 
 
 def build_and_validate(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
-    print("\nbuild and validate (whole process, seconds)")
+    """The seed build beside ``python -c pass`` and a bare ``import pyshacl`` (interleaved medians),
+    then the big single-article builds and ``aigraph validate`` at the --validate-sizes."""
+    runs = max(args.repeat, 11)
+    bare = 'python -c "import pyshacl"'
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([PY, "-c", "pass"], env_for(ROOT / "src")),
+        bare: ([PY, "-c", "import pyshacl"], env_for(ROOT / "src")),
+    }
+    for name, src in trees.items():
+        commands[f"aigraph build ({name})"] = ([*aig, "build", "-o", str(OUT / f"seed-{name}.ttl")], env_for(src))
+    for cmd, env in commands.values():  # warm the bytecode caches
+        timed(cmd, env)
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):  # interleaved, so a busy machine slows them alike
+        for k, (cmd, env) in commands.items():
+            times[k].append(timed(cmd, env))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"\nseed build, 817 triples (whole process, medians of {runs} interleaved runs, milliseconds)")
+    for k, v in med.items():
+        ratio = ""
+        if k.startswith("aigraph build"):
+            ratio = (f"   {v / med['python -c pass']:.1f}x python -c pass,"
+                     f" {v / med[bare]:.2f}x import pyshacl (target 300 ms)")
+        print(f"  {k:<34} {1000 * v:8.1f}{ratio}")
+    sys.stdout.flush()
+
+    if args.build_facts:
+        import pyoxigraph as ox
+
+        print("\nbig builds: one generated FICTIONAL article (whole process, one run, seconds)")
+        print(f"{'facts':<8} {'triples':>9}" + "".join(f"{t:>10}" for t in trees))
+        for s in args.build_facts.split(","):
+            facts = big_facts(OUT / f"big-{size(s)}", size(s))
+            row = [timed([*aig, "build", "--facts", str(facts), "-o", str(OUT / f"big-{t}.ttl")], env_for(src))
+                   for t, src in trees.items()]
+            triples = sum(1 for _ in ox.parse(path=OUT / "big-new.ttl", format=ox.RdfFormat.TURTLE))
+            print(f"{s:<8} {triples:>9,}" + "".join(f"{x:>10.2f}" for x in row))
+            sys.stdout.flush()
+
+    if not args.validate_sizes:
+        return
+    print("\nvalidate (whole process, seconds)")
     print(f"{'work':<34}" + "".join(f"{t:>10}" for t in trees) + "   validate_graph per 1e3 triples (new)")
-    for name, src in trees.items():  # warm the bytecode caches
-        timed([*aig, "build", "-o", str(OUT / f"seed-{name}.ttl")], env_for(src))
-    row = [median([*aig, "build", "-o", str(OUT / f"seed-{t}.ttl")], env_for(s), args.repeat) for t, s in trees.items()]
-    print(f"{'aigraph build (seed, 817 triples)':<34}" + "".join(f"{x:>10.3f}" for x in row))
     seed = OUT / "seed-new.ttl"
     sizes = [("seed", 817, seed)] + [(s, size(s), graph(size(s), "ttl")) for s in args.validate_sizes.split(",")]
     for label, triples, path in sizes:
@@ -229,6 +273,36 @@ def build_and_validate(args: argparse.Namespace, trees: dict[str, Path], aig: li
         inner = in_process_validate(trees["new"], path, args.repeat)
         print(f"{'aigraph validate ' + label:<34}" + "".join(f"{x:>10.3f}" for x in row)
               + f"   {inner:.3f} s in-process, {1000 * inner / triples:.3f} s per 1e3 triples")
+
+
+def big_facts(folder: Path, facts: int) -> Path:
+    """A FICTIONAL article of about ``facts`` + ``facts`` / 10 sentences and its facts file: ``facts`` / 10
+    companies, each declared by a sentence of its own, and ``facts`` relations between them, each
+    quoting a sentence of its own (as one long article with many facts: a 20,000-fact build)."""
+    path = folder / "big.facts.toml"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    orgs = max(10, facts // 10)
+    predicates = ["memberOf", "collaboratesWith", "competesWith", "criticizes"]
+    sentences, entries = [], []
+    for i in range(orgs):
+        sentences.append(f"Org{i} Systems, fictional company {i} of this benchmark, is listed here.")
+        entries.append(f'[[entity]]\nid = "Org{i}"\nlabel = "Org{i} Systems"\nclass = "Company"\n'
+                       f'evidence = "Org{i} Systems, fictional company {i} of this"\n')
+    for k in range(facts):
+        a = k % orgs
+        b = (k * 7 + 1 + k // orgs) % orgs
+        b = b if b != a else (b + 1) % orgs
+        p = predicates[k % len(predicates)]
+        sentences.append(f"In fictional record {k} of this benchmark, Org{a} Systems {p} Org{b} Systems.")
+        entries.append(f'[[fact]]\nid = "f{k}"\nsubject = "Org{a}"\npredicate = "{p}"\nobject = "Org{b}"\n'
+                       f'evidence = "In fictional record {k} of this benchmark, Org{a} Systems {p} Org{b}"\n')
+    (folder / "big.txt").write_text("A FICTIONAL benchmark article\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    head = ('# Facts of a FICTIONAL generated article (benchmarks/bench_speed.py --build-facts).\n'
+            '[article]\nid = "big"\npath = "big.txt"\ntitle = "A FICTIONAL benchmark article"\n\n')
+    path.write_text(head + "\n".join(entries), encoding="utf-8")
+    return path
 
 
 def cached_queries(args: argparse.Namespace, aig: list[str]) -> None:

@@ -98,7 +98,7 @@ class _Finder:
             return None
         # The __init__ may have imported this very submodule: hand it over rather than run it twice.
         present = sys.modules.get(fullname)
-        return ModuleSpec(fullname, _Present(present)) if present is not None else None
+        return ModuleSpec(fullname, _Present(present)) if present is not None else None  # type: ignore[arg-type]
 
 
 def _make_lazy(name: str, path: list[str] | None) -> None:

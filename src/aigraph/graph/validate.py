@@ -531,14 +531,25 @@ def _text(term: Any) -> str:
     return value.removeprefix(_SURROGATE) if isinstance(term, ox.NamedNode) else value
 
 
+_RENAMED_NODES = frozenset(ox.NamedNode(iri) for iri in _RENAMED)
+
+
 def _store(data: list[ox.Triple | ox.Quad], onto: list[ox.Triple | ox.Quad]) -> ox.Store:
     """Data and ontology as one default graph, as pyshacl sees them."""
+
+    def quads() -> Iterator[ox.Quad]:
+        # Few triples hold a renamed datatype: test for one cheaply, encode only those.
+        renamed, literal, quad = _RENAMED_NODES, ox.Literal, ox.Quad
+        for part in (data, onto):
+            for t in part:
+                s, p, o = t.subject, t.predicate, t.object
+                if (o.datatype in renamed if type(o) is literal else o in renamed) or s in renamed or p in renamed:
+                    yield quad(_encode(s), _encode(p), _encode(o))
+                else:
+                    yield quad(s, p, o)
+
     store = ox.Store()
-    store.extend(
-        ox.Quad(_encode(t.subject), _encode(t.predicate), _encode(t.object))
-        for part in (data, onto)
-        for t in part
-    )
+    store.bulk_extend(quads())  # an in-memory store: no transaction to keep
     return store
 
 
