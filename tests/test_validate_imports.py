@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -126,3 +128,51 @@ def test_the_build_command_imports_no_sparql_parser(tmp_path: Path) -> None:
     assert {"pyshacl", "rdflib.plugins.sparql.operators", "rdflib.plugins.sparql.sparql"} <= imported
     assert not imported & {"rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.processor", "html5rdf.html5parser"}
     assert out.read_text(encoding="utf-8").startswith("@prefix")
+
+
+THREADS = """
+import importlib, sys, threading
+from aigraph.graph.lazyimport import import_pyshacl
+
+import_pyshacl()
+import rdflib
+
+assert "rdflib.plugins.sparql.parser" not in sys.modules
+errors, start = [], threading.Barrier(9)
+
+
+def use(i):
+    try:
+        start.wait()
+        if i % 3 == 0:  # an attribute of the package
+            assert callable(rdflib.plugins.sparql.prepareQuery)
+        elif i % 3 == 1:  # a heavy submodule first (as Graph.query does)
+            assert callable(importlib.import_module("rdflib.plugins.sparql.processor").processUpdate)
+        else:
+            from rdflib.plugins.sparql import CUSTOM_EVALS
+            assert isinstance(CUSTOM_EVALS, dict)
+    except BaseException as exc:
+        errors.append(repr(exc))
+
+
+threads = [threading.Thread(target=use, args=(i,)) for i in range(9)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(30)
+assert not any(t.is_alive() for t in threads), "hung"
+assert not errors, errors
+# rdflib's SPARQL parser itself is not thread-safe (pyparsing): parse in one thread only.
+assert not list(rdflib.Graph().query("SELECT * WHERE { ?s ?p ?o }"))
+assert rdflib.plugins.sparql.processor.prepareQuery is rdflib.plugins.sparql.prepareQuery
+print("ok", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("run", range(5))
+def test_first_sparql_use_from_threads_at_once(run: int) -> None:
+    """Threads reach rdflib's SPARQL package together for the first time, through its attributes
+    and through a submodule: one runs the __init__, the others wait for it; none fails or hangs."""
+    done = _python(THREADS)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == ["ok"], done.stderr

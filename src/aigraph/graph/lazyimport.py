@@ -25,8 +25,15 @@ first attribute access, and the import system reads ``__path__`` at once.
 
 from __future__ import annotations
 
+import copy
 import sys
+import threading
+import time
 import types
+
+# The lock a normal import of the package holds, and the import system's error for a cycle of
+# such locks across threads (private names; CPython 3.11 to 3.14 have both).
+from importlib._bootstrap import _DeadlockError, _ModuleLockManager  # type: ignore[attr-defined]
 from importlib.machinery import ModuleSpec, PathFinder
 from typing import Any
 
@@ -45,25 +52,64 @@ class _LazyPackage(types.ModuleType):
 
     def __getattr__(self, name: str) -> Any:
         # Dunder probes (copy, pickle, inspect) do not need the package; __all__ (import *) does.
-        if (name.startswith("__") and name != "__all__") or not _load(self):
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        return getattr(self, name)
+        if not name.startswith("__") or name == "__all__":
+            _load(self)  # here, or (another thread) waiting for it to finish
+            if name in self.__dict__:  # not yet while this thread's own __init__ runs: `from . import x`
+                return self.__dict__[name]
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
 
 
 def _load(module: types.ModuleType) -> bool:
-    """Run the package's real ``__init__`` in its module, once; False if it is running or has run."""
+    """Run the package's real ``__init__`` in its module, once; False if it is running or has run.
+
+    Under the package's own import lock, as a normal import runs it, so that
+    another thread asking meanwhile waits for it. Threads can still cross: one
+    runs the ``__init__`` and needs a submodule that a second one started
+    importing first, while the second waits for the package. The import
+    system detects that (``_DeadlockError``) in whichever thread asks second:
+    the one running the ``__init__`` undoes it and lets the other run it, then
+    finds it done; the one importing a submodule goes on without it, as with
+    any partly initialised package (rdflib's submodules need only what the
+    ``__init__`` defines before it imports them).
+    """
+    pause = 0.001
+    while True:
+        lock = _ModuleLockManager(module.__name__)
+        try:
+            lock.__enter__()
+        except _DeadlockError:
+            return False
+        try:
+            return _run_init(module)
+        except _DeadlockError:
+            pass  # undone; the lock is released below
+        finally:
+            lock.__exit__()
+        # Let the thread it waited for take the lock and run the __init__ (taking it straight back
+        # would win every time: the import system's locks are not fair).
+        time.sleep(pause)
+        pause = min(2 * pause, 0.05)
+
+
+def _run_init(module: types.ModuleType) -> bool:
     space = module.__dict__
     if space.get(_STATE) != "lazy":
         return False
-    space[_STATE] = "loading"  # the __init__'s own `from . import x` must not come back here
+    # While it runs, the __init__'s own `from . import x` must not come back here (other threads wait).
+    space[_STATE] = threading.get_ident()
+    before = dict(space)
     # Values set on the package before its __init__ ran (rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS =
     # False) win over the defaults the __init__ assigns; submodules are the same objects anyway.
-    kept = {k: v for k, v in space.items() if not k.startswith("__") and k != _STATE}
+    kept = {k: v for k, v in before.items() if not k.startswith("__") and k != _STATE}
     spec = module.__spec__
     assert spec is not None and spec.loader is not None
     try:
         spec.loader.exec_module(module)
     except BaseException:
+        # Undo the partial run, so that a later one starts afresh (submodules it imported stay imported).
+        for key in [k for k, v in space.items() if k not in before and not isinstance(v, types.ModuleType)]:
+            del space[key]
+        space.update(before)
         space[_STATE] = "lazy"
         raise
     space.update(kept)
@@ -72,33 +118,56 @@ def _load(module: types.ModuleType) -> bool:
     return True
 
 
-class _Present:
-    """A loader handing over a module that is already imported (see :class:`_Finder`)."""
+class _InitFirst:
+    """The loader of a heavy submodule of a lazy package: runs the package's ``__init__`` first.
 
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module = module
-        self.spec = module.__spec__
+    It runs in the loader, not in the finder, because the import system calls
+    finders holding its global lock, and the ``__init__`` may have to wait for
+    another thread's import. If the ``__init__`` imported the submodule itself,
+    that module is handed over rather than run twice.
+    """
 
-    def create_module(self, spec: ModuleSpec) -> types.ModuleType:
-        return self.module
+    def __init__(self, package: types.ModuleType, real: ModuleSpec) -> None:
+        self.package = package
+        self.real = real
+        self.present: types.ModuleType | None = None
+
+    def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
+        _load(self.package)
+        self.present = sys.modules.get(spec.name)
+        if self.present is not None:
+            return self.present
+        assert self.real.loader is not None
+        return self.real.loader.create_module(self.real)
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__spec__ = self.spec  # the import system set our spec on it: put the real one back
+        if self.present is None:
+            # Our spec stays on the module while it runs: the import system marks it as initialising,
+            # which makes other threads importing the module wait for it.
+            assert self.real.loader is not None
+            self.real.loader.exec_module(module)
+        module.__spec__, module.__loader__ = self.real, self.real.loader  # as if found the usual way
 
 
 class _Finder:
-    """Runs a lazy package's ``__init__`` before one of its heavy submodules is imported."""
+    """Sends the import of a lazy package's heavy submodule through :class:`_InitFirst`."""
 
     @staticmethod
     def find_spec(fullname: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
         package, _, child = fullname.rpartition(".")
         light = _LIGHT.get(package)
         module = sys.modules.get(package)
-        if light is None or child in light or not isinstance(module, _LazyPackage) or not _load(module):
+        if light is None or child in light or not isinstance(module, _LazyPackage):
             return None
-        # The __init__ may have imported this very submodule: hand it over rather than run it twice.
-        present = sys.modules.get(fullname)
-        return ModuleSpec(fullname, _Present(present)) if present is not None else None  # type: ignore[arg-type]
+        state = module.__dict__.get(_STATE)
+        if state is None or state == threading.get_ident():
+            return None  # its __init__ has run, or is running here and imports this: the usual way
+        real = PathFinder.find_spec(fullname, path)
+        if real is None or real.loader is None:
+            return None
+        spec = copy.copy(real)  # same origin, cached file and search path; the loader is ours
+        spec.loader = _InitFirst(module, real)  # type: ignore[assignment]
+        return spec
 
 
 def _make_lazy(name: str, path: list[str] | None) -> None:
