@@ -739,11 +739,36 @@ _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
 def _check_xml_name(iri: str, what: str) -> None:
     """RDF/XML writes predicates (and classes) as element names: the IRI must end in an XML name."""
     name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
-    if (what == "predicate" and name in _NOT_PROPERTIES) or not _local_name().search(iri):
+    if (what == "predicate" and name in _NOT_PROPERTIES) or not _ends_in_element_name(iri):
         raise AigraphError(
             f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _ends_in_element_name(iri: str) -> bool:
+    """Whether Oxigraph can write ``iri`` as an element name that XML readers accept.
+
+    Oxigraph takes the longest ending that is an XML 1.0 (fifth edition) name, as
+    :func:`_local_name` does. Expat, which reads RDF/XML for rdflib and for aigraph
+    (:func:`_check_xml`, :func:`_check_well_formed`), knows only the older (fourth
+    edition) name characters: none beyond the BMP (an emoji, U+1F600) and about 19,500
+    fewer within it (U+0132, LATIN CAPITAL LIGATURE IJ). Writing such a name would give a
+    file that neither rdflib nor aigraph reads back, so expat judges the ending, and the
+    IRI gets this clear refusal rather than the last guard's "invalid token".
+    """
+    m = _local_name().search(iri)
+    if m is None:
+        return False
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(f"<{m.group()}/>".encode(), True)  # name characters only: nothing to escape
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _check_xml_terms(items: list) -> None:
