@@ -761,6 +761,8 @@ def _ends_in_element_name(iri: str) -> bool:
     m = _local_name().search(iri)
     if m is None:
         return False
+    if m.group().isascii():
+        return True  # both editions take the same ASCII names: no parser needed
     import xml.parsers.expat as expat
 
     parser = expat.ParserCreate()
