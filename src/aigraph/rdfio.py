@@ -24,19 +24,21 @@ import contextlib
 import contextvars
 import errno
 import functools
-import json
 import os
 import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
 
 import pyoxigraph as ox
 
 from .errors import AigraphError
 from .namespaces import PREFIXES
+
+TYPE_CHECKING = False  # typing costs milliseconds of a query's start-up (mypy reads the names)
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 # name -> (pyoxigraph format, file extensions, description)
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat, tuple[str, ...], str]] = {
@@ -354,6 +356,8 @@ def _context_reference(doc: object) -> str | None:
 
 
 def _remote_context(data: bytes, path: Path | str) -> AigraphError:
+    import json  # here: most commands never read or write JSON (start-up)
+
     from .errors import NetworkRefused
 
     ref = None
@@ -525,6 +529,8 @@ def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
 
     Term chains longer than MAX_TERM_CHAIN, or more work than MAX_CONTEXT_WORK.
     """
+    import json  # here: most commands never read or write JSON (start-up)
+
     terms = nesting = embedded = 0
     scoped: set[str] = set()
     covered = 0
@@ -566,6 +572,8 @@ def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
 
 def _count_strings(data: bytes, names: set[str]) -> int:
     """How often any of ``names`` occurs as a JSON string (key or value), escapes decoded."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     if not names:
         return 0
     wanted = {json.dumps(n, ensure_ascii=False).encode("utf-8") for n in names}
@@ -598,6 +606,8 @@ def _json_value_end(data: bytes, start: int) -> int | None:
 
 def _load_json(text: bytes) -> object:
     """json.loads, allowing the nesting that MAX_JSON_NESTING allows (None if not JSON)."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, MAX_JSON_NESTING + 500))
     try:
@@ -835,6 +845,8 @@ def _check_well_formed(xml: bytes) -> None:
 
 def _jsonld(items: list) -> bytes:
     """JSON-LD with an inline @context of aigraph's prefixes (never a remote one)."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     body = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD) or b"[]")
     # An absolute IRI such as "schema:x" would read as a compact IRI under a "schema"
     # prefix: leave such prefixes out so every IRI keeps its meaning.

@@ -33,10 +33,13 @@ import signal
 import struct
 import sys
 import time
-from collections.abc import Iterator
-from typing import NoReturn
 
 from ..errors import AigraphError, QueryTimeout
+
+TYPE_CHECKING = False  # typing costs milliseconds of a query's start-up (mypy reads the names)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import NoReturn
 
 _ARM = b"A"  # followed by the seconds, a packed double
 _DISARM = b"D"
