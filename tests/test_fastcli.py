@@ -227,6 +227,9 @@ NOT_IMPORTED = [
     "ssl",
     "email",
     "urllib.request",
+    "pathlib",  # with urllib.parse and ipaddress
+    "urllib.parse",
+    "ipaddress",
 ]
 
 SPY = """

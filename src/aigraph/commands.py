@@ -67,14 +67,11 @@ def note_graph(data: Sequence[Path]) -> None:
     """Say which graph a command reads when graphs/ holds several (it reads the newest)."""
     if data:
         return
-    from .store.dataset import built_graphs
+    from .store.dataset import GRAPHS, built_files
 
-    found = built_graphs()
+    found = built_files()
     if len(found) > 1:
-        say(
-            f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {found[0].parent}/"
-            " (--data FILE reads another)"
-        )
+        say(f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {GRAPHS}/ (--data FILE reads another)")
 
 
 whole_process = False

@@ -144,7 +144,8 @@ def saved_query(name: str) -> QueryText:
 
 
 # SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
-_SPARQL_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])", re.I)
+# Patterns below are compiled on first use (re's own cache): a saved query needs none of them.
+_SPARQL_START = r"(?i)\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])"
 
 
 def resolve_query(
@@ -185,7 +186,7 @@ def resolve_query(
             except UnicodeDecodeError as exc:
                 raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
             return QueryText(text, arg, base_iri or path.resolve().as_uri())
-        if query_suffix or (os.sep in arg and not _SPARQL_START.match(arg) and not re.search(r"\s", arg)):
+        if query_suffix or (os.sep in arg and not re.match(_SPARQL_START, arg) and not re.search(r"\s", arg)):
             raise AigraphError("no such query file", path=arg)
     if _NAME.fullmatch(arg):
         return saved_query(arg).with_base(base_iri)
@@ -439,7 +440,7 @@ def prepare(
     base = base_iri or query.base_iri
     if base is not None:
         try:
-            valid = bool(_ABSOLUTE.match(base)) and ox.NamedNode(base).value == base
+            valid = bool(re.match(_ABSOLUTE, base)) and ox.NamedNode(base).value == base
         except ValueError:
             valid = False
         if not valid:
@@ -447,7 +448,7 @@ def prepare(
     return Prepared(text, query.source, info, subs, allow_network, infer, base, extra)
 
 
-_SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+_SYNTAX = r"(?s)^error at (\d+):(\d+):\s*(.*)$"  # compiled on first use
 
 # Oxigraph words some checks as sentences among the tokens it expected.
 _SEMANTIC = {
@@ -464,7 +465,7 @@ _SEMANTIC = {
 def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
     """One line for a query Oxigraph cannot parse: where, why, and the query text there."""
     text = str(exc)
-    m = _SYNTAX.match(text)
+    m = re.match(_SYNTAX, text)
     if not m:
         return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
     known = prepared.known_prefixes
@@ -561,7 +562,7 @@ def _relative_iri(prepared: Prepared) -> tuple[str, int] | None:
     does not parse: with a stand-in base it does."""
     line, found = 1, None
     for kind, tok, _ in lex(prepared.text):
-        if kind == "iri" and not _ABSOLUTE.match(tok[1:-1]):
+        if kind == "iri" and not re.match(_ABSOLUTE, tok[1:-1]):
             found = (tok, line)
             break
         line += tok.count("\n")
@@ -705,7 +706,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
             lambda m: chr(int(m.group(1) or m.group(2), 16)),
             raw[1:-1],
         )
-        if prepared.base_iri and not _ABSOLUTE.match(iri):  # FROM <data.ttl> beside the query file
+        if prepared.base_iri and not re.match(_ABSOLUTE, iri):  # FROM <data.ttl> beside the query file
             from urllib.parse import urljoin
 
             iri = urljoin(prepared.base_iri, iri)
@@ -717,7 +718,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
     raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
 
 
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ABSOLUTE = r"[A-Za-z][A-Za-z0-9+.-]*:"  # compiled on first use
 """An IRI with a scheme; anything else is relative and needs a base."""
 
 
