@@ -35,8 +35,10 @@ def test_argument_table_is_what_click_declares_now() -> None:
 def click_params(command: str, argv: list[str]) -> dict[str, object] | None:
     """What click gives the command for ``argv``, or None when click refuses it (or prints help)."""
     try:
-        with cli.commands[command].make_context(command, list(argv)) as ctx:
-            return dict(ctx.params)
+        # Under the group's context, as the command runs (click keeps the help option it makes first).
+        with click.Context(cli, info_name="aigraph", help_option_names=["-h", "--help"]) as top:
+            with cli.commands[command].make_context(command, list(argv), parent=top) as ctx:
+                return dict(ctx.params)
     except (click.exceptions.Exit, click.ClickException):
         return None
 

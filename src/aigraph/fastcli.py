@@ -186,8 +186,10 @@ def describe(command: Any) -> tuple[tuple[Any, ...], ...]:
     required = ["x"] * sum(isinstance(p, click.Argument) for p in command.params)
 
     def params(*args: str) -> dict[str, Any]:
-        with command.make_context("aigraph", [*required, *args]) as ctx:
-            return dict(ctx.params)
+        # Under the group's context, as the command runs (click keeps the help option it makes first).
+        with click.Context(cli.cli, info_name="aigraph", **cli.CONTEXT) as top:  # type: ignore[arg-type]
+            with command.make_context(command.name, [*required, *args], parent=top) as ctx:
+                return dict(ctx.params)
 
     defaults = params()  # as click converts them
     out: list[tuple[Any, ...]] = []
