@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import pyoxigraph as ox
 
@@ -275,6 +274,8 @@ def cell(term: Any, prefixes: Mapping[str, str] = PREFIXES) -> str:
 
 
 def _width(text: str) -> int:
+    import unicodedata  # here: only the table needs it (start-up)
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
