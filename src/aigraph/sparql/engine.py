@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ..errors import AigraphError, NetworkRefused, QueryTimeout
 from ..namespaces import PREFIXES
-from .guard import Record, check_safety, inspect_query, lex
+from .guard import FrozenRecord, Record, check_safety, inspect_query, lex
 
 # typing, dataclasses and pathlib cost a query's start-up milliseconds: the records here are
 # plain classes (guard.Record), and mypy alone reads the type names.
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------ saved queries
 
 
-class SavedQuery(Record):
+class SavedQuery(FrozenRecord):
     """A query shipped in ``aigraph/sparql/queries/NAME.rq``: standalone SPARQL 1.1.
 
     The first line is ``# description``. The query declares its own prefixes,
@@ -118,7 +118,7 @@ def _saved(name: str) -> SavedQuery | None:
 _NAME = re.compile(r"[A-Za-z][\w-]*")
 
 
-class QueryText(Record):
+class QueryText(FrozenRecord):
     """SPARQL text, where it came from (for messages), and the base IRI its relative IRIs resolve against."""
 
     __slots__ = ("text", "source", "base_iri")
@@ -225,7 +225,7 @@ def display_prefixes(declared: Mapping[str, str]) -> dict[str, str]:
     return {**declared, **{p: ns for p, ns in PREFIXES.items() if p not in declared and ns not in taken}}
 
 
-class ValuesClause(Record):
+class ValuesClause(FrozenRecord):
     """A query's final ``VALUES`` clause (after its solution modifiers), as written.
 
     ``start``/``end`` delimit it in the text; each row holds one cell per

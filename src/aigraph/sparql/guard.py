@@ -42,6 +42,15 @@ class Record:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass without frozen=True
 
+
+class FrozenRecord(Record):
+    """A record not meant to change (a frozen dataclass before): hashed by its fields."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]  # Record's is None: it is mutable
+        return hash(self._fields())
+
 # Repeated tokens are written as unrolled loops (run of plain characters, then escape
 # plus run): Python's re keeps ~200 bytes per iteration of an alternation, so
 # (?:x|\\.)* over a 4 MB literal peaked near 1 GB.
