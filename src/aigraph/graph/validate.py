@@ -104,11 +104,9 @@ def _name_blanks(text: str, names: dict[str, str]) -> str:
 
 def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-def]
     """Copy pyoxigraph triples (or the default graph of quads) into an rdflib Graph."""
-    from .lazyimport import import_rdflib
+    import rdflib
 
-    rdflib = import_rdflib()
-
-    cache: dict[object, object] = {}  # terms repeat: convert (and check) each one once
+    cache: dict[object, Any] = {}  # terms repeat: convert (and check) each one once
 
     def convert(t):  # type: ignore[no-untyped-def]
         if isinstance(t, ox.NamedNode):
@@ -191,9 +189,8 @@ def ill_typed(data: Iterable[ox.Triple | ox.Quad]) -> list[Result]:
     by every command; but its value is unknown (rdflib reads "yes" as false, with
     a warning), so validation says so, once per triple.
     """
-    from .lazyimport import import_rdflib
+    import rdflib
 
-    rdflib = import_rdflib()
     checked: dict[tuple[str, str], bool] = {}
     out: list[Result] = []
     with _quiet_rdflib():
@@ -462,9 +459,9 @@ def run_pyshacl(data: list[ox.Triple | ox.Quad], onto: list[ox.Triple | ox.Quad]
     """
     import warnings
 
-    from .lazyimport import import_pyshacl, import_rdflib
+    import pyshacl
+    import rdflib
 
-    rdflib, pyshacl = import_rdflib(), import_pyshacl()
     # The ontology goes into the data graph here rather than through pyshacl's
     # ont_graph, which mixes it into a copy of the data graph: the same graph, one copy less.
     data_graph = to_rdflib([*data, *onto])
