@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
     from .layout import Placement
-    from .netx import Folded
+    from .netx import Folded, Scan
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -143,13 +143,18 @@ def write_view(
     from ..facts.extensions import load_extensions
     from ..rdfio import guard_inputs, write_bytes
     from ..store.dataset import stream_quads, view_output
+    from .split import scan_files
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
     with guard_inputs():  # the page may not replace one of the files it draws
         vocab = load_extensions(ontology).ontology() if ontology else None
-        # Folded straight from the parser's stream: no list of a million quads.
-        page = build_page(stream_quads(list(data) if data else None), title=title, ontology=vocab)
+        # Big N-Triples and N-Quads files are scanned on two cores (None: not those, or bad
+        # input, which the one-pass fold reports); the rest is folded straight from the
+        # parser's stream: no list of a million quads.
+        found = scan_files(data) if data else None
+        quads = stream_quads(list(data) if data else None) if found is None else found
+        page = build_page(quads, title=title, ontology=vocab)
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
@@ -184,15 +189,18 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
 
 
 def build_page(
-    quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None, ontology: Ontology | None = None
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple] | Scan,
+    *,
+    title: str | None = None,
+    ontology: Ontology | None = None,
 ) -> Page:
-    """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
-    fill a pyvis Network and render the page."""
-    from .netx import fold
+    """Fold RDF (or a :class:`~aigraph.view.netx.Scan` of it) into nodes and edges (as
+    :func:`aigraph.to_networkx` does), lay them out, fill a pyvis Network and render the page."""
+    from .netx import Scan, fold
 
     with _no_gc():
         described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
-        graph = fold(iter(quads), ontology, described=described)
+        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology, described=described)
         heading = title if title is not None else corpus_title(graph) or page_title(described)
         payload = page_data(graph, graph.vocabulary, title=heading)
         page = Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
