@@ -623,23 +623,35 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
         values.append(value)
     found.valued, found.names, found.values, found.tags = [], [], [], []
 
-    # Evidence for each (s, p, o) from the statements that reify it.
+    # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
+    # sentences of each article, for by_article): one pass over the statements for both.
     evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    keys = _statement_keys(statements)  # by_article groups by them too
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    keys = _statement_keys(statements)
     for st, parts in statements.items():
         triple = keys.get(st)
         if triple is None:
             continue
-        entry = evidence.setdefault(triple, {"evidence": [], "quotes": [], "article": []})
+        entry = evidence.get(triple)
+        if entry is None:
+            entry = evidence[triple] = {"evidence": [], "quotes": [], "article": []}
+            by = grouped[triple] = {}
+        else:
+            by = grouped[triple]
+        if not parts[4]:
+            by.setdefault("", [])  # a fact whose sentences name no document
         for sent in parts[4]:
             text = sentence_text.get(sent)
+            src = quoted_from.get(sent)
             if text and text not in entry["evidence"]:
                 entry["evidence"].append(text)
-            src = quoted_from.get(sent)
             if src:
                 src_label = labels.get(src, src)
                 if src_label not in entry["article"]:
                     entry["article"].append(src_label)
+            said = by.setdefault(src or "", [])
+            if text and text not in said:
+                said.append(text)
         for q in parts[3]:
             if q not in entry["quotes"]:
                 entry["quotes"].append(q)
@@ -698,8 +710,8 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
-    evidence.clear()  # used up: freed before by_article groups the statements again (peak memory)
-    sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals, keys=keys)
+    evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
+    sources, articles = _by_article(grouped, labels, literals)
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
 
@@ -747,6 +759,15 @@ def by_article(
             text = sentence_text.get(sent)
             if text and text not in said:
                 said.append(text)
+    return _by_article(grouped, labels, literals)
+
+
+def _by_article(
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]],
+    labels: dict[str, str],
+    literals: dict[str, dict[str, list[str]]],
+) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
+    """:func:`by_article` from each triple's sentences by document (emptied as it goes)."""
     cited = {a for entry in grouped.values() for a in entry if a}
     articles: dict[str, dict[str, str]] = {}
     for a in cited:
@@ -760,7 +781,10 @@ def by_article(
     sources = {}
     for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
         entry = grouped.pop(key)
-        sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
+        if len(entry) == 1:  # most triples: one article
+            sources[key] = list(entry.items())
+        else:
+            sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
     return sources, {a: articles[a] for a in order}
 
 

@@ -152,13 +152,22 @@ def write_view(
         # Big N-Triples and N-Quads files are scanned on two cores (None: not those, or bad
         # input, which the one-pass fold reports); the rest is folded straight from the
         # parser's stream: no list of a million quads.
-        found = scan_files(data) if data else None
+        found = scan_files(data, meanwhile=_load_page_modules) if data else None
         quads = stream_quads(list(data) if data else None) if found is None else found
         page = build_page(quads, title=title, ontology=vocab)
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
     return ViewResult(str(output), page.nodes, page.edges, seconds, opened)
+
+
+def _load_page_modules() -> None:
+    """Import what the page data needs (numpy, the layout, pyvis), as it would be on first use."""
+    import numpy  # noqa: F401
+
+    from . import layout  # noqa: F401
+
+    _pyvis_network()
 
 
 def open_in_browser(path: str | Path) -> bool:

@@ -20,13 +20,14 @@ a second read, good input none.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import signal
 import sys
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,9 @@ from .netx import Scan, portable, scan
 SPLIT_BYTES = 16 << 20
 """Files smaller than this in all are folded in one process (forking costs more than it saves)."""
 
-SHARE = 0.48
-"""The worker's share of the bytes: a little under half, as it also pickles its scan."""
+SHARE = 0.46
+"""The worker's share of the bytes: it also packs its scan up, and this process reads it
+and loads the page's modules (``meanwhile``) while the worker starts."""
 
 _PIECE = 8 << 20
 """Bytes parsed at a time: Oxigraph parses bytes in memory fastest, and a whole half of a
@@ -50,10 +52,11 @@ Part = tuple[Path, int, int]
 """A run of whole lines: a file, and the byte offsets it starts and ends at."""
 
 
-def scan_files(data: Sequence[str | Path]) -> Scan | None:
+def scan_files(data: Sequence[str | Path], meanwhile: Callable[[], object] | None = None) -> Scan | None:
     """The scan of ``data`` made on two cores, or None: the files are not all N-Triples or
     N-Quads, too small to gain, this system cannot fork, or a file could not be parsed
-    (then fold them in one pass, which reports the error)."""
+    (then fold them in one pass, which reports the error). ``meanwhile`` runs here while
+    the worker starts on its part (the view loads its page modules)."""
     from ..rdfio import check_input, format_for_path
 
     paths = [check_input(p) for p in data]
@@ -71,7 +74,7 @@ def scan_files(data: Sequence[str | Path]) -> Scan | None:
         first, second = _cut(paths, sizes, round(sum(sizes) * (1 - SHARE)))
     except OSError:
         return None
-    return _scan_both(first, second)
+    return _scan_both(first, second, meanwhile)
 
 
 def _cut(paths: list[Path], sizes: list[int], at: int) -> tuple[list[Part], list[Part]]:
@@ -143,7 +146,7 @@ def _pieces(path: Path, start: int, end: int) -> Iterator[bytes]:
             yield rest
 
 
-def _scan_both(first: list[Part], second: list[Part]) -> Scan | None:
+def _scan_both(first: list[Part], second: list[Part], meanwhile: Callable[[], object] | None = None) -> Scan | None:
     """Scan ``second`` in a forked worker and ``first`` here; the merged scan, or None
     when either part could not be parsed."""
     read_fd, write_fd = os.pipe()
@@ -158,6 +161,8 @@ def _scan_both(first: list[Part], second: list[Part]) -> Scan | None:
     os.close(write_fd)
     done = False
     try:
+        if meanwhile is not None:
+            meanwhile()
         try:
             mine = scan(_quads(first))
         except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError):
@@ -212,22 +217,21 @@ def _encode(found: Scan) -> bytes:
     """``found`` as bytes for :func:`_decode` (a ValueError if a string holds a NUL character,
     a TypeError for a triple term: then the caller folds in one pass)."""
     found = portable(found)
-    table: dict[str, int] = {}
-    add = table.setdefault
-
-    def numbered(strings: Iterable[str]) -> bytes:
-        return array("I", [add(x, len(table)) for x in strings]).tobytes()
-
-    shared: dict[str, Any] = {name: numbered(getattr(found, name)) for name in _SHARED}
-    shared["valued"] = numbered(found.valued)
-    shared["nodes"] = numbered(found.nodes)
+    columns: dict[str, Any] = {name: getattr(found, name) for name in _SHARED}
+    columns["valued"] = found.valued
+    columns["nodes"] = list(found.nodes)
     for i in range(3):
-        shared[f"edges{i}"] = numbered(e[i] for e in found.edges)
+        columns[f"edges{i}"] = [e[i] for e in found.edges]
+    # Numbered with C loops (dict.fromkeys, map): a Python loop over the million names cost
+    # more than half a second.
+    table = list(dict.fromkeys(itertools.chain.from_iterable(columns.values())))
+    number = dict(zip(table, range(len(table)), strict=True)).__getitem__
+    shared = {name: array("I", map(number, column)).tobytes() for name, column in columns.items()}
     plain = {"values": _join(found.values), "texts": _join(found.texts)}
     for i in range(3):
         plain[f"kept{i}"] = _join([t[i] for t in found.kept])
     small = (found.declared, found.vocab, found.vocab_objects, bytes(found.parts))
-    return pickle.dumps((_join(list(table)), shared, plain, small), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((_join(table), shared, plain, small), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(data: bytes) -> Scan:
