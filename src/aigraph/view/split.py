@@ -60,7 +60,7 @@ def scan_files(data: Sequence[str | Path], meanwhile: Callable[[], object] | Non
     from ..rdfio import check_input, format_for_path
 
     paths = [check_input(p) for p in data]
-    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread() or _cores() < 2:
         return None
     if any(format_for_path(p) not in _LINE_FORMATS for p in paths):
         return None
@@ -75,6 +75,14 @@ def scan_files(data: Sequence[str | Path], meanwhile: Callable[[], object] | Non
     except OSError:
         return None
     return _scan_both(first, second, meanwhile)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a worker on the same core only adds its overhead)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def _cut(paths: list[Path], sizes: list[int], at: int) -> tuple[list[Part], list[Part]]:
