@@ -549,12 +549,25 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
     edges, nodes, declared = found.edges, found.nodes, found.declared
     # The logs, read into one entry per resource (each log dropped once read: peak memory).
     types: dict[str, list[str]] = {}
+    # Provenance (facts, sentences, articles: not drawn) and documents (titles), by their
+    # classes, each class looked up once.
+    kinds: dict[str, int] = {}
+    typed_provenance: set[str] = set()
+    typed_document: set[str] = set()
     for s, class_iri in zip(found.typed, found.types, strict=True):
         known = types.get(s)
         if known is None:
             types[s] = [class_iri]
         else:
             known.append(class_iri)
+        kind = kinds.get(class_iri)
+        if kind is None:
+            kind = kinds[class_iri] = (class_iri in _PROVENANCE_CLASSES) + 2 * (class_iri in _DOCUMENTS)
+        if kind:
+            if kind & 1:
+                typed_provenance.add(s)
+            if kind & 2:
+                typed_document.add(s)
     found.typed, found.types = [], []
     statements: dict[str, Statement] = {}
     for s, part, term in zip(found.stated, found.parts, found.said, strict=True):
@@ -571,7 +584,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
     found.sentences, found.texts, found.quoting, found.quoted = [], [], [], []
     # Only declared resources can be terms, and only documents have titles: of the kept
     # triples, read just theirs (a worker's come as strings: made triples again only now).
-    wanted = declared | {s for s, ts in types.items() if not _DOCUMENTS.isdisjoint(ts)}
+    wanted = declared | typed_document
     kept: list[ox.Quad | ox.Triple] = [] if described is None else described
     for t in found.kept:
         if type(t) is tuple:
@@ -582,9 +595,8 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
     found.kept = []
     merged = _with_declared(ontology or load_ontology(), kept, declared)
     # Read: from now on only documents' triples matter (the view's title).
-    kept[:] = [t for t in kept if not _DOCUMENTS.isdisjoint(types.get(node_id(t.subject), ()))]
-    provenance = _PROVENANCE_CLASSES.isdisjoint
-    hidden = {n for n, ts in types.items() if not provenance(ts)}
+    kept[:] = [t for t in kept if node_id(t.subject) in typed_document]
+    hidden = typed_provenance
     if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
             found.vocab, found.vocab_objects, edges, {*types, *found.valued} | {e[0] for e in edges}

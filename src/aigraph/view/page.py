@@ -545,10 +545,15 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     curves = _curves(src, dst)
     corpus = Corpus(graph) if len(graph.articles) > 1 else None
     stated = [corpus.edge(e) if corpus else [] for e in edges]
-    rel_labels = [
-        drawn_label(e[3].get("label") or _short_iri(e[2])) + (f" \u00d7{_count(by)}" if _count(by) > 1 else "")
-        for e, by in zip(edges, stated, strict=True)
-    ]
+    drawn_labels: dict[str, str] = {}  # a few relations' labels, each drawn once
+    rel_labels = []
+    for e, by in zip(edges, stated, strict=True):
+        text = e[3].get("label") or _short_iri(e[2])
+        drawn = drawn_labels.get(text)
+        if drawn is None:
+            drawn = drawn_labels[text] = drawn_label(text)
+        count = _count(by) if by else 0
+        rel_labels.append(drawn + f" \u00d7{count}" if count > 1 else drawn)
     placement = _place(
         graph,
         pairs,
@@ -716,12 +721,15 @@ class Corpus:
         # Each subject's stated triples, in sources order: node_info looked through all of
         # them for every node (100 s at a million triples).
         self.stated: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for (s, _p, o), groups in graph.sources.items():
-            self.stated[s].append((s, _p, o))
+        index, mentions, stated = self.index, self.mentions, self.stated
+        for key, groups in graph.sources.items():
+            s, o = key[0], key[2]
+            stated[s].append(key)
             for a, _sents in groups:
-                if a in self.index:
-                    self.mentions[s].add(self.index[a])
-                    self.mentions[o].add(self.index[a])
+                i = index.get(a)
+                if i is not None:
+                    mentions[s].add(i)
+                    mentions[o].add(i)
         self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
 
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
