@@ -131,6 +131,19 @@ def test_unwritable_cache_folder_falls_back_to_memory(
     assert err.rstrip().endswith("; loading into memory")
 
 
+def test_cache_note_escapes_the_folder_name(
+    runner: CliRunner, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # $XDG_CACHE_HOME may hold a newline or a terminal escape: the note stays one inert line.
+    blocked = tmp_path / "evil\n\x1b[31mred"
+    blocked.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    count, err = _count(runner, data)
+    assert count == 817
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert "evil\\x0a\\x1b[31mred" in err
+
+
 def test_full_disk_falls_back_to_memory(runner: CliRunner, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(store: ox.Store, path: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -94,8 +94,12 @@ def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: l
 
 
 def note(message: str) -> None:
-    """One line on stderr: the cache is an optimisation, never a reason to fail."""
-    print(f"aigraph: note: {message}", file=sys.stderr)
+    """One line on stderr: the cache is an optimisation, never a reason to fail. The message
+    quotes paths (the cache folder comes from $XDG_CACHE_HOME): control characters, line
+    separators and bidirectional marks are escaped, as in every status line."""
+    from ..errors import printable
+
+    print(f"aigraph: note: {printable(message)}", file=sys.stderr)
 
 
 def cached_store(
