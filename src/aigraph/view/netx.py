@@ -394,7 +394,9 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
     # million triples) and looked up by the parser's NamedNode itself: no string is made for a
     # predicate, and each triple takes one branch (the Python per triple is the fold's cost).
     predicates: dict[ox.NamedNode, tuple[str, int, bool, Any]] = {}
-    tag_of: dict[tuple[str | None, ox.NamedNode], str] = {}  # a literal's language or datatype, as shown
+    # A literal's language or datatype as shown, one string each.
+    tag_of: dict[ox.NamedNode, str] = {}
+    language_tags: dict[str, str] = {}
     # Each subject, predicate and object is a new str per triple: interned, the logs share one
     # per resource (a fifth of the fold's memory at a million triples).
     intern = sys.intern
@@ -419,7 +421,7 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
             elif extra == 2 and type(o) is literal:
                 said(o.value)
             else:
-                said(intern(node_id(o)))
+                said(intern(o.value if type(o) is named else node_id(o)))
             continue
         if code == _SCHEMA:
             vocab.add(s)
@@ -436,16 +438,20 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
             if code == _VALUE:
                 sentences(s)
                 texts(value)
-            language, datatype = o.language, o.datatype
-            tag = tag_of.get((language, datatype))
-            if tag is None:
-                tag = tag_of[(language, datatype)] = (
-                    "@" + language if language else "" if datatype.value == _XSD_STRING else short(datatype.value)
-                )
+            language = o.language
+            if language:  # its datatype says no more
+                tag = language_tags.get(language)
+                if tag is None:
+                    tag = language_tags[language] = "@" + language
+            else:
+                datatype = o.datatype
+                tag = tag_of.get(datatype)
+                if tag is None:
+                    tag = tag_of[datatype] = "" if datatype.value == _XSD_STRING else short(datatype.value)
             valued(s)
             values(value)
             if code == _LABEL:
-                english = not language or language.lower() == "en" or language.lower().startswith("en-")
+                english = not language or (lower := language.lower()) == "en" or lower.startswith("en-")
                 names(p)
                 tags(_label_tags[extra][english] + tag)
             else:
@@ -459,11 +465,11 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
         if code == _EVIDENCE:
             stated(s)
             parts(_EVIDENCE_PART)
-            said(intern(node_id(o)))
+            said(intern(o.value if type(o) is named else node_id(o)))
             continue
         if code == _QUOTED:
             quoting(s)
-            quoted(intern(node_id(o)))
+            quoted(intern(o.value if type(o) is named else node_id(o)))
             continue
         if code == _TYPE and type(o) is named:
             known = type_iris.get(o)
