@@ -24,7 +24,6 @@ import itertools
 import os
 import pickle
 import signal
-import sys
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -216,7 +215,7 @@ def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the
 # pickling a million small objects one by one cost more than the worker saved (1.4 s to
 # write and 0.6 s to read at a million triples). The logs of resources (each named again
 # and again) are sent as numbers into one table of distinct strings, so that this process
-# makes one string per resource, as the scan here does (it interns them).
+# makes one string per resource of the worker's part.
 _SEP = "\x00"
 _SHARED = ("typed", "types", "names", "tags", "stated", "said", "sentences", "quoting", "quoted")
 
@@ -244,7 +243,7 @@ def _encode(found: Scan) -> bytes:
 
 def _decode(data: bytes) -> Scan:
     strings, shared, plain, (declared, vocab, vocab_objects, parts) = pickle.loads(data)
-    table = list(map(sys.intern, _split(strings)))
+    table = _split(strings)  # not interned: the few resources both parts name are not worth 0.1 s
     at = table.__getitem__
 
     def column(name: str) -> list[str]:
