@@ -543,7 +543,7 @@ def fold(
     """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
 
     ``items`` may be a parser's stream: it is read once, in one pass, and not kept (or a
-    :class:`Scan` of it already made). The triples that describe documents (articles,
+    :class:`Scan` of it already made, which this uses up). The triples that describe documents (articles,
     ontologies: their types and titles) are added to ``described`` when given (the view
     finds its title there).
     """
@@ -730,6 +730,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
     evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
     sources, articles = _by_article(grouped, labels, literals)
+    found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
 

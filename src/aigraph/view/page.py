@@ -152,9 +152,11 @@ def write_view(
         # Big N-Triples and N-Quads files are scanned on two cores (None: not those, or bad
         # input, which the one-pass fold reports); the rest is folded straight from the
         # parser's stream: no list of a million quads.
-        found = scan_files(data, meanwhile=_load_page_modules) if data else None
-        quads = stream_quads(list(data) if data else None) if found is None else found
-        page = build_page(quads, title=title, ontology=vocab)
+        with _no_gc():  # the scan allocates for a million triples and frees nothing (see build_page)
+            found = scan_files(data, meanwhile=_load_page_modules) if data else None
+            quads = stream_quads(list(data) if data else None) if found is None else found
+            page = build_page(quads, title=title, ontology=vocab)
+            del found, quads
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
