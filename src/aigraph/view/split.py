@@ -37,7 +37,7 @@ from .netx import Scan, portable, scan
 SPLIT_BYTES = 16 << 20
 """Files smaller than this in all are folded in one process (forking costs more than it saves)."""
 
-SHARE = 0.46
+SHARE = 0.45
 """The worker's share of the bytes: it also packs its scan up, and this process reads it
 and loads the page's modules (``meanwhile``) while the worker starts."""
 
