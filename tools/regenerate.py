@@ -1,5 +1,6 @@
 """Regenerate the committed outputs in graphs/ from sources/ and ontology/ (and the
-pre-rendered `aigraph --help`, src/aigraph/helptexts.py).
+pre-rendered `aigraph --help`, src/aigraph/helptexts.py, and the option table of the
+commands that run without click, src/aigraph/fastargs.py).
 
     python tools/regenerate.py
 
@@ -15,12 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    from aigraph import fastcli
     from aigraph.fasthelp import render
     from aigraph.graph.build import build
 
     # `aigraph --help` without click: the help click renders, kept with the package.
     (ROOT / "src" / "aigraph" / "helptexts.py").write_text(render(), encoding="utf-8")
     print("wrote src/aigraph/helptexts.py", file=sys.stderr)
+    # `aigraph query` and `build` without click: their options as click declares them.
+    (ROOT / "src" / "aigraph" / "fastargs.py").write_text(fastcli.render(), encoding="utf-8")
+    print("wrote src/aigraph/fastargs.py", file=sys.stderr)
 
     build(ROOT / "sources" / "ai-alliance.facts.toml", ROOT / "graphs" / "ai-alliance.ttl")
     print("wrote graphs/ai-alliance.ttl", file=sys.stderr)

@@ -7,11 +7,8 @@ stays fast.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,21 +18,15 @@ import click
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-from . import __version__
-from .errors import AigraphError, printable
-from .interrupts import Terminated
+from . import __version__, commands
+from .commands import ALIASES as _ALIASES
+from .commands import count as _count
+from .commands import error as _error
+from .commands import note_graph as _note_graph
+from .commands import say as _say
+from .errors import AigraphError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _say(text: str) -> None:
-    """A status line on stderr; the paths it shows may hold a newline or an escape sequence."""
-    click.echo(printable(text), err=True)
-
-
-def _error(message: str) -> None:
-    # Through the errors module's escaping: a message may quote terminal controls.
-    _say(f"aigraph: error: {AigraphError(message)}")
 
 
 class _Group(click.Group):
@@ -64,42 +55,17 @@ class _Group(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            from .rdfio import guard_inputs
+        result = None
 
-            with guard_inputs():  # no command writes its output over a file it read
-                return super().invoke(ctx)
-        except AigraphError as exc:
-            _say(f"aigraph: error: {exc}")
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            _say("aigraph: interrupted")
-            ctx.exit(130)
-        except Terminated as exc:
-            hung_up = exc.signum == getattr(signal, "SIGHUP", None)
-            _say("aigraph: hung up" if hung_up else "aigraph: terminated")
-            ctx.exit(128 + exc.signum)
-        except BrokenPipeError:
-            # The reader went away (`aigraph query ... | head`): not an error.
-            sys.stderr.close()
-            ctx.exit(0)
-        except OSError as exc:
-            # The system refused (a full disk, a closed stdout): the user's to fix, not a bug.
-            where = f"{exc.filename}: " if exc.filename else ""
-            _error(f"{where}{exc.strerror or exc}")
-            ctx.exit(1)
-        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback
-            if os.environ.get("AIGRAPH_DEBUG"):
-                raise
-            msg = " ".join(str(exc).split()) or type(exc).__name__
-            click.echo(
-                f"aigraph: internal error: {type(exc).__name__}: {msg}"
-                " (set AIGRAPH_DEBUG=1 for a traceback, and please report it)",
-                err=True,
-            )
-            ctx.exit(70)
+        def body() -> None:
+            nonlocal result
+            result = super(_Group, self).invoke(ctx)
+
+        # Every error in one line (aigraph.commands.answer); click's own exceptions pass through.
+        code = commands.invoke(body)
+        if code:
+            ctx.exit(code)
+        return result
 
 
 class _Seconds(click.FloatRange):
@@ -139,28 +105,6 @@ MAX_MEMORY_MB = 1 << 30
 """The largest --max-memory (a petabyte): more cannot be given to setrlimit in bytes."""
 
 
-MAX_STDIN = 16 << 20
-"""The longest query read from standard input."""
-
-
-def _stdin_text() -> str:
-    """Standard input as UTF-8 text, or one clear error."""
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:
-        raise AigraphError("standard input is closed", path="<stdin>")
-    raw = stream.read(MAX_STDIN + 1)  # `query - < /dev/zero` must not read for ever
-    if len(raw) > MAX_STDIN:
-        raise AigraphError(f"the query is longer than {MAX_STDIN >> 20} MiB, more than aigraph reads", path="<stdin>")
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise AigraphError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
-
-
-# Short names people type for --format, as file extensions spell them.
-_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "xml"}
-
-
 def _data_option(f: Any) -> Any:
     return click.option(
         "--data",
@@ -196,20 +140,6 @@ def _ontology_option(f: Any) -> Any:
         metavar="FILE",
         help="An ontology extension (Turtle): your own classes and relations (repeatable).",
     )(f)
-
-
-def _note_graph(data: tuple[Path, ...]) -> None:
-    """Say which graph a command reads when graphs/ holds several (it reads the newest)."""
-    if data:
-        return
-    from .store.dataset import built_graphs
-
-    found = built_graphs()
-    if len(found) > 1:
-        _say(
-            f"aigraph: reading {found[0]}, the newest of {len(found)} graphs in {found[0].parent}/"
-            " (--data FILE reads another)"
-        )
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -341,26 +271,7 @@ def build(
       aigraph build --facts a.facts.toml --facts b.facts.toml   # -> graphs/corpus.trig
       aigraph build --facts articles/ -o news.nq
     """
-    from .graph.build import build as run_build
-    from .graph.build import default_output
-
-    if len(facts_in) > 1 or (facts_in and facts_in[0].is_dir()):
-        from .graph.corpus import CORPUS_OUTPUT, build_corpus
-
-        output = output if output is not None else str(CORPUS_OUTPUT)
-        built = build_corpus(
-            facts_in, output, ontology=ontology, allow_outside_article=allow_outside_article, cache=not no_cache
-        )
-        if output != "-":
-            _say(f"Wrote {output} ({built.articles} articles, {built.quads} quads, {built.facts} facts with evidence).")
-        return
-    facts = facts_in[0] if facts_in else None
-    if output is None:
-        output = str(default_output(facts))
-    triples = run_build(facts, output, ontology=ontology, allow_outside_article=allow_outside_article)
-    if output != "-":
-        facts_n = sum(1 for t in triples if str(t.object).endswith("#Fact>"))
-        _say(f"Wrote {output} ({len(triples)} triples, {facts_n} facts with evidence).")
+    commands.build(output, facts_in, ontology, allow_outside_article, no_cache)
 
 
 @cli.command()
@@ -582,86 +493,25 @@ def query(
       aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
       aigraph query members --endpoint http://localhost:7878/query
     """
-    from .sparql.engine import load_store, prepare, render_query, resolve_query
-
-    bind: dict[str, str] = {}
-    for item in binds:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--bind")
-        bind[name.strip()] = value
-    fmt = _ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    text = resolve_query(query_arg, _stdin_text, base_iri=base_iri)
-    extra: dict[str, str] = {}
-    if ontology:
-        from .facts.extensions import load_extensions
-
-        extra = load_extensions(ontology).prefixes
-    prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
-    if fmt is None and output != "-":
-        from .sparql.results import format_for_path
-
-        fmt = format_for_path(output, prepared.info.form)
-    default = "table" if output == "-" and sys.stdout.isatty() else "tsv"
-    if endpoint is not None:
-        if data or infer:
-            raise click.UsageError("--endpoint queries the server's data: drop --data and --infer")
-        from .rdfio import write_bytes
-        from .store.remote import query_endpoint
-
-        remote = query_endpoint(
-            endpoint, prepared, fmt, default_results_format=default, user=user, ca_cert=ca_cert, timeout=timeout or None
-        )
-        write_bytes(output, remote.data)
-        if output != "-":
-            _say(f"Wrote {output} ({remote.fmt}).")
-        elif remote.fmt == "table" and remote.kind == "select":
-            n = remote.count
-            _say("No results." if not n else f"{n} row{'' if n == 1 else 's'}.")
-        return
-    _note_graph(data)
-    worker = None
-    if _whole_process:
-        from .sparql import watchdog
-
-        # Forked now, while this process is small: the watchdog enforces --timeout by killing
-        # this process, which loads and evaluates, instead of a child forked after loading
-        # that copy-on-write made copy the store.
-        worker = watchdog.start(prepared.source)
-    store = load_store(
-        list(data) or None,
-        with_ontology=True if not data else with_ontology,
-        ontology=ontology,
-        cache=not no_cache and not named,  # --named adds to the store: never to a cached one
+    commands.query(
+        query_arg,
+        fmt,
+        output,
+        data,
+        with_ontology,
+        binds,
+        base_iri,
+        infer,
+        allow_network,
+        timeout,
+        max_memory,
+        ontology,
+        named,
+        no_cache,
+        endpoint,
+        user,
+        ca_cert,
     )
-    if named:
-        from .store.dataset import named_quads
-
-        store.extend(named_quads(named))
-    if worker is not None:
-        # Ctrl-C and SIGTERM are answered by the signal thread; a crash is reported by the watchdog.
-        with worker.limited(timeout or None, max_memory or None, sandbox=not prepared.allow_network):
-            rendered = render_query(prepared, store, fmt, default_results_format=default, timeout=None)
-    else:  # inside another program (a test's CliRunner): a child forked now, which it can outlive
-        rendered = render_query(
-            prepared,
-            store,
-            fmt,
-            default_results_format=default,
-            timeout=timeout or None,
-            max_memory_mb=max_memory or None,
-            isolate=True,  # Ctrl-C and SIGTERM answered at once; an engine crash reported
-        )
-    from .rdfio import write_bytes
-
-    write_bytes(output, rendered.data)
-    count = rendered.count
-    noun = "triple" if rendered.kind == "graph" else "row"
-    if output != "-":
-        size = f"{count} {noun}{'' if count == 1 else 's'}, " if count is not None else ""
-        _say(f"Wrote {output} ({size}{rendered.fmt}).")
-    elif rendered.fmt == "table" and rendered.kind == "select":
-        _say("No results." if not count else f"{count} row{'' if count == 1 else 's'}.")
 
 
 @cli.command()
@@ -953,80 +803,15 @@ def draft(
         _say(f"Review it, then: aigraph build --facts {target}")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-class _ClosedStream(io.TextIOBase):
-    """Stands in for a standard stream the shell closed (``aigraph export >&-``): using it is an error."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def _closed(self) -> OSError:
-        import errno
-
-        return OSError(errno.EBADF, f"{self.name} is closed")
-
-    def write(self, text: str) -> int:
-        raise self._closed()
-
-    @property
-    def buffer(self) -> Any:
-        raise self._closed()
-
-    def writable(self) -> bool:
-        return True
-
-
-def _safe_streams() -> None:
-    """Text that the terminal's encoding cannot hold is written as escapes (a Latin-1 locale
-    and U+2028), and a closed stdout gives an error when used rather than a crash."""
-    if sys.stdout is None:
-        sys.stdout = _ClosedStream("standard output")
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-
-
-def _flush_stdout() -> None:
-    """Flush what is left for stdout now, so that a full disk is one line, not a traceback at exit."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError) as exc:
-        if not isinstance(exc, BrokenPipeError):
-            with contextlib.suppress(OSError, ValueError):
-                sys.stderr.write(f"aigraph: error: cannot write the output: {getattr(exc, 'strerror', None) or exc}\n")
-                sys.stderr.flush()
-        os._exit(0 if isinstance(exc, BrokenPipeError) else 1)
-
-
-_whole_process = False
-"""True when :func:`main` runs: the process is the aigraph command and nothing else, so
-``query`` may fork its watchdog (the original process only waits, then leaves)."""
-
-
 def main(exit_fast: bool = True) -> None:
     """The ``aigraph`` command. It ends the process; on success, with ``exit_fast``, without
     Python's teardown once the output is flushed (freeing a million-triple store took 0.3 s)."""
-    global _whole_process
-    from . import interrupts
-
-    _whole_process = True
-
-    interrupts.install()
-    _safe_streams()
+    commands.prepare_process()
     try:
         cli(prog_name="aigraph")
     except SystemExit as exc:
-        if exit_fast and exc.code in (0, None):
-            # Outputs are closed (atomic files renamed into place) and the store cache is
-            # read-only by now: only stdout and stderr may hold bytes.
-            _flush_stdout()
-            with contextlib.suppress(OSError, ValueError):
-                sys.stderr.flush()
-            os._exit(0)
+        if exc.code in (0, None):
+            commands.finish_process(0, exit_fast)
         raise
     finally:
-        _flush_stdout()
+        commands.flush_stdout()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the name)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_MESSAGE = 400
 """Longest message (without the file and line) the CLI prints."""
@@ -66,6 +69,19 @@ class AigraphError(Exception):
         if len(text) > MAX_MESSAGE:
             text = text[: MAX_MESSAGE - 1] + "…"
         return where + text
+
+
+class UsageError(AigraphError):
+    """Options that cannot go together, or a value no option takes: the command line is wrong.
+
+    Exits 2, as click's own usage errors do; the CLI adds where to read the usage.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, command: str, option: str | None = None) -> None:
+        super().__init__(f"Invalid value for '{option}': {message}" if option else message)
+        self.command = command  # "aigraph query": its -h is named in the message
 
 
 class NetworkRefused(AigraphError):

@@ -1,4 +1,5 @@
-"""``aigraph --help`` and ``--version`` without importing click (issue 15: within 3x ``python -c pass``).
+"""``aigraph --help`` and ``--version`` without importing click (issue 15: within 3x ``python -c pass``),
+and the common forms of ``aigraph query`` and ``aigraph build`` (:mod:`aigraph.fastcli`).
 
 The top-level help is rendered by click ahead of time, at the two widths click
 uses most (a pipe or an 80-column terminal, and a terminal of 100 columns or
@@ -49,6 +50,10 @@ def run() -> None:
     """The ``aigraph`` command: the texts above at once, anything else through click."""
     text = text_for(sys.argv[1:])
     if text is None:
+        if sys.argv[1:2] in (["query"], ["build"]):
+            from .fastcli import run as run_fast
+
+            run_fast(sys.argv[1:])  # returns only when click must read these arguments
         from .cli import main
 
         main()

@@ -16,9 +16,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
 
 GRACE = 1.0
 """Seconds the main thread has to start answering a signal before the watcher ends the process."""
@@ -30,7 +33,7 @@ _EXIT: dict[int, tuple[int, str]] = {signal.SIGINT: (130, "interrupted"), signal
 if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session ends aigraph like SIGTERM
     _EXIT[signal.SIGHUP] = (129, "hung up")
 _answered = threading.Event()
-_pending: set[Path] = set()
+_pending: set[str] = set()  # paths, as given
 _stderr = 2  # where a forced exit says why (see stderr_fd)
 
 
@@ -66,7 +69,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 @contextlib.contextmanager
 def remove_on_exit(path: str | Path) -> Iterator[None]:
     """While inside, a forced exit (see the module doc) removes ``path`` first."""
-    entry = Path(path)
+    entry = os.fspath(path)
     _pending.add(entry)
     try:
         yield
@@ -78,7 +81,7 @@ def _force_exit(signum: int) -> None:
     code, word = _EXIT.get(signum, (128 + signum, "stopped"))
     for path in list(_pending):
         with contextlib.suppress(OSError):
-            path.unlink()
+            os.unlink(path)
     with contextlib.suppress(OSError):
         os.write(_stderr, f"aigraph: {word}\n".encode())
     os._exit(code)
@@ -103,8 +106,14 @@ def _watch(read_fd: int) -> None:
         _force_exit(signum)
 
 
+installed = False
+"""Whether :func:`install` ran (a forked worker installs again: threads do not survive a fork)."""
+
+
 def install() -> None:
     """Set the SIGINT, SIGTERM and SIGHUP handlers and start the watcher (main thread of the CLI only)."""
+    global installed
+    installed = True
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # nohup and `cmd &` ignore it: so do we
         signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigterm)

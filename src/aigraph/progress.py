@@ -15,8 +15,11 @@ import os
 import sys
 import threading
 import time
-from types import TracebackType
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing costs milliseconds of a query's start-up (mypy reads the names)
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import TextIO
 
 DELAY = 0.5
 """Seconds of work before anything is shown."""

@@ -24,19 +24,23 @@ import contextlib
 import contextvars
 import errno
 import functools
-import json
 import os
 import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
-from typing import IO, Any
 
 import pyoxigraph as ox
 
 from .errors import AigraphError
 from .namespaces import PREFIXES
+
+# typing and pathlib (with urllib.parse and ipaddress) cost a query's start-up milliseconds:
+# pathlib is imported by the functions that make paths (a query to stdout makes none).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO, Any
 
 # name -> (pyoxigraph format, file extensions, description)
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat, tuple[str, ...], str]] = {
@@ -54,6 +58,8 @@ _QUAD_FORMATS = {"nquads", "trig"}
 
 def format_for_path(path: str | Path, formats: Iterable[str] | None = None) -> str | None:
     """The format name a file's extension stands for, or None."""
+    from pathlib import Path
+
     suffix = Path(path).suffix.lower()
     for name, (_, exts, _) in RDF_FORMATS.items():
         if suffix in exts and (formats is None or name in formats):
@@ -67,6 +73,8 @@ def check_input(path: str | Path, what: str = "an RDF file") -> Path:
     Devices, pipes and sockets are refused: ``/dev/zero`` never ends, and a pipe
     with no writer would wait for ever.
     """
+    from pathlib import Path
+
     path = Path(path)
     try:
         mode = path.stat().st_mode
@@ -81,19 +89,19 @@ def check_input(path: str | Path, what: str = "an RDF file") -> Path:
         raise AigraphError(f"is a directory, not {what}", path=path)
     if not stat.S_ISREG(mode):
         raise AigraphError(f"not a regular file (a device, pipe or socket), not {what}", path=path)
-    _note_input(path)
+    note_input(path)
     return path
 
 
 # The files the current command has read, by identity (st_dev, st_ino) so that a hard
 # link, a symbolic link or "./x" for "x" is the same file; None outside a command.
-_INPUTS: contextvars.ContextVar[dict[tuple[int, int], Path] | None] = contextvars.ContextVar(
+_INPUTS: contextvars.ContextVar[dict[tuple[int, int], str | Path] | None] = contextvars.ContextVar(
     "aigraph_inputs", default=None
 )
 
 
 @contextlib.contextmanager
-def guard_inputs() -> Iterator[dict[tuple[int, int], Path]]:
+def guard_inputs() -> Iterator[dict[tuple[int, int], str | Path]]:
     """Refuse, while the block runs, to write any output onto a file it has read.
 
     Every input passes :func:`check_input`, which notes it here; every output
@@ -112,11 +120,12 @@ def guard_inputs() -> Iterator[dict[tuple[int, int], Path]]:
         _INPUTS.reset(token)
 
 
-def _note_input(path: Path) -> None:
+def note_input(path: str | Path) -> None:
+    """Note a file the current command reads (:func:`check_input` does)."""
     inputs = _INPUTS.get()
     if inputs is not None:
         with contextlib.suppress(OSError):
-            st = path.stat()
+            st = os.stat(path)
             inputs.setdefault((st.st_dev, st.st_ino), path)
 
 
@@ -124,6 +133,8 @@ def _refuse_input(output: str | Path, st: os.stat_result, shown: str | Path | No
     """An AigraphError if the file ``st`` describes is one the current command reads."""
     source = (_INPUTS.get() or {}).get((st.st_dev, st.st_ino))
     if source is not None:
+        from pathlib import Path
+
         same = "" if Path(source) == Path(output) else f" ({source}, the same file)"
         raise AigraphError(
             f"is an input of this command{same}: aigraph never writes over its own input;"
@@ -227,7 +238,7 @@ def _sniff(data: bytes, fmt: str) -> str | None:
     return f"the content looks like {RDF_FORMATS[guess][2]}: is the file extension right?"
 
 
-_LONG_RUN = re.compile(r"\S{41,}")
+_LONG_RUN = r"\S{41,}"  # compiled on first use (start-up)
 
 
 def excerpt(text: str, limit: int = 160) -> str:
@@ -241,7 +252,7 @@ def excerpt(text: str, limit: int = 160) -> str:
     >>> excerpt("x" * 50 + " is not a valid subject")
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… is not a valid subject'
     """
-    text = _LONG_RUN.sub(lambda m: m.group()[:40] + "…", text)
+    text = re.sub(_LONG_RUN, lambda m: m.group()[:40] + "…", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -354,6 +365,8 @@ def _context_reference(doc: object) -> str | None:
 
 
 def _remote_context(data: bytes, path: Path | str) -> AigraphError:
+    import json  # here: most commands never read or write JSON (start-up)
+
     from .errors import NetworkRefused
 
     ref = None
@@ -525,6 +538,8 @@ def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
 
     Term chains longer than MAX_TERM_CHAIN, or more work than MAX_CONTEXT_WORK.
     """
+    import json  # here: most commands never read or write JSON (start-up)
+
     terms = nesting = embedded = 0
     scoped: set[str] = set()
     covered = 0
@@ -566,6 +581,8 @@ def _check_contexts(data: bytes, path: Path | str, depth: int) -> None:
 
 def _count_strings(data: bytes, names: set[str]) -> int:
     """How often any of ``names`` occurs as a JSON string (key or value), escapes decoded."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     if not names:
         return 0
     wanted = {json.dumps(n, ensure_ascii=False).encode("utf-8") for n in names}
@@ -598,6 +615,8 @@ def _json_value_end(data: bytes, start: int) -> int | None:
 
 def _load_json(text: bytes) -> object:
     """json.loads, allowing the nesting that MAX_JSON_NESTING allows (None if not JSON)."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, MAX_JSON_NESTING + 500))
     try:
@@ -663,6 +682,8 @@ def _longest_chain(context: dict[str, Any]) -> tuple[int, str]:
 
 def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
     """Read one RDF file, its format named or guessed from the extension."""
+    from pathlib import Path
+
     path = Path(path)
     fmt = fmt or format_for_path(path)
     if fmt is None:
@@ -739,11 +760,38 @@ _NOT_PROPERTIES = {"bagID", "aboutEach", "aboutEachPrefix"}
 def _check_xml_name(iri: str, what: str) -> None:
     """RDF/XML writes predicates (and classes) as element names: the IRI must end in an XML name."""
     name = iri[len(_RDF) :] if iri.startswith(_RDF) else None
-    if (what == "predicate" and name in _NOT_PROPERTIES) or not _local_name().search(iri):
+    if (what == "predicate" and name in _NOT_PROPERTIES) or not _ends_in_element_name(iri):
         raise AigraphError(
             f"cannot write RDF/XML faithfully: the {what} <{iri}> cannot be an XML element name;"
             " choose Turtle, N-Triples, N-Quads, TriG or JSON-LD"
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _ends_in_element_name(iri: str) -> bool:
+    """Whether Oxigraph can write ``iri`` as an element name that XML readers accept.
+
+    Oxigraph takes the longest ending that is an XML 1.0 (fifth edition) name, as
+    :func:`_local_name` does. Expat, which reads RDF/XML for rdflib and for aigraph
+    (:func:`_check_xml`, :func:`_check_well_formed`), knows only the older (fourth
+    edition) name characters: none beyond the BMP (an emoji, U+1F600) and about 19,500
+    fewer within it (U+0132, LATIN CAPITAL LIGATURE IJ). Writing such a name would give a
+    file that neither rdflib nor aigraph reads back, so expat judges the ending, and the
+    IRI gets this clear refusal rather than the last guard's "invalid token".
+    """
+    m = _local_name().search(iri)
+    if m is None:
+        return False
+    if m.group().isascii():
+        return True  # both editions take the same ASCII names: no parser needed
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(f"<{m.group()}/>".encode(), True)  # name characters only: nothing to escape
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _check_xml_terms(items: list) -> None:
@@ -835,6 +883,8 @@ def _check_well_formed(xml: bytes) -> None:
 
 def _jsonld(items: list) -> bytes:
     """JSON-LD with an inline @context of aigraph's prefixes (never a remote one)."""
+    import json  # here: most commands never read or write JSON (start-up)
+
     body = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD) or b"[]")
     # An absolute IRI such as "schema:x" would read as a compact IRI under a "schema"
     # prefix: leave such prefixes out so every IRI keeps its meaning.
@@ -875,6 +925,8 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         return
     if str(path).endswith(("/", os.sep)):
         raise AigraphError("names a folder (it ends with a slash); give a file name", path=path)
+    from pathlib import Path
+
     given, path = path, Path(path)
     try:
         old: os.stat_result | None = path.stat()

@@ -3,15 +3,17 @@ through importlib.resources (a zip), whose import costs every command's start-up
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import os
 
+TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 
 def data(*parts: str) -> Traversable:
     """Return a file under the package's ``data`` folder."""
+    from pathlib import Path
+
     node: Traversable = Path(__file__).parent / "data"
     if not node.is_dir():
         from importlib.resources import files
@@ -24,6 +26,13 @@ def data(*parts: str) -> Traversable:
 
 def ontology() -> Traversable:
     return data("ontology", "aigraph.ttl")
+
+
+def file_on_disk(*parts: str) -> str | None:
+    """The name of a file under the package's ``data`` folder when the package is on disk, else
+    None (a zip): for ``Store.load``, without pathlib (a query's start-up)."""
+    name = os.path.join(os.path.dirname(__file__), "data", *parts)
+    return name if os.path.isfile(name) else None
 
 
 def shapes() -> Traversable:

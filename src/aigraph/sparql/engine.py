@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import math
 import os
 import re
@@ -24,24 +23,29 @@ import select
 import signal
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
 from ..errors import AigraphError, NetworkRefused, QueryTimeout
 from ..namespaces import PREFIXES
-from .guard import Kind, QueryInfo, check_safety, inspect_query, lex
+from .guard import FrozenRecord, Record, check_safety, inspect_query, lex
 
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# typing, dataclasses and pathlib cost a query's start-up milliseconds: the records here are
+# plain classes (guard.Record), and mypy alone reads the type names.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from pathlib import Path
+    from typing import Any, TypeAlias
+
+    from .guard import Kind, QueryInfo
+
+    Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 # ------------------------------------------------------------------ saved queries
 
 
-@dataclass(frozen=True)
-class SavedQuery:
+class SavedQuery(FrozenRecord):
     """A query shipped in ``aigraph/sparql/queries/NAME.rq``: standalone SPARQL 1.1.
 
     The first line is ``# description``. The query declares its own prefixes,
@@ -49,15 +53,20 @@ class SavedQuery:
     ``VALUES`` clause, which ``bind`` replaces (``defaults`` lists them).
     """
 
-    name: str
-    description: str
-    text: str
-    defaults: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("name", "description", "text", "defaults")
+
+    def __init__(self, name: str, description: str, text: str, defaults: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.description = description
+        self.text = text
+        self.defaults = defaults if defaults is not None else {}
 
 
 def _queries_folder() -> Any:
     """The package's queries folder: a plain path when the package is on disk (importing
     importlib.resources costs a few milliseconds of every query's start-up), else a resource."""
+    from pathlib import Path
+
     here = Path(__file__).parent / "queries"
     if here.is_dir():
         return here
@@ -94,6 +103,12 @@ def saved_queries() -> dict[str, SavedQuery]:
 @functools.cache
 def _saved(name: str) -> SavedQuery | None:
     """One saved query, reading its file alone (a query needs one of the 17, not all)."""
+    here = os.path.join(os.path.dirname(__file__), "queries")
+    if os.path.isdir(here):  # the package on disk: no pathlib (a query's start-up)
+        if f"{name}.rq" not in os.listdir(here):  # exact case, even on a case-blind disk
+            return None
+        with open(os.path.join(here, f"{name}.rq"), encoding="utf-8") as fh:
+            return _read_saved(name, fh.read())
     folder = _queries_folder()
     if f"{name}.rq" not in {e.name for e in folder.iterdir()}:  # exact case, even on a case-blind disk
         return None
@@ -103,13 +118,18 @@ def _saved(name: str) -> SavedQuery | None:
 _NAME = re.compile(r"[A-Za-z][\w-]*")
 
 
-@dataclass(frozen=True)
-class QueryText:
+class QueryText(FrozenRecord):
     """SPARQL text, where it came from (for messages), and the base IRI its relative IRIs resolve against."""
 
-    text: str
-    source: str = "<query>"
-    base_iri: str | None = None
+    __slots__ = ("text", "source", "base_iri")
+
+    def __init__(self, text: str, source: str = "<query>", base_iri: str | None = None) -> None:
+        self.text = text
+        self.source = source
+        self.base_iri = base_iri
+
+    def with_base(self, base_iri: str | None) -> QueryText:
+        return QueryText(self.text, self.source, base_iri)
 
 
 def saved_query(name: str) -> QueryText:
@@ -124,7 +144,8 @@ def saved_query(name: str) -> QueryText:
 
 
 # SPARQL text, even when it holds a "/" and no space: DESCRIBE<https://...>
-_SPARQL_START = re.compile(r"\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])", re.I)
+# Patterns below are compiled on first use (re's own cache): a saved query needs none of them.
+_SPARQL_START = r"(?i)\s*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|WITH|INSERT|DELETE|LOAD)(?![\w.-])"
 
 
 def resolve_query(
@@ -143,7 +164,9 @@ def resolve_query(
             raise AigraphError("no standard input to read the query from")
         return QueryText(stdin_text(), "<stdin>", base_iri)
     if _NAME.fullmatch(arg) and _saved(arg) is not None:
-        return replace(saved_query(arg), base_iri=base_iri)
+        return saved_query(arg).with_base(base_iri)
+    from pathlib import Path
+
     path = Path(arg)
     query_suffix = path.suffix.lower() in {".rq", ".sparql"}
     maybe_path = "\n" not in arg and "{" not in arg and len(arg) < 4096
@@ -163,10 +186,10 @@ def resolve_query(
             except UnicodeDecodeError as exc:
                 raise AigraphError(f"not UTF-8 text (byte {exc.start})", path=arg) from None
             return QueryText(text, arg, base_iri or path.resolve().as_uri())
-        if query_suffix or (os.sep in arg and not _SPARQL_START.match(arg) and not re.search(r"\s", arg)):
+        if query_suffix or (os.sep in arg and not re.match(_SPARQL_START, arg) and not re.search(r"\s", arg)):
             raise AigraphError("no such query file", path=arg)
     if _NAME.fullmatch(arg):
-        return replace(saved_query(arg), base_iri=base_iri)
+        return saved_query(arg).with_base(base_iri)
     return QueryText(arg, base_iri=base_iri)
 
 
@@ -202,19 +225,28 @@ def display_prefixes(declared: Mapping[str, str]) -> dict[str, str]:
     return {**declared, **{p: ns for p, ns in PREFIXES.items() if p not in declared and ns not in taken}}
 
 
-@dataclass(frozen=True)
-class ValuesClause:
+class ValuesClause(FrozenRecord):
     """A query's final ``VALUES`` clause (after its solution modifiers), as written.
 
     ``start``/``end`` delimit it in the text; each row holds one cell per
     variable, as spelled in the query (``UNDEF`` included).
     """
 
-    start: int
-    end: int
-    variables: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    sigils: tuple[str, ...] = ()  # "?" or "$", as each variable is written
+    __slots__ = ("start", "end", "variables", "rows", "sigils")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        variables: tuple[str, ...],
+        rows: tuple[tuple[str, ...], ...],
+        sigils: tuple[str, ...] = (),  # "?" or "$", as each variable is written
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.variables = variables
+        self.rows = rows
+        self.sigils = sigils
 
 
 def trailing_values(text: str) -> ValuesClause | None:
@@ -353,18 +385,30 @@ def _bind(
 # ------------------------------------------------------------------ the engine
 
 
-@dataclass
-class Prepared:
+class Prepared(Record):
     """A checked query, ready for the engine."""
 
-    text: str
-    source: str
-    info: QueryInfo
-    substitutions: dict[ox.Variable, Term]
-    allow_network: bool = False
-    infer: bool = False
-    base_iri: str | None = None
-    extra_prefixes: dict[str, str] = field(default_factory=dict)  # pre-declared, beside aigraph's
+    __slots__ = ("text", "source", "info", "substitutions", "allow_network", "infer", "base_iri", "extra_prefixes")
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        info: QueryInfo,
+        substitutions: dict[ox.Variable, Term],
+        allow_network: bool = False,
+        infer: bool = False,
+        base_iri: str | None = None,
+        extra_prefixes: dict[str, str] | None = None,  # pre-declared, beside aigraph's
+    ) -> None:
+        self.text = text
+        self.source = source
+        self.info = info
+        self.substitutions = substitutions
+        self.allow_network = allow_network
+        self.infer = infer
+        self.base_iri = base_iri
+        self.extra_prefixes = extra_prefixes if extra_prefixes is not None else {}
 
     @property
     def known_prefixes(self) -> dict[str, str]:
@@ -396,7 +440,7 @@ def prepare(
     base = base_iri or query.base_iri
     if base is not None:
         try:
-            valid = bool(_ABSOLUTE.match(base)) and ox.NamedNode(base).value == base
+            valid = bool(re.match(_ABSOLUTE, base)) and ox.NamedNode(base).value == base
         except ValueError:
             valid = False
         if not valid:
@@ -404,7 +448,7 @@ def prepare(
     return Prepared(text, query.source, info, subs, allow_network, infer, base, extra)
 
 
-_SYNTAX = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+_SYNTAX = r"(?s)^error at (\d+):(\d+):\s*(.*)$"  # compiled on first use
 
 # Oxigraph words some checks as sentences among the tokens it expected.
 _SEMANTIC = {
@@ -421,7 +465,7 @@ _SEMANTIC = {
 def _syntax_error(exc: Exception, prepared: Prepared) -> AigraphError:
     """One line for a query Oxigraph cannot parse: where, why, and the query text there."""
     text = str(exc)
-    m = _SYNTAX.match(text)
+    m = re.match(_SYNTAX, text)
     if not m:
         return AigraphError(f"SPARQL syntax error: {text}", path=prepared.source)
     known = prepared.known_prefixes
@@ -518,7 +562,7 @@ def _relative_iri(prepared: Prepared) -> tuple[str, int] | None:
     does not parse: with a stand-in base it does."""
     line, found = 1, None
     for kind, tok, _ in lex(prepared.text):
-        if kind == "iri" and not _ABSOLUTE.match(tok[1:-1]):
+        if kind == "iri" and not re.match(_ABSOLUTE, tok[1:-1]):
             found = (tok, line)
             break
         line += tok.count("\n")
@@ -662,7 +706,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
             lambda m: chr(int(m.group(1) or m.group(2), 16)),
             raw[1:-1],
         )
-        if prepared.base_iri and not _ABSOLUTE.match(iri):  # FROM <data.ttl> beside the query file
+        if prepared.base_iri and not re.match(_ABSOLUTE, iri):  # FROM <data.ttl> beside the query file
             from urllib.parse import urljoin
 
             iri = urljoin(prepared.base_iri, iri)
@@ -674,7 +718,7 @@ def _expand_iri(raw: str, prepared: Prepared) -> str:
     raise AigraphError(f"cannot read the FROM IRI {raw!r}", path=prepared.source)
 
 
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ABSOLUTE = r"[A-Za-z][A-Za-z0-9+.-]*:"  # compiled on first use
 """An IRI with a scheme; anything else is relative and needs a base."""
 
 
@@ -702,7 +746,7 @@ def _fetch(iri: str, source: str, line: int) -> tuple[bytes, str | None]:
         from ..rdfio import read_input
 
         try:  # a regular file: /dev/zero would be read for ever
-            return read_input(Path(unquote(url.path)), "an RDF document"), None
+            return read_input(unquote(url.path), "an RDF document"), None
         except AigraphError as exc:
             raise AigraphError(f"FROM <{iri}>: {exc.message}", path=source, line=line) from None
     if url.scheme not in {"http", "https"}:
@@ -791,14 +835,16 @@ def _evaluate(store: ox.Store, prepared: Prepared) -> Any:
 # ------------------------------------------------------------------ time limit
 
 
-@dataclass
-class Rendered:
+class Rendered(Record):
     """Evaluated and formatted results."""
 
-    data: bytes
-    kind: Kind
-    fmt: str
-    count: int | None = None  # rows (or triples), when known
+    __slots__ = ("data", "kind", "fmt", "count")
+
+    def __init__(self, data: bytes, kind: Kind, fmt: str, count: int | None = None) -> None:
+        self.data = data
+        self.kind = kind
+        self.fmt = fmt
+        self.count = count  # rows (or triples), when known
 
 
 _ERRORS: dict[str, type[AigraphError]] = {
@@ -894,6 +940,8 @@ def run_limited(
     no_deadline = timeout is None or timeout <= 0 or math.isinf(timeout)
     if (no_deadline and not isolate) or not hasattr(os, "fork"):
         return work()
+    import json  # here, before the fork: the CLI's own path never needs it (start-up)
+
     deadline = None if no_deadline else time.monotonic() + (timeout or 0)
     deny_sockets: Callable[[], bool] | None = None
     if sandbox:
@@ -1018,19 +1066,29 @@ def _reap(pid: int) -> int:
 # ------------------------------------------------------------------ public API
 
 
-@dataclass
-class QueryResult:
+class QueryResult(Record):
     """What a query returned: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 
     Iterating gives the rows (tuples of terms, None where unbound) or the triples.
     """
 
-    kind: Kind
-    variables: tuple[str, ...] = ()
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    _doc: bytes = field(default=b"", repr=False)
+    __slots__ = ("kind", "variables", "rows", "boolean", "triples", "_doc")
+
+    def __init__(
+        self,
+        kind: Kind,
+        variables: tuple[str, ...] = (),
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+        _doc: bytes = b"",
+    ) -> None:
+        self.kind = kind
+        self.variables = variables
+        self.rows = rows if rows is not None else []
+        self.boolean = boolean
+        self.triples = triples if triples is not None else []
+        self._doc = _doc
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.triples if self.kind == "graph" else self.rows)

@@ -10,13 +10,46 @@ forked child that evaluates also loses its sockets (:mod:`aigraph.sparql.sandbox
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
 
 from ..errors import AigraphError, NetworkRefused
 
-Kind: TypeAlias = Literal["select", "ask", "graph"]
+# typing and dataclasses cost a query's start-up milliseconds (inspect, ast, dis): the records
+# of the query path are plain classes, and mypy alone reads the type names.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any, Literal, TypeAlias
+
+    Kind: TypeAlias = Literal["select", "ask", "graph"]
+
+
+class Record:
+    """A record of the query path: its fields are its ``__slots__``; shown and compared by them."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if not name.startswith("_"))
+        return f"{type(self).__name__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass without frozen=True
+
+
+class FrozenRecord(Record):
+    """A record not meant to change (a frozen dataclass before): hashed by its fields."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]  # Record's is None: it is mutable
+        return hash(self._fields())
 
 # Repeated tokens are written as unrolled loops (run of plain characters, then escape
 # plus run): Python's re keeps ~200 bytes per iteration of an alternation, so
@@ -132,19 +165,31 @@ _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE"
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
-@dataclass
-class QueryInfo:
+class QueryInfo(Record):
     """What a light lexer sees in a query, without evaluating it."""
 
-    form: Kind | None = None
-    keywords: list[tuple[str, int]] = field(default_factory=list)  # (KEYWORD, line) of interest
-    dataset_iris: list[tuple[str, bool, int]] = field(default_factory=list)  # (iri, named, line)
-    prefixes: dict[str, str] = field(default_factory=dict)
-    variables: set[str] = field(default_factory=set)
-    prefixed_names: list[tuple[str, int]] = field(default_factory=list)  # (prefix, line) used
-    too_deep: int | None = None  # the line where brackets first nest deeper than MAX_NESTING
-    operators: int = 0  # operators, path steps and chained groups (see MAX_OPERATORS)
-    too_long: int | None = None  # the line where they pass MAX_OPERATORS
+    __slots__ = (
+        "form",
+        "keywords",
+        "dataset_iris",
+        "prefixes",
+        "variables",
+        "prefixed_names",
+        "too_deep",
+        "operators",
+        "too_long",
+    )
+
+    def __init__(self) -> None:
+        self.form: Kind | None = None
+        self.keywords: list[tuple[str, int]] = []  # (KEYWORD, line) of interest
+        self.dataset_iris: list[tuple[str, bool, int]] = []  # (iri, named, line)
+        self.prefixes: dict[str, str] = {}
+        self.variables: set[str] = set()
+        self.prefixed_names: list[tuple[str, int]] = []  # (prefix, line) used
+        self.too_deep: int | None = None  # the line where brackets first nest deeper than MAX_NESTING
+        self.operators = 0  # operators, path steps and chained groups (see MAX_OPERATORS)
+        self.too_long: int | None = None  # the line where they pass MAX_OPERATORS
 
 
 def inspect_query(text: str) -> QueryInfo:

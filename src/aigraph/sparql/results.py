@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -21,7 +17,12 @@ from ..errors import AigraphError
 from ..namespaces import PREFIXES
 from ..rdfio import RDF_FORMATS, _not_xml, serialize  # _not_xml: what XML 1.0 cannot hold
 
+TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+    from typing import Any
+
     from .engine import Kind, Rendered
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -71,6 +72,8 @@ def format_for_path(path: str | Path, kind: Kind | None = None) -> str:
     With the query's ``kind``, an extension meant for the other kind is refused:
     a CONSTRUCT written to ``.srj``, or SELECT results to ``.ttl``.
     """
+    from pathlib import Path  # here: a query to stdout needs none (start-up)
+
     suffix = Path(path).suffix.lower()
     if suffix not in _EXTENSIONS:
         known = " ".join(_EXTENSIONS)
@@ -271,6 +274,8 @@ def cell(term: Any, prefixes: Mapping[str, str] = PREFIXES) -> str:
 
 
 def _width(text: str) -> int:
+    import unicodedata  # here: only the table needs it (start-up)
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

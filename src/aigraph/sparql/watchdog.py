@@ -33,13 +33,21 @@ import signal
 import struct
 import sys
 import time
-from collections.abc import Iterator
-from typing import NoReturn
 
-from ..errors import AigraphError, QueryTimeout
+# Imported before the fork, so kept small (the worker writes to every page the two processes
+# share: copy-on-write), but with signal, which both need (imported after the fork, both
+# processes would pay for it, and on two cores they compete: 7 ms); errors where used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import NoReturn
 
 _ARM = b"A"  # followed by the seconds, a packed double
 _DISARM = b"D"
+_SOURCE = b"S"  # followed by the length (a packed unsigned int) and the query's source, UTF-8
+
+_worker: Worker | None = None
+"""The worker's handle once :func:`start` has forked (in the worker)."""
 
 
 class Worker:
@@ -81,14 +89,26 @@ class Worker:
             restore_memory()
 
 
-def start(source: str = "<query>") -> Worker:
+def start(source: str | None = None) -> Worker:
     """Fork the watchdog. Returns, in the worker, the handle to arm it with; the watchdog
-    itself never returns (it leaves with the worker's status)."""
+    itself never returns (it leaves with the worker's status).
+
+    The earlier the fork, the fewer pages the worker must copy: :mod:`aigraph.fastcli` forks
+    before the command's imports, and the command's own call then only names the query's
+    ``source`` (for the watchdog's messages) and gets the same handle.
+    """
+    global _worker
+    if _worker is not None:
+        if source is not None and _worker._fd is not None:
+            data = source.encode("utf-8", "surrogateescape")
+            os.write(_worker._fd, _SOURCE + struct.pack("=I", len(data)) + data)
+        return _worker
     if not hasattr(os, "fork"):
-        return Worker(None)
-    with contextlib.suppress(OSError, ValueError):
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _worker = Worker(None)
+        return _worker
+    for stream in (sys.stdout, sys.stderr):  # None when the shell closed it (`>&-`)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()  # type: ignore[union-attr]
     r_fd, w_fd = os.pipe()
     import warnings
 
@@ -97,12 +117,13 @@ def start(source: str = "<query>") -> Worker:
         pid = os.fork()
     if pid == 0:  # the worker: carries on with the command
         os.close(r_fd)
-        from .. import interrupts
-
-        interrupts.install()  # the signal thread did not survive the fork
-        return Worker(w_fd)
+        interrupts = sys.modules.get("aigraph.interrupts")
+        if interrupts is not None and interrupts.installed:
+            interrupts.install()  # the signal thread did not survive the fork
+        _worker = Worker(w_fd)
+        return _worker
     os.close(w_fd)
-    _watch(pid, r_fd, source)
+    _watch(pid, r_fd, source or "<query>")
 
 
 def _watch(pid: int, fd: int, source: str) -> NoReturn:
@@ -124,6 +145,8 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
         if left is not None and left <= 0:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            from ..errors import QueryTimeout
+
             exc = QueryTimeout(
                 f"the query was stopped after {limit:g} s (--timeout); no results were written."
                 " A cartesian product or an unbounded property path can run for ever",
@@ -146,6 +169,11 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
             elif buffer[:1] == _ARM and len(buffer) >= 9:
                 limit = struct.unpack("=d", buffer[1:9])[0]
                 deadline, buffer = time.monotonic() + limit, buffer[9:]
+            elif buffer[:1] == _SOURCE and len(buffer) >= 5:
+                size = struct.unpack("=I", buffer[1:5])[0]
+                if len(buffer) < 5 + size:
+                    break
+                source, buffer = buffer[5 : 5 + size].decode("utf-8", "surrogateescape"), buffer[5 + size :]
             else:
                 break
     status = _reap(pid)
@@ -155,6 +183,7 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
     if sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", -1)):
         word = "interrupted" if sig == signal.SIGINT else "terminated" if sig == signal.SIGTERM else "hung up"
         _leave(f"aigraph: {word}\n", 128 + sig)
+    from ..errors import AigraphError
     from .engine import _died
 
     _leave(f"aigraph: error: {AigraphError(_died(status), path=source)}\n", 1)

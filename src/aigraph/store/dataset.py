@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+import os
+import stat
 
 import pyoxigraph as ox
 
 from .. import resources
 from ..errors import AigraphError
 from ..progress import progress, size_text
-from ..rdfio import RDF_FORMATS, check_input, format_for_path, parse_bytes, read_rdf
+from ..rdfio import RDF_FORMATS, check_input, format_for_path, note_input, parse_bytes, read_rdf
+
+# pathlib (with urllib.parse and ipaddress) costs a seed query's start-up 5 ms: the built
+# graph is found and loaded by name, and Path objects are made where a caller wants them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from pathlib import Path
 
 
 def ontology_quads(extensions: Sequence[str | Path] = ()) -> list[ox.Quad]:
@@ -23,10 +30,10 @@ def ontology_quads(extensions: Sequence[str | Path] = ()) -> list[ox.Quad]:
     return quads
 
 
-GRAPHS = Path("graphs")
+GRAPHS = "graphs"
 """Where ``aigraph build`` writes, relative to the current folder."""
 
-BUILT = GRAPHS / "ai-alliance.ttl"
+BUILT = "graphs/ai-alliance.ttl"
 """Where ``aigraph build`` writes the shipped article's graph."""
 
 SEED_ID = "ai-alliance-article"
@@ -36,29 +43,43 @@ SEED_ID = "ai-alliance-article"
 def graph_file(article_id: str | None = None) -> Path:
     """``graphs/<article id>.ttl``, the file ``aigraph build`` writes for an article
     (None, or the shipped article: ``graphs/ai-alliance.ttl``)."""
+    from pathlib import Path
+
     if article_id is None or article_id == SEED_ID:
-        return BUILT
-    return GRAPHS / f"{article_id}.ttl"
+        return Path(BUILT)
+    return Path(GRAPHS) / f"{article_id}.ttl"
 
 
 # What `aigraph build` writes: one article's Turtle, or a corpus's TriG / N-Quads.
-_BUILT_PATTERNS = ("*.ttl", "*.trig", "*.nq")
+_BUILT_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads"}
+
+
+def built_files() -> list[str]:
+    """The names of the ``graphs/*.ttl`` files (and ``*.trig`` / ``*.nq`` corpora) in the current
+    folder, newest first (``graphs/NAME``: :func:`built_graphs` gives them as paths)."""
+    found = []
+    try:
+        with os.scandir(GRAPHS) as entries:
+            for entry in entries:
+                if entry.name.endswith(tuple(_BUILT_FORMATS)) and entry.is_file():
+                    found.append(entry.name)
+    except OSError:
+        return []
+
+    def age(name: str) -> tuple[float, str]:
+        try:
+            return (-os.stat(f"{GRAPHS}/{name}").st_mtime, name)
+        except OSError:
+            return (0.0, name)
+
+    return [f"{GRAPHS}/{name}" for name in sorted(found, key=age)]
 
 
 def built_graphs() -> list[Path]:
     """The ``graphs/*.ttl`` files (and ``*.trig`` / ``*.nq`` corpora) in the current folder, newest first."""
-    try:
-        found = [p for pattern in _BUILT_PATTERNS for p in GRAPHS.glob(pattern) if p.is_file()]
-    except OSError:
-        return []
+    from pathlib import Path
 
-    def age(p: Path) -> tuple[float, str]:
-        try:
-            return (-p.stat().st_mtime, p.name)
-        except OSError:
-            return (0.0, p.name)
-
-    return sorted(found, key=age)
+    return [Path(name) for name in built_files()]
 
 
 def built_graph_path() -> Path | None:
@@ -72,9 +93,11 @@ def view_output(data: Sequence[str | Path] | None = None) -> Path:
     """Where ``aigraph view`` writes without ``-o``: the first ``--data`` file with the
     extension ``.html`` (``graphs/deals.ttl`` -> ``graphs/deals.html``); for the built
     graph, the same beside it; with no graph here, ``graphs/ai-alliance.html``."""
+    from pathlib import Path
+
     source = Path(data[0]) if data else built_graph_path()
     if source is None:
-        return BUILT.with_suffix(".html")
+        return Path(BUILT).with_suffix(".html")
     return source.with_suffix(".html") if source.suffix.lower() != ".html" else source.with_name(source.name + ".html")
 
 
@@ -181,12 +204,17 @@ def load(
     if data:
         for path in data:
             load_file(store, path)
-    elif (local := built_graph_path()) is not None:
-        load_file(store, local)  # the user's own build, straight from the file
+    elif built := built_files():
+        _load_built(store, built[0])  # the user's own build, straight from the file
+    elif (shipped := resources.file_on_disk("graphs", "ai-alliance.ttl")) is not None:
+        store.load(path=shipped, format=ox.RdfFormat.TURTLE)  # package data: checked when it was built
     else:
         store.extend(built_quads())
     if with_ontology:
-        store.extend(ontology_quads())
+        if (shipped := resources.file_on_disk("ontology", "aigraph.ttl")) is not None:
+            store.load(path=shipped, format=ox.RdfFormat.TURTLE)
+        else:
+            store.extend(ontology_quads())
     if ontology:
         from ..facts.extensions import load_extensions
 
@@ -197,6 +225,29 @@ def load(
 # Formats whose strict reading is Oxigraph's parser and nothing more (RDF/XML and
 # JSON-LD get extra checks in rdfio, so they take the slow path).
 _DIRECT = {"turtle", "ntriples", "nquads", "trig"}
+
+
+def _load_built(store: ox.Store, name: str) -> None:
+    """:func:`load_file` for a file :func:`built_files` found, without pathlib: loaded with no base IRI
+    first, which every graph ``aigraph build`` writes can do (its IRIs are absolute); anything
+    else (relative IRIs, bad input, a file gone) goes through :func:`load_file` as before."""
+    fmt = _BUILT_FORMATS[name[name.rfind(".") :]]
+    try:
+        st = os.stat(name)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        load_file(store, name)
+        return
+    note_input(name)
+    with progress(f"Loading {name} ({size_text(st.st_size)})"):
+        try:
+            # Transactional: on error (a relative IRI needs the base) the store is left as it was.
+            store.load(path=name, format=RDF_FORMATS[fmt][0])
+            return
+        except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError):
+            pass
+    load_file(store, name)
 
 
 def load_file(store: ox.Store, path: str | Path) -> None:
@@ -227,6 +278,8 @@ def unique(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 def named_graph_iri(path: str | Path) -> ox.NamedNode:
     """The name ``aigraph query --named`` gives a file's graph: the file's address (``file:///...``)."""
+    from pathlib import Path
+
     return ox.NamedNode(Path(path).resolve().as_uri())
 
 

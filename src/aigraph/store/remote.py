@@ -23,11 +23,14 @@ import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from ..errors import AigraphError
+
+if TYPE_CHECKING:
+    from ..sparql.guard import Kind
 
 ONTOLOGY_GRAPH = "https://w3id.org/aigraph/ontology"
 """The graph the aigraph ontology is pushed to (the ontology's own IRI)."""
@@ -654,7 +657,6 @@ def query_endpoint(
     return it in ``fmt``: the server's own serialization when it has one, the table
     rendered here from its JSON results."""
     from ..sparql import results
-    from ..sparql.engine import Kind
 
     form: Kind = prepared.info.form or "select"
     chosen = results.choose_format(form, fmt, default_results_format)

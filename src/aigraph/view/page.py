@@ -218,9 +218,9 @@ def build_page(
         # Freed while the collector still sleeps: alive when it wakes, its first pass would
         # walk every object of the fold and the page data (about 0.4 s at a million triples).
         # When the process is the aigraph command, it ends right after writing the page
-        # (os._exit, see aigraph.cli.main): freeing them would be 0.2 s of wasted work, so
-        # they are kept, out of the collector's sight.
-        if getattr(sys.modules.get("aigraph.cli"), "_whole_process", False):
+        # (os._exit, see aigraph.commands.finish_process): freeing them would be 0.2 s of
+        # wasted work, so they are kept, out of the collector's sight.
+        if getattr(sys.modules.get("aigraph.commands"), "whole_process", False):
             _LEFT_TO_EXIT.append((graph, payload, described))
             gc.freeze()
         del graph, payload, described

@@ -1,0 +1,268 @@
+"""`aigraph query` and `aigraph build` without click (aigraph.fastcli, issue 15): the same
+parameters, output, messages and exit codes as the click commands, and none of the heavy imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from aigraph import fastcli
+from aigraph.cli import cli
+
+from .conftest import FACTS, GOLDEN_TTL, ROOT
+
+HIDDEN = {"AIGRAPH_DEBUG", "PYTHONIOENCODING", "LC_ALL", "LC_CTYPE", "LANG", "COLUMNS"}
+FAST = [sys.executable, "-m", "aigraph"]
+CLICK = [sys.executable, "-c", "from aigraph.cli import main; main()"]
+
+
+def test_argument_table_is_what_click_declares_now() -> None:
+    from aigraph import fastargs
+
+    assert fastcli.render() == Path(fastargs.__file__).read_text(encoding="utf-8"), (
+        "the options of a fast command changed: run tools/regenerate.py"
+    )
+
+
+# ------------------------------------------------------------------ the parser against click's
+
+
+def click_params(command: str, argv: list[str]) -> dict[str, object] | None:
+    """What click gives the command for ``argv``, or None when click refuses it (or prints help)."""
+    try:
+        # Under the group's context, as the command runs (click keeps the help option it makes first).
+        with click.Context(cli, info_name="aigraph", help_option_names=["-h", "--help"]) as top:
+            with cli.commands[command].make_context(command, list(argv), parent=top) as ctx:
+                return dict(ctx.params)
+    except (click.exceptions.Exit, click.ClickException):
+        return None
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a file and a directory, as the cwd."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.ttl").write_text("", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    return tmp_path
+
+
+# Forms the fast path must take (click agrees on their parameters).
+TAKEN = [
+    ("query", ["members"]),
+    ("query", ["members", "--format", "tsv"]),
+    ("query", ["members", "-f", "TSV"]),
+    ("query", ["--format=ttl", "SELECT * { ?s ?p ?o }"]),
+    ("query", ["members", "-o", "out.csv", "--data", "data.ttl", "--data", "folder", "--with-ontology"]),
+    ("query", ["members", "--output=-", "--no-cache", "--infer", "--allow-network"]),
+    ("query", ["competitors", "--bind", "company=kg:Google", "--bind=x=1", "--bind", "novalue"]),
+    ("query", ["members", "--timeout", "0", "--max-memory", "0"]),
+    ("query", ["members", "--timeout", "1.5", "--max-memory", "1073741824", "--timeout", "1e3"]),
+    ("query", ["members", "--timeout", "1e308"]),
+    ("query", ["members", "--base", "http://example.org/", "--endpoint", "http://localhost:7878/query"]),
+    ("query", ["members", "--user", "me", "--ca-cert", "data.ttl", "--named", "data.ttl"]),
+    ("query", ["members", "--ontology", "data.ttl", "--output", "--format"]),  # a value that looks like an option
+    ("query", ["members", "-o", ""]),
+    ("query", ["ask {}", "-o", "x=y"]),
+    ("build", []),
+    ("build", ["-o", "-", "--facts", "data.ttl", "--facts", "folder", "--ontology", "data.ttl"]),
+    ("build", ["--allow-outside-article", "--no-cache", "--output=graphs/x.ttl"]),
+]
+
+# Forms that go to click (the fast parser returns None), whatever click then makes of them.
+LEFT_TO_CLICK = [
+    ("query", []),  # the argument is missing
+    ("query", ["members", "extra"]),
+    ("query", ["-"]),
+    ("query", ["--", "members"]),
+    ("query", ["members", "--"]),
+    ("query", ["members", "-h"]),
+    ("query", ["members", "--help"]),
+    ("query", ["members", "--nope"]),
+    ("query", ["members", "--form", "tsv"]),  # no abbreviations in click either
+    ("query", ["members", "-ftsv"]),
+    ("query", ["members", "-f=tsv"]),
+    ("query", ["members", "--format"]),
+    ("query", ["members", "--format", "yaml"]),
+    ("query", ["members", "--format="]),
+    ("query", ["members", "--infer=yes"]),
+    ("query", ["members", "--timeout", "nan"]),
+    ("query", ["members", "--timeout", "inf"]),
+    ("query", ["members", "--timeout", "-1"]),
+    ("query", ["members", "--timeout", "1e400"]),
+    ("query", ["members", "--timeout", " 3"]),
+    ("query", ["members", "--timeout", "1_0"]),
+    ("query", ["members", "--max-memory", "1.5"]),
+    ("query", ["members", "--max-memory", "1073741825"]),
+    ("query", ["members", "--max-memory", "-1"]),
+    ("query", ["members", "--max-memory", "010"]),
+    ("query", ["members", "--max-memory", "\u0661\u0662"]),  # Arabic-Indic digits: int() takes them
+    ("query", ["members", "--ca-cert", "folder"]),
+    ("query", ["members\udcff"]),
+    ("query", ["members", "--bind", "x=\udcff"]),
+    ("query", ["members", "-1"]),
+    ("build", ["members"]),
+    ("build", ["--facts"]),
+    ("build", ["-x"]),
+    ("queries", []),
+    ("nosuch", ["members"]),
+]
+
+
+@pytest.mark.parametrize(("command", "argv"), TAKEN)
+def test_fast_parser_gives_what_click_gives(command: str, argv: list[str], files: Path) -> None:
+    fast = fastcli.parse(command, argv)
+    assert fast is not None, "the fast path should take this command line"
+    slow = click_params(command, argv)
+    assert slow is not None and fast == slow
+    assert {k: type(v) for k, v in fast.items()} == {k: type(v) for k, v in slow.items()}  # Path, not str
+
+
+@pytest.mark.parametrize(("command", "argv"), LEFT_TO_CLICK)
+def test_fast_parser_leaves_the_rest_to_click(command: str, argv: list[str], files: Path) -> None:
+    assert fastcli.parse(command, argv) is None
+
+
+def test_an_unreadable_file_is_left_to_click(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As os.access answers for a file without read permission (root reads every file: no chmod here).
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: access(p, mode) and not str(p).endswith("data.ttl"))
+    assert click_params("query", ["members", "--data", "data.ttl"]) is None
+    assert fastcli.parse("query", ["members", "--data", "data.ttl"]) is None
+    assert fastcli.parse("query", ["members", "--data", "folder"]) is not None
+
+
+# ------------------------------------------------------------------ whole commands, both ways
+
+
+def both(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """The command run through the entry point (fast when it can be), then through click."""
+    env = {k: v for k, v in os.environ.items() if k not in HIDDEN}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    fast, slow = (
+        subprocess.run([*prefix, *args], cwd=cwd, env=env, capture_output=True, timeout=120) for prefix in (FAST, CLICK)
+    )
+    return fast, slow
+
+
+FOREVER = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["query", "members", "--format", "tsv"], 0),
+        (["query", "members"], 0),
+        (["query", "competitors", "--bind", "company=kg:Google", "-f", "csv"], 0),
+        (["query", "CONSTRUCT WHERE { kg:Meta ?p ?o }", "-f", "nt"], 0),
+        (["query", "ASK { kg:Microsoft aig:competesWith kg:IBM }", "--infer"], 0),
+        (["query", "members", "--bind", "novalue"], 2),
+        (["query", "members", "--endpoint", "http://127.0.0.1:9/query", "--infer"], 2),
+        (["query", "nosuch"], 1),
+        (["query", "SELECT * WHERE {"], 1),
+        (["query", "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }"], 1),
+        (["query", "members", "--format", "ttl"], 1),
+        (["query", "missing.rq"], 1),
+        (["query", "members", "--data", "missing.ttl"], 1),
+        (["query", FOREVER, "--timeout", "1", "-f", "tsv"], 3),
+    ],
+)
+def test_fast_and_click_commands_answer_alike(args: list[str], code: int, tmp_path: Path) -> None:
+    fast, slow = both(args, tmp_path)
+    assert fast.returncode == slow.returncode == code, (fast.stderr, slow.stderr)
+    assert fast.stdout == slow.stdout
+    assert fast.stderr == slow.stderr
+    if code:
+        assert fast.stderr.count(b"\n") == 1 and fast.stderr.startswith(b"aigraph: error: "), fast.stderr
+
+
+def test_the_watchdog_names_the_query_it_stopped(tmp_path: Path) -> None:
+    # The fast path forks the watchdog before it knows the query: the worker tells it the source later.
+    (tmp_path / "forever.rq").write_text(FOREVER, encoding="utf-8")
+    fast, slow = both(["query", "forever.rq", "--timeout", "1", "-o", "out.tsv"], tmp_path)
+    assert fast.returncode == slow.returncode == 3
+    assert fast.stderr == slow.stderr
+    assert fast.stderr.startswith(b"aigraph: error: forever.rq: the query was stopped after 1 s (--timeout)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forever.rq"]  # nothing half-written
+
+
+def test_fast_and_click_write_the_same_files(tmp_path: Path) -> None:
+    data = tmp_path / "g.ttl"
+    data.write_bytes(GOLDEN_TTL.read_bytes())
+    for name in ("fast", "click"):
+        (tmp_path / name).mkdir()
+    fast, slow = (
+        subprocess.run(
+            [*prefix, "query", "members", "--data", str(data), "--with-ontology", "-o", f"{name}/out.csv"],
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        for prefix, name in ((FAST, "fast"), (CLICK, "click"))
+    )
+    assert fast.returncode == slow.returncode == 0, (fast.stderr, slow.stderr)
+    assert fast.stdout == slow.stdout == b""
+    assert fast.stderr.replace(b"fast/", b"click/") == slow.stderr == b"Wrote click/out.csv (csv).\n"
+    assert (tmp_path / "fast/out.csv").read_bytes() == (tmp_path / "click/out.csv").read_bytes()
+    # The output is never one of the inputs, on either path.
+    fast, slow = both(["query", "CONSTRUCT WHERE { ?s ?p ?o }", "--data", str(data), "-o", str(data)], tmp_path)
+    assert fast.returncode == slow.returncode == 1 and fast.stderr == slow.stderr
+    assert b"is an input of this command" in fast.stderr
+
+
+def test_fast_and_click_builds_alike(tmp_path: Path) -> None:
+    fast, slow = both(["build", "--facts", str(FACTS), "-o", "-"], tmp_path)
+    assert fast.returncode == slow.returncode == 0, (fast.stderr, slow.stderr)
+    assert fast.stdout == slow.stdout == GOLDEN_TTL.read_bytes()
+    fast, slow = both(["build", "--facts", str(tmp_path / "none.facts.toml")], tmp_path)
+    assert fast.returncode == slow.returncode == 1 and fast.stderr == slow.stderr
+
+
+# ------------------------------------------------------------------ what the seed query imports
+
+
+# Every module here cost the seed query milliseconds of start-up; none is needed to answer it.
+NOT_IMPORTED = [
+    "click",
+    "dataclasses",
+    "inspect",
+    "typing",
+    "json",
+    "rdflib",
+    "http.client",
+    "ssl",
+    "email",
+    "urllib.request",
+    "pathlib",  # with urllib.parse and ipaddress
+    "urllib.parse",
+    "ipaddress",
+]
+
+SPY = """
+import os, sys
+_exit = os._exit
+def leave(code):
+    sys.stderr.write("modules: " + repr(sorted(m for m in {banned!r} if m in sys.modules)) + "\\n")
+    sys.stderr.flush()
+    _exit(code)
+os._exit = leave
+sys.argv = ["aigraph", *{args!r}]
+from aigraph.fasthelp import run
+run()
+"""
+
+
+@pytest.mark.parametrize("args", [["query", "members", "--format", "tsv"], ["query", "members", "--timeout", "0"]])
+def test_the_seed_query_imports_none_of_the_heavy_modules(args: list[str], tmp_path: Path) -> None:
+    code = SPY.format(banned=NOT_IMPORTED, args=args)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 4  # the header and three members
+    lines = done.stderr.splitlines()
+    assert lines and all(line == "modules: []" for line in lines), done.stderr
