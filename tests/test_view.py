@@ -671,3 +671,28 @@ def test_view_of_a_file_bad_after_many_triples_names_the_line(tmp_path: Path) ->
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and done.stderr.startswith(f"aigraph: error: {data}:3001: not valid N-Triples"), done
     assert done.stderr.count("\n") == 1 and not out.exists()
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_nodes_and_edges_are_what_pyvis_would_add(big: bool) -> None:
+    from aigraph.view.page import _add_edge, _add_node, _network
+
+    ours, theirs = _network(big), _network(big)
+    nodes = [
+        (0, "Zanthor", "box", {"x": 1, "y": 2, "c": 0, "color": {"background": "#123456"}, "font": {"size": 17}}),
+        (1, "", "dot", {"x": 3, "y": 4, "c": 1, "size": 9.0, "a": [0, 1]}),  # no label: pyvis shows the id
+        (2, "Quillon", "dot", {"title": "Quillon\nCompany", "x": 5, "y": 6, "c": 1, "up": 1}),
+    ]
+    for n_id, label, shape, options in nodes:
+        _add_node(ours, n_id, label, shape, dict(options))
+        theirs.add_node(n_id, label=label, shape=shape, **dict(options))
+    edges = [
+        (0, 1, {"id": 0, "r": 0, "a": [0]}),
+        (1, 2, {"id": 1, "r": 1, "arrows": {"to": {"enabled": True}}, "smooth": {"type": "curvedCW"}}),
+        (2, 2, {"id": 2, "title": "loop", "label": "self", "width": 2.5}),
+    ]
+    for a, b, options in edges:
+        _add_edge(ours, a, b, dict(options))
+        theirs.add_edge(a, b, **dict(options))
+    assert json.dumps(ours.get_network_data()[:2]) == json.dumps(theirs.get_network_data()[:2])
+    assert ours.node_map == theirs.node_map and list(ours.node_ids) == list(theirs.node_ids)

@@ -88,8 +88,9 @@ _SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain"
 }  # fmt: skip
 
 
-def node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-    """The NetworkX node key of an RDF resource: its IRI, or ``_:id`` for a blank node."""
+def node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple | ox.Literal) -> str:
+    """The NetworkX node key of an RDF resource: its IRI, or ``_:id`` for a blank node (a literal
+    where a resource should be: its N-Triples form)."""
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.BlankNode):
@@ -274,15 +275,16 @@ _DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
 _OTHER, _REIFIES, _SCHEMA, _QUOTE, _VALUE, _LABEL, _EVIDENCE, _QUOTED, _TYPE = range(9)
 _CODES = {AIG + "quote": _QUOTE, PROV + "value": _VALUE, AIG + "evidence": _EVIDENCE,
           PROV + "wasQuotedFrom": _QUOTED, RDF + "type": _TYPE}  # fmt: skip
+_PART = {"subject": 0, "predicate": 1, "object": 2}  # where a statement keeps each reified part
 
 
 def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
     """``(p, code, describes, extra)`` for :func:`fold`: which branch its triples take, whether
     they describe a resource (kept for the vocabulary and title), and the reification part
-    (``"subject"``...) or the label rank that goes with the code."""
+    (0 subject, 1 predicate, 2 object) or the label rank that goes with the code."""
     describes = p in _DESCRIBING
     if p in _REIFICATION:
-        return p, _REIFIES, describes, _REIFICATION[p]
+        return p, _REIFIES, describes, _PART[_REIFICATION[p]]
     if p in _SCHEMA_PREDICATES:
         return p, _SCHEMA, describes, None
     if p in _LABELS:
@@ -290,39 +292,100 @@ def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
     return p, _CODES.get(p, _OTHER), describes, None
 
 
-def fold(
-    items: Iterable[ox.Quad | ox.Triple] | Any,
-    ontology: Ontology | None = None,
-    *,
-    described: list[ox.Quad | ox.Triple] | None = None,
-) -> Folded:
-    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
+# A statement (reified triple) as the fold keeps it: [subject, predicate, object, quotes,
+# evidence]. The parts are the strings its key is made of (see _statement_keys): None while
+# not stated, "" for a predicate that is not an IRI; quotes and evidence in the order read.
+Statement = list[Any]
 
-    ``items`` may be a parser's stream: it is read once, in one pass, and not kept. The
-    triples that describe documents (articles, ontologies: their types and titles) are
-    added to ``described`` when given (the view finds its title there).
+# What the scan logs of a statement: a reified part (0 subject, 1 predicate, 2 object), a quote
+# or an evidence sentence.
+_QUOTE_PART, _EVIDENCE_PART = 3, 4
+_LABEL_TAG = "\x01"
+"""Starts the tag of a label in :attr:`Scan.values`, followed by its rank (two digits, best
+lowest): no language or datatype shown starts so (IRIs hold no control characters)."""
+
+
+@dataclass
+class Scan:
+    """What one pass over some triples gathers for :func:`fold`, mostly as logs in the order
+    read: lists of strings, cheap to send from a worker process (one scans each part of a
+    file, see :mod:`aigraph.view.split`).
+
+    The scans of consecutive parts of one stream :meth:`merge` into the scan of the whole:
+    a log of the whole is the logs of the parts one after the other, and everything that
+    depends on order (the best label, the last rdf:subject of a statement) is worked out
+    from the logs once the whole stream is read (see :func:`_finish`).
     """
-    triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
-    kinds = _DESCRIBING_TYPES
-    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
-    declared: set[str] = set()  # classes and properties the data declares (see vocabulary())
-    vocab: set[str] = set()  # resources that are vocabulary: not drawn
-    vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
-    tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
 
-    types: dict[str, list[str]] = defaultdict(list)
-    labels: dict[str, str] = {}
-    label_rank: dict[str, tuple[tuple[int, int], str]] = {}
-    # Literal values in the order read, (subject, property, value, tag or None for a label
-    # that gave way to a better one): grouped by node after the pass, for the nodes drawn and
-    # the articles only (a million triples' sentences each have two values, never shown).
-    stated_values: list[tuple[str, str, str, str | None]] = []
-    statements: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
-    sentence_text: dict[str, str] = {}
-    quoted_from: dict[str, str] = {}
-    edges: list[tuple[str, str, str]] = []
+    kept: list[Any] = field(default_factory=list)
+    """Triples that describe a named resource (see _DESCRIBING): pyoxigraph triples here, or
+    (subject, predicate, :func:`_portable` object) from a worker."""
+    declared: set[str] = field(default_factory=set)
+    vocab: set[str] = field(default_factory=set)
+    vocab_objects: dict[str, list[str]] = field(default_factory=dict)
+    nodes: dict[str, None] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    # The logs: parallel lists, one entry a triple.
+    typed: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    """rdf:type: each typed resource and its class."""
+    valued: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    """Literal values: subject, property (short name; a label's full IRI), value, and the
+    literal's language or datatype as shown (a label's with its rank first, see _LABEL_TAG)."""
+    stated: list[str] = field(default_factory=list)
+    parts: bytearray = field(default_factory=bytearray)
+    said: list[str] = field(default_factory=list)
+    """Statements: the statement, which part (0-2, _QUOTE_PART, _EVIDENCE_PART) and its
+    string (a reified term as in its key, a quote, an evidence sentence's id)."""
+    sentences: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """prov:value of each resource that has one (the last one counts)."""
+    quoting: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
+    """prov:wasQuotedFrom: each sentence and its document (the last one counts)."""
+
+    LOGS = ("typed", "types", "valued", "names", "values", "tags", "stated", "said", "sentences", "texts",
+             "quoting", "quoted")  # fmt: skip
+
+    def merge(self, later: Scan) -> Scan:
+        """This scan followed by ``later``'s (the part of the stream read after this one's)."""
+        self.kept += later.kept
+        self.declared |= later.declared
+        self.vocab |= later.vocab
+        for key, found in later.vocab_objects.items():
+            self.vocab_objects.setdefault(key, []).extend(found)
+        self.nodes.update(later.nodes)
+        if later.edges:
+            seen = set(self.edges)
+            self.edges += [e for e in later.edges if e not in seen]
+        for name in self.LOGS:
+            getattr(self, name).extend(getattr(later, name))
+        self.parts += later.parts
+        return self
+
+
+def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
+    """One pass over RDF triples or quads (a parser's stream is read once and not kept)."""
+    triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
+    found = Scan()
+    kinds = _DESCRIBING_TYPES
+    kept = found.kept
+    declared = found.declared  # classes and properties the data declares (see vocabulary())
+    vocab = found.vocab  # resources that are vocabulary: not drawn
+    vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
+    edges = found.edges
     seen_edges: set[tuple[str, str, str]] = set()
-    nodes: dict[str, None] = {}
+    nodes = found.nodes
+    # The logs, appended to one entry a triple: grouped by resource after the whole stream is
+    # read (a million triples' sentences each have values that are never shown).
+    typed, types = found.typed.append, found.types.append
+    valued, names, values, tags = found.valued.append, found.names.append, found.values.append, found.tags.append
+    stated, parts, said = found.stated.append, found.parts.append, found.said.append
+    sentences, texts = found.sentences.append, found.texts.append
+    quoting, quoted = found.quoting.append, found.quoted.append
 
     shorts: dict[str, str] = {}
     type_iris: dict[ox.NamedNode, tuple[str, bool]] = {}  # class -> its IRI, and whether its triples are kept
@@ -331,9 +394,11 @@ def fold(
     # million triples) and looked up by the parser's NamedNode itself: no string is made for a
     # predicate, and each triple takes one branch (the Python per triple is the fold's cost).
     predicates: dict[ox.NamedNode, tuple[str, int, bool, Any]] = {}
-    tag_of: dict[tuple[str | None, ox.NamedNode], str] = {}  # a literal's language or datatype, as shown
-    # Each subject, predicate and object is a new str per triple: interned, the dicts below
-    # share one per resource (a fifth of the fold's memory at a million triples).
+    # A literal's language or datatype as shown, one string each.
+    tag_of: dict[ox.NamedNode, str] = {}
+    language_tags: dict[str, str] = {}
+    # Each subject, predicate and object is a new str per triple: interned, the logs share one
+    # per resource (a fifth of the fold's memory at a million triples).
     intern = sys.intern
     for t in triples:
         subject, pn = t.subject, t.predicate
@@ -347,49 +412,64 @@ def fold(
                 kept.append(t)
         else:
             s = intern(node_id(subject))
-        if code == _REIFIES:
-            statements[s][extra] = t.object
-            continue
         o = t.object
+        if code == _REIFIES:
+            stated(s)
+            parts(extra)
+            if extra == 1:
+                said(intern(o.value) if type(o) is named else "")
+            elif extra == 2 and type(o) is literal:
+                said(o.value)
+            else:
+                said(intern(o.value if type(o) is named else node_id(o)))
+            continue
         if code == _SCHEMA:
             vocab.add(s)
             if type(o) is blank:
                 vocab_objects[s].append(node_id(o))
             continue
-        if isinstance(o, literal):
+        if type(o) is literal:
             if code == _QUOTE:
-                statements[s]["quotes"].append(o.value)
+                stated(s)
+                parts(_QUOTE_PART)
+                said(o.value)
                 continue
             value = o.value
             if code == _VALUE:
-                sentence_text[s] = value
-            elif code == _LABEL:
-                rank = (extra, _language_rank(o))
-                best = label_rank.get(s)
-                if best is None or rank < best[0]:
-                    if best is not None:
-                        stated_values.append((s, short(best[1]), labels[s], None))
-                    label_rank[s] = (rank, p)
-                    labels[s] = value
-                    nodes.setdefault(s)
-                    continue
-            name = shorts.get(p)
-            if name is None:
-                name = shorts[p] = short(p)
-            language, datatype = o.language, o.datatype
-            tag = tag_of.get((language, datatype))
-            if tag is None:
-                tag = tag_of[(language, datatype)] = (
-                    "@" + language if language else "" if datatype.value == _XSD_STRING else short(datatype.value)
-                )
-            stated_values.append((s, name, value, tag))
+                sentences(s)
+                texts(value)
+            language = o.language
+            if language:  # its datatype says no more
+                tag = language_tags.get(language)
+                if tag is None:
+                    tag = language_tags[language] = "@" + language
+            else:
+                datatype = o.datatype
+                tag = tag_of.get(datatype)
+                if tag is None:
+                    tag = tag_of[datatype] = "" if datatype.value == _XSD_STRING else short(datatype.value)
+            valued(s)
+            values(value)
+            if code == _LABEL:
+                english = not language or (lower := language.lower()) == "en" or lower.startswith("en-")
+                names(p)
+                tags(_label_tags[extra][english] + tag)
+            else:
+                name = shorts.get(p)
+                if name is None:
+                    name = shorts[p] = short(p)
+                names(name)
+                tags(tag)
             nodes.setdefault(s)
             continue
         if code == _EVIDENCE:
-            statements[s]["evidence"].append(intern(node_id(o)))
+            stated(s)
+            parts(_EVIDENCE_PART)
+            said(intern(o.value if type(o) is named else node_id(o)))
             continue
         if code == _QUOTED:
-            quoted_from[s] = intern(node_id(o))
+            quoting(s)
+            quoted(intern(o.value if type(o) is named else node_id(o)))
             continue
         if code == _TYPE and type(o) is named:
             known = type_iris.get(o)
@@ -399,7 +479,8 @@ def fold(
             type_iri, keep = known
             if keep and type(subject) is named:
                 kept.append(t)
-            types[s].append(type_iri)
+            typed(s)
+            types(type_iri)
             if type_iri in _VOCABULARY:
                 vocab.add(s)
                 if _VOCABULARY[type_iri] and type(subject) is named:
@@ -415,53 +496,181 @@ def fold(
             edges.append(key)
         nodes.setdefault(s)
         nodes.setdefault(target)
+    found.vocab_objects = dict(vocab_objects)
+    return found
 
+
+# A label's tag prefix by its property's rank and whether it is in English (or untagged).
+_label_tags = [(f"{_LABEL_TAG}{rank}1", f"{_LABEL_TAG}{rank}0") for rank in range(len(_LABELS))]
+
+
+def _portable(term: Any) -> str:
+    """A kept triple's object as one string (see :func:`_term`), for a worker to send."""
+    if type(term) is ox.NamedNode:
+        return "n" + term.value
+    if type(term) is ox.BlankNode:
+        return "b" + term.value
+    if type(term) is ox.Literal:
+        return f"l{term.language or ''}\x02{term.datatype.value}\x02{term.value}"
+    raise TypeError(f"cannot send {term!r:.80}")  # a triple term: the caller folds in one pass
+
+
+def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term :func:`_portable` made ``text`` of."""
+    if text[0] == "n":
+        return ox.NamedNode(text[1:])
+    if text[0] == "b":
+        return ox.BlankNode(text[1:])
+    language, datatype, value = text[1:].split("\x02", 2)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def portable(found: Scan) -> Scan:
+    """``found`` with its kept triples as ``(subject, predicate, object)`` strings (see
+    :func:`_portable`), to send to another process."""
+    found.kept = [(t.subject.value, t.predicate.value, _portable(t.object)) for t in found.kept]
+    return found
+
+
+def fold(
+    items: Iterable[ox.Quad | ox.Triple] | Any,
+    ontology: Ontology | None = None,
+    *,
+    described: list[ox.Quad | ox.Triple] | None = None,
+) -> Folded:
+    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
+
+    ``items`` may be a parser's stream: it is read once, in one pass, and not kept (or a
+    :class:`Scan` of it already made, which this uses up). The triples that describe documents (articles,
+    ontologies: their types and titles) are added to ``described`` when given (the view
+    finds its title there).
+    """
+    found = items if isinstance(items, Scan) else scan(items)
+    return _finish(found, ontology, described)
+
+
+def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox.Triple] | None) -> Folded:
+    edges, nodes, declared = found.edges, found.nodes, found.declared
+    # The logs, read into one entry per resource (each log dropped once read: peak memory).
+    types: dict[str, list[str]] = {}
+    # Provenance (facts, sentences, articles: not drawn) and documents (titles), by their
+    # classes, each class looked up once.
+    kinds: dict[str, int] = {}
+    typed_provenance: set[str] = set()
+    typed_document: set[str] = set()
+    for s, class_iri in zip(found.typed, found.types, strict=True):
+        known = types.get(s)
+        if known is None:
+            types[s] = [class_iri]
+        else:
+            known.append(class_iri)
+        kind = kinds.get(class_iri)
+        if kind is None:
+            kind = kinds[class_iri] = (class_iri in _PROVENANCE_CLASSES) + 2 * (class_iri in _DOCUMENTS)
+        if kind:
+            if kind & 1:
+                typed_provenance.add(s)
+            if kind & 2:
+                typed_document.add(s)
+    found.typed, found.types = [], []
+    statements: dict[str, Statement] = {}
+    for s, part, term in zip(found.stated, found.parts, found.said, strict=True):
+        parts = statements.get(s)
+        if parts is None:
+            parts = statements[s] = [None, None, None, [], []]
+        if part < _QUOTE_PART:
+            parts[part] = term  # the last one counts
+        else:
+            parts[part].append(term)
+    found.stated, found.parts, found.said = [], bytearray(), []
+    sentence_text = dict(zip(found.sentences, found.texts, strict=True))
+    quoted_from = dict(zip(found.quoting, found.quoted, strict=True))
+    found.sentences, found.texts, found.quoting, found.quoted = [], [], [], []
+    # Only declared resources can be terms, and only documents have titles: of the kept
+    # triples, read just theirs (a worker's come as strings: made triples again only now).
+    wanted = declared | typed_document
+    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
+    for t in found.kept:
+        if type(t) is tuple:
+            if t[0] in wanted:
+                kept.append(ox.Triple(ox.NamedNode(t[0]), ox.NamedNode(t[1]), _term(t[2])))
+        elif t.subject.value in wanted:
+            kept.append(t)
+    found.kept = []
     merged = _with_declared(ontology or load_ontology(), kept, declared)
-    # Read: from now on only documents' triples matter (the view's title); the labels of a
-    # hundred thousand entities would stay in memory through the rest of the fold.
-    kept[:] = [t for t in kept if not _DOCUMENTS.isdisjoint(types.get(node_id(t.subject), ()))]
-    provenance = _PROVENANCE_CLASSES.isdisjoint
-    hidden = {n for n, ts in types.items() if not provenance(ts)}
-    if vocab:  # data without vocabulary (most of it) needs no set of every described resource
+    # Read: from now on only documents' triples matter (the view's title).
+    kept[:] = [t for t in kept if node_id(t.subject) in typed_document]
+    hidden = typed_provenance
+    if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
-            vocab,
-            vocab_objects,
-            edges,
-            set(types) | {v[0] for v in stated_values} | set(labels) | {e[0] for e in edges},
+            found.vocab, found.vocab_objects, edges, {*types, *found.valued} | {e[0] for e in edges}
         )
     hidden.update(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
-    cited = {sent for parts in statements.values() for sent in parts.get("evidence", [])}
+    cited = {sent for parts in statements.values() for sent in parts[4]}
     hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
     documents = set(quoted_from.values())  # by_article reads their dates and urls
     literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, name, value, tag in stated_values:
-        if s in hidden and s not in documents:
+    tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
+    labels: dict[str, str] = {}
+    label_rank: dict[str, tuple[str, str]] = {}
+    shorts: dict[str, str] = {}
+    # A label names its node and its document; a hidden node's other values are never shown.
+    unseen = hidden - documents
+    for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True):
+        if s in unseen:
             continue
+        shown: str | None = tag
+        if tag[:1] == _LABEL_TAG:  # a label: the best one names the node, in the order read
+            rank, shown = tag[1:3], tag[3:]
+            best = label_rank.get(s)
+            if best is None or rank < best[0]:
+                label_rank[s] = (rank, name)
+                previous = labels.get(s, "")
+                labels[s] = value
+                if best is None:
+                    continue
+                # The label it replaces is one of the node's values from here on.
+                name, value, shown = best[1], previous, None
+            name = shorts.get(name) or shorts.setdefault(name, short(name))
         values = literals[s][name]
-        if tag is not None and (tag or name in tags.get(s, ())):
-            tags[s].setdefault(name, [""] * len(values)).append(tag)
+        if shown is not None and (shown or name in tags.get(s, ())):
+            tags[s].setdefault(name, [""] * len(values)).append(shown)
         values.append(value)
-    stated_values.clear()
+    found.valued, found.names, found.values, found.tags = [], [], [], []
 
-    # Evidence for each (s, p, o) from the statements that reify it.
+    # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
+    # sentences of each article, for by_article): one pass over the statements for both.
     evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    keys = _statement_keys(statements)  # by_article groups by them too
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    keys = _statement_keys(statements)
     for st, parts in statements.items():
         triple = keys.get(st)
         if triple is None:
             continue
-        entry = evidence.setdefault(triple, {"evidence": [], "quotes": [], "article": []})
-        for sent in parts.get("evidence", []):
+        entry = evidence.get(triple)
+        if entry is None:
+            entry = evidence[triple] = {"evidence": [], "quotes": [], "article": []}
+            by = grouped[triple] = {}
+        else:
+            by = grouped[triple]
+        if not parts[4]:
+            by.setdefault("", [])  # a fact whose sentences name no document
+        for sent in parts[4]:
             text = sentence_text.get(sent)
+            src = quoted_from.get(sent)
             if text and text not in entry["evidence"]:
                 entry["evidence"].append(text)
-            src = quoted_from.get(sent)
             if src:
                 src_label = labels.get(src, src)
                 if src_label not in entry["article"]:
                     entry["article"].append(src_label)
-        for q in parts.get("quotes", []):
+            said = by.setdefault(src or "", [])
+            if text and text not in said:
+                said.append(text)
+        for q in parts[3]:
             if q not in entry["quotes"]:
                 entry["quotes"].append(q)
 
@@ -519,8 +728,9 @@ def fold(
         for (subj, pred, obj), ev in evidence.items():
             if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
                 out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
-    evidence.clear()  # used up: freed before by_article groups the statements again (peak memory)
-    sources, articles = by_article(statements, sentence_text, quoted_from, labels, literals, keys=keys)
+    evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
+    sources, articles = _by_article(grouped, labels, literals)
+    found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
     return Folded(out_nodes, out_edges, merged, sources, articles)
 
 
@@ -528,21 +738,17 @@ _ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcte
 _ARTICLE_URL = ("schema:url",)
 
 
-def _statement_keys(statements: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
+def _statement_keys(statements: dict[str, Statement]) -> dict[str, tuple[str, str, str]]:
     """The triple ``(s, p, o)`` each complete statement reifies (``o`` a literal's value)."""
-    keys = {}
-    for st, parts in statements.items():
-        subj, pred, obj = parts.get("subject"), parts.get("predicate"), parts.get("object")
-        if subj is None or not isinstance(pred, ox.NamedNode) or obj is None:
-            continue
-        # Interned: the node ids and predicates are the strings the fold's dicts hold already.
-        o = obj.value if isinstance(obj, ox.Literal) else sys.intern(node_id(obj))
-        keys[st] = (sys.intern(node_id(subj)), sys.intern(pred.value), o)
-    return keys
+    return {
+        st: (parts[0], parts[1], parts[2])
+        for st, parts in statements.items()
+        if parts[0] is not None and parts[1] and parts[2] is not None
+    }
 
 
 def by_article(
-    statements: dict[str, dict[str, Any]],
+    statements: dict[str, Statement],
     sentence_text: dict[str, str],
     quoted_from: dict[str, str],
     labels: dict[str, str],
@@ -567,11 +773,20 @@ def by_article(
         if key is None:
             continue
         entry = grouped.setdefault(key, {})
-        for sent in parts.get("evidence", []) or [""]:
+        for sent in parts[4] or [""]:
             said = entry.setdefault(quoted_from.get(sent, ""), [])
             text = sentence_text.get(sent)
             if text and text not in said:
                 said.append(text)
+    return _by_article(grouped, labels, literals)
+
+
+def _by_article(
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]],
+    labels: dict[str, str],
+    literals: dict[str, dict[str, list[str]]],
+) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
+    """:func:`by_article` from each triple's sentences by document (emptied as it goes)."""
     cited = {a for entry in grouped.values() for a in entry if a}
     articles: dict[str, dict[str, str]] = {}
     for a in cited:
@@ -585,7 +800,10 @@ def by_article(
     sources = {}
     for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
         entry = grouped.pop(key)
-        sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
+        if len(entry) == 1:  # most triples: one article
+            sources[key] = list(entry.items())
+        else:
+            sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
     return sources, {a: articles[a] for a in order}
 
 

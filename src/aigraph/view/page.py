@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
     from .layout import Placement
-    from .netx import Folded
+    from .netx import Folded, Scan
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -143,17 +143,33 @@ def write_view(
     from ..facts.extensions import load_extensions
     from ..rdfio import guard_inputs, write_bytes
     from ..store.dataset import stream_quads, view_output
+    from .split import scan_files
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
     with guard_inputs():  # the page may not replace one of the files it draws
         vocab = load_extensions(ontology).ontology() if ontology else None
-        # Folded straight from the parser's stream: no list of a million quads.
-        page = build_page(stream_quads(list(data) if data else None), title=title, ontology=vocab)
+        # Big N-Triples and N-Quads files are scanned on two cores (None: not those, or bad
+        # input, which the one-pass fold reports); the rest is folded straight from the
+        # parser's stream: no list of a million quads.
+        with _no_gc():  # the scan allocates for a million triples and frees nothing (see build_page)
+            found = scan_files(data, meanwhile=_load_page_modules) if data else None
+            quads = stream_quads(list(data) if data else None) if found is None else found
+            page = build_page(quads, title=title, ontology=vocab)
+            del found, quads
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
     opened = open_browser and str(output) != "-" and open_in_browser(output)
     return ViewResult(str(output), page.nodes, page.edges, seconds, opened)
+
+
+def _load_page_modules() -> None:
+    """Import what the page data needs (numpy, the layout, pyvis), as it would be on first use."""
+    import numpy  # noqa: F401
+
+    from . import layout  # noqa: F401
+
+    _pyvis_network()
 
 
 def open_in_browser(path: str | Path) -> bool:
@@ -184,22 +200,34 @@ def render_html(quads: Iterable[ox.Quad] | Iterable[ox.Triple] | None = None, *,
 
 
 def build_page(
-    quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, title: str | None = None, ontology: Ontology | None = None
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple] | Scan,
+    *,
+    title: str | None = None,
+    ontology: Ontology | None = None,
 ) -> Page:
-    """Fold RDF into nodes and edges (as :func:`aigraph.to_networkx` does), lay them out,
-    fill a pyvis Network and render the page."""
-    from .netx import fold
+    """Fold RDF (or a :class:`~aigraph.view.netx.Scan` of it) into nodes and edges (as
+    :func:`aigraph.to_networkx` does), lay them out, fill a pyvis Network and render the page."""
+    from .netx import Scan, fold
 
     with _no_gc():
         described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
-        graph = fold(iter(quads), ontology, described=described)
+        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology, described=described)
         heading = title if title is not None else corpus_title(graph) or page_title(described)
         payload = page_data(graph, graph.vocabulary, title=heading)
         page = Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
         # Freed while the collector still sleeps: alive when it wakes, its first pass would
         # walk every object of the fold and the page data (about 0.4 s at a million triples).
+        # When the process is the aigraph command, it ends right after writing the page
+        # (os._exit, see aigraph.commands.finish_process): freeing them would be 0.2 s of
+        # wasted work, so they are kept, out of the collector's sight.
+        if getattr(sys.modules.get("aigraph.commands"), "whole_process", False):
+            _LEFT_TO_EXIT.append((graph, payload, described))
+            gc.freeze()
         del graph, payload, described
     return page
+
+
+_LEFT_TO_EXIT: list[object] = []
 
 
 @contextmanager
@@ -365,6 +393,40 @@ def _network(big: bool) -> Network:
     return net
 
 
+# pyvis's add_node and add_edge check every id against the network and build a Node or Edge
+# object only to keep its options dict: a third of a second at 60,000 relations. The page
+# feeds pyvis the dicts it would build, key for key (tests/test_view.py compares them with
+# pyvis's own), and pyvis hands them back with its options (get_network_data).
+_PYVIS_COLOUR = "#97c2fc"
+"""pyvis's default node colour (``Network.add_node``'s ``color``), kept where none is given."""
+
+
+def _add_node(net: Network, n_id: int, label: str, shape: str, options: dict[str, Any]) -> None:
+    """What ``net.add_node(n_id, label=label, shape=shape, **options)`` adds, for a new id."""
+    if net.font_color or "group" in options or n_id in net.node_ids:  # pragma: no cover - not the page's
+        net.add_node(n_id, label=label, shape=shape, **options)
+        return
+    node = {"color": options.pop("color", _PYVIS_COLOUR), **options}
+    node["id"] = n_id
+    node["label"] = label if label else n_id
+    node["shape"] = shape
+    net.nodes.append(node)
+    net.node_ids.append(n_id)
+    net.node_map[n_id] = node
+
+
+def _add_edge(net: Network, source: int, to: int, options: dict[str, Any]) -> None:
+    """What ``net.add_edge(source, to, **options)`` adds to a directed network of those nodes."""
+    if not net.directed or source not in net.node_ids or to not in net.node_ids:  # pragma: no cover
+        net.add_edge(source, to, **options)
+        return
+    options["from"] = source
+    options["to"] = to
+    if "arrows" not in options:
+        options["arrows"] = "to"
+    net.edges.append(options)
+
+
 def _pyvis_network() -> type[Network]:
     """pyvis's ``Network``, imported without the modules pyvis loads for other jobs.
 
@@ -494,10 +556,15 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     curves = _curves(src, dst)
     corpus = Corpus(graph) if len(graph.articles) > 1 else None
     stated = [corpus.edge(e) if corpus else [] for e in edges]
-    rel_labels = [
-        drawn_label(e[3].get("label") or _short_iri(e[2])) + (f" \u00d7{_count(by)}" if _count(by) > 1 else "")
-        for e, by in zip(edges, stated, strict=True)
-    ]
+    drawn_labels: dict[str, str] = {}  # a few relations' labels, each drawn once
+    rel_labels = []
+    for e, by in zip(edges, stated, strict=True):
+        text = e[3].get("label") or _short_iri(e[2])
+        drawn = drawn_labels.get(text)
+        if drawn is None:
+            drawn = drawn_labels[text] = drawn_label(text)
+        count = _count(by) if by else 0
+        rel_labels.append(drawn + f" \u00d7{count}" if count > 1 else drawn)
     placement = _place(
         graph,
         pairs,
@@ -543,7 +610,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         if corpus:
             options["a"] = corpus.node_articles(n)
             info.update(corpus.node_info(n, d))
-        net.add_node(i, label=label, shape=style["shape"], **options)
+        _add_node(net, i, label, style["shape"], options)
         node_info.append(info)
 
     edge_info: list[dict[str, Any]] = []
@@ -580,7 +647,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         curve = curves.get(j)
         if curve:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
-        net.add_edge(a, b, **edge)
+        _add_edge(net, a, b, edge)
         info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
         if corpus:
             # The sentences go once, grouped by article (a corpus page would carry them twice).
@@ -665,12 +732,15 @@ class Corpus:
         # Each subject's stated triples, in sources order: node_info looked through all of
         # them for every node (100 s at a million triples).
         self.stated: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for (s, _p, o), groups in graph.sources.items():
-            self.stated[s].append((s, _p, o))
+        index, mentions, stated = self.index, self.mentions, self.stated
+        for key, groups in graph.sources.items():
+            s, o = key[0], key[2]
+            stated[s].append(key)
             for a, _sents in groups:
-                if a in self.index:
-                    self.mentions[s].add(self.index[a])
-                    self.mentions[o].add(self.index[a])
+                i = index.get(a)
+                if i is not None:
+                    mentions[s].add(i)
+                    mentions[o].add(i)
         self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
 
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:

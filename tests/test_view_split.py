@@ -1,0 +1,164 @@
+"""The view's fold on two cores (aigraph.view.split): the same graph as one pass, errors as one pass."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aigraph.errors import AigraphError
+from aigraph.store.dataset import stream_quads
+from aigraph.view import split
+from aigraph.view.netx import Folded, fold
+from aigraph.view.page import write_view
+
+AIG = "https://w3id.org/aigraph/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+EX = "http://example.org/fictional/"
+
+# A fictional corpus in N-Triples, written so that cutting it at any line splits something:
+# a statement's parts, a sentence and its text, labels of different ranks (the best one
+# must win whichever part it is in), a blank node, a class declared after its use.
+LINES = [
+    f"<{EX}zanthor> <{RDF}type> <{AIG}Company> .",
+    f'<{EX}zanthor> <{SKOS}prefLabel> "Zanthor (pref)" .',
+    f"<{EX}zanthor> <{AIG}collaboratesWith> <{EX}quillon> .",
+    f'<{EX}quillon> <{RDFS}label> "Quillon Labs"@de .',
+    f"<{EX}a1> <{RDF}type> <{AIG}Article> .",
+    f'<{EX}a1> <http://purl.org/dc/terms/title> "Fictional report one" .',
+    f'<{EX}a1> <https://schema.org/datePublished> "2031-01-02" .',
+    f"<{EX}s1> <{RDF}type> <{AIG}Sentence> .",
+    f'<{EX}s1> <{PROV}value> "Zanthor works with Quillon Labs." .',
+    f"<{EX}s1> <{PROV}wasQuotedFrom> <{EX}a1> .",
+    f"<{EX}f1> <{RDF}type> <{AIG}Fact> .",
+    f"<{EX}f1> <{RDF}subject> <{EX}zanthor> .",
+    f"<{EX}f1> <{RDF}predicate> <{AIG}collaboratesWith> .",
+    f"<{EX}f1> <{RDF}object> <{EX}quillon> .",
+    f'<{EX}f1> <{AIG}quote> "works with Quillon" .',
+    f"<{EX}f1> <{AIG}evidence> <{EX}s1> .",
+    f'<{EX}zanthor> <{RDFS}label> "Zanthor" .',
+    f'<{EX}zanthor> <{RDFS}label> "Zanthor AG"@de .',
+    f'<{EX}quillon> <{RDFS}label> "Quillon Labs" .',
+    f"<{EX}quillon> <{AIG}focusArea> _:area .",
+    f'_:area <{RDFS}label> "Fictional focus" .',
+    f"_:area <{RDF}type> <{EX}Area> .",
+    f"<{EX}Area> <{RDF}type> <http://www.w3.org/2002/07/owl#Class> .",
+    f'<{EX}Area> <{RDFS}label> "Focus area (fictional)" .',
+    f"<{EX}a2> <{RDF}type> <{AIG}Article> .",
+    f'<{EX}a2> <http://purl.org/dc/terms/title> "Fictional report two" .',
+    f"<{EX}s2> <{RDF}type> <{AIG}Sentence> .",
+    f'<{EX}s2> <{PROV}value> "Quillon Labs focuses on fictional focus." .',
+    f"<{EX}s2> <{PROV}wasQuotedFrom> <{EX}a2> .",
+    f"<{EX}f2> <{RDF}subject> <{EX}zanthor> .",
+    f"<{EX}f2> <{RDF}predicate> <{AIG}collaboratesWith> .",
+    f"<{EX}f2> <{RDF}object> <{EX}quillon> .",
+    f"<{EX}f2> <{AIG}evidence> <{EX}s2> .",
+    f"<{EX}f2> <{RDF}type> <{AIG}Fact> .",
+    f'<{EX}zanthor> <http://example.org/fictional/founded> "2029"^^<http://www.w3.org/2001/XMLSchema#gYear> .',
+]
+
+
+def _same(a: Folded, b: Folded) -> None:
+    assert list(a.nodes.items()) == list(b.nodes.items())
+    for n in a.nodes:
+        assert list(a.nodes[n].items()) == list(b.nodes[n].items())
+    assert a.edges == b.edges
+    assert list(a.sources.items()) == list(b.sources.items())
+    assert list(a.articles.items()) == list(b.articles.items())
+    assert sorted(a.vocabulary.terms) == sorted(b.vocabulary.terms)
+
+
+def _two_cores(paths: list[Path], share: float, monkeypatch: pytest.MonkeyPatch) -> tuple[Folded, list[Any]]:
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(split, "SHARE", share)
+    found = split.scan_files(paths)
+    assert found is not None  # a worker scanned its part
+    described: list[Any] = []
+    return fold(found, described=described), described
+
+
+def test_every_cut_gives_the_one_pass_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "corpus.nt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    described: list[Any] = []
+    whole = fold(stream_quads([path]), described=described)
+    assert len(whole.articles) == 2 and whole.nodes[EX + "zanthor"]["label"] == "Zanthor"
+    size = path.stat().st_size
+    offsets = [0] + [i for i, byte in enumerate(path.read_bytes()) if byte == ord("\n")]
+    for offset in offsets:  # the cut falls after each line in turn (and before the first)
+        got, got_described = _two_cores([path], 1 - offset / size, monkeypatch)
+        _same(got, whole)
+        assert [str(t) for t in got_described] == [str(t) for t in described]
+
+
+def test_several_files_and_n_quads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "one.nt", tmp_path / "two.nq"
+    first.write_text("\n".join(LINES[:14]) + "\n", encoding="utf-8")
+    # N-Quads: graph names are ignored by the fold; the last line has no line break.
+    second.write_text("\n".join(line[:-1] + f"<{EX}graph> ." for line in LINES[14:]), encoding="utf-8")
+    whole = fold(stream_quads([first, second]))
+    for share in (0.2, 0.5, 0.8):
+        got, _ = _two_cores([first, second], share, monkeypatch)
+        _same(got, whole)
+
+
+def test_a_bad_line_in_the_second_part_is_reported_at_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    lines = LINES * 3
+    lines[len(lines) - 4] = f'<{EX}x> <{EX}y> "no end quote .'
+    path = tmp_path / "bad.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert split.scan_files([path]) is None  # the worker found the error: fold in one pass
+    out = tmp_path / "bad.html"
+    with pytest.raises(AigraphError) as err:
+        write_view(out, data=[path])
+    message = str(err.value)
+    assert f"bad.nt:{len(lines) - 3}:" in message and "\n" not in message
+    assert not out.exists()
+
+
+def test_a_worker_that_cannot_send_its_part_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A NUL character (written \u0000) cannot travel in the worker's joined strings.
+    lines = [*LINES, f'<{EX}zanthor> <{EX}motto> "nul\\u0000inside" .']
+    path = tmp_path / "nul.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    assert split.scan_files([path]) is None
+    page = write_view(tmp_path / "nul.html", data=[path])
+    assert page.nodes == len(fold(stream_quads([path])).nodes)
+    assert "nul\\u0000inside" in (tmp_path / "nul.html").read_text(encoding="utf-8")
+
+
+def test_small_files_turtle_and_no_fork_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "small.nt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    assert split.scan_files([path]) is None  # under SPLIT_BYTES
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    turtle = tmp_path / "small.ttl"
+    turtle.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    assert split.scan_files([path, turtle]) is None
+    monkeypatch.delattr(os, "fork")
+    assert split.scan_files([path]) is None
+
+
+def test_the_page_is_the_same_on_two_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "corpus.nt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    write_view(tmp_path / "one.html", data=[path])
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    calls: list[int] = []
+    real = split._scan_both
+
+    def counted(*parts: Any) -> Any:
+        calls.append(1)
+        return real(*parts)
+
+    monkeypatch.setattr(split, "_scan_both", counted)
+    write_view(tmp_path / "two.html", data=[path])
+    assert calls
+    assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
