@@ -1,20 +1,20 @@
 """Folding big N-Triples and N-Quads files on two cores.
 
-At a million triples the view's time goes into Oxigraph's parser handing each triple
-to Python and the fold's pass over it (:func:`aigraph.view.netx.scan`), one triple at
-a time. N-Triples and N-Quads hold one statement per line (a literal cannot contain
-a raw line break: the grammar has no newline in any term, and a comment ends at the
-line's end), so the files can be cut at a line break into two runs of lines that parse
-alone. A forked worker scans the second run while this process scans the first; the
-worker sends its :class:`~aigraph.view.netx.Scan` back as a table of strings and
-arrays of numbers into it (:func:`_encode`), and the two merge into the scan of the whole (the same as one pass: see :meth:`Scan.merge`). Blank node labels
-are the file's own in every part (Oxigraph keeps N-Triples labels), so a blank node
-split across the cut stays one node.
+At a million triples the view's time goes into Oxigraph's parser handing each triple to
+Python and the fold's pass over it (:func:`aigraph.view.netx.scan`), one triple at a
+time. N-Triples and N-Quads hold one statement per line (a literal cannot contain a raw
+line break: the grammar has no newline in any term, and a comment ends at the line's
+end), so the files can be cut at a line break into two runs of lines that parse alone. A
+forked worker scans the second run while this process scans the first; the worker sends
+its :class:`~aigraph.view.netx.Scan` back as a table of strings and arrays of numbers
+into it (:func:`_encode`), and the two merge into the scan of the whole (the same as one
+pass: see :meth:`Scan.merge`). Blank node labels are the file's own in every part
+(Oxigraph keeps N-Triples labels), so a blank node split across the cut stays one node.
 
-Both parts are parsed by Oxigraph, as strictly as :func:`aigraph.store.dataset.stream_quads`
-parses them. On any error the caller folds the files again in one pass, which words
-the error (file and line of the whole file) as every command does: bad input costs
-a second read, good input none.
+Both parts are parsed by Oxigraph, as strictly as
+:func:`aigraph.store.dataset.stream_quads` parses them. On any error the caller folds
+the files again in one pass, which words the error (file and line of the whole file) as
+every command does: bad input costs a second read, good input none.
 """
 
 from __future__ import annotations
