@@ -437,25 +437,7 @@ def export(
     is_flag=True,
     help="Parse the --data files into memory; do not use or fill the store cache (see `aigraph cache`).",
 )
-def query(
-    query_arg: str,
-    fmt: str | None,
-    output: str,
-    data: tuple[Path, ...],
-    with_ontology: bool,
-    binds: tuple[str, ...],
-    base_iri: str | None,
-    infer: bool,
-    allow_network: bool,
-    timeout: float,
-    max_memory: int,
-    ontology: tuple[Path, ...],
-    named: tuple[Path, ...],
-    no_cache: bool,
-    endpoint: str | None,
-    user: str | None,
-    ca_cert: str | None,
-) -> None:
+def query(**params: Any) -> None:
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a saved query.
 
     Runs over the built graph plus the ontology, or the --data files. The
@@ -493,25 +475,7 @@ def query(
       aigraph query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' --data graphs/corpus.trig
       aigraph query members --endpoint http://localhost:7878/query
     """
-    commands.query(
-        query_arg,
-        fmt,
-        output,
-        data,
-        with_ontology,
-        binds,
-        base_iri,
-        infer,
-        allow_network,
-        timeout,
-        max_memory,
-        ontology,
-        named,
-        no_cache,
-        endpoint,
-        user,
-        ca_cert,
-    )
+    commands.query(**params)  # the parameters, typed, are the body's (aigraph.commands.query)
 
 
 @cli.command()
