@@ -112,6 +112,24 @@ def test_runaway_query_stops_on_time(name: str, chain: Path, tmp_path: Path) -> 
         assert not out.exists() and got["stdout"] == ""
 
 
+def test_a_long_query_text_is_read_within_the_time_limit(tmp_path: Path) -> None:
+    # Reading the query (aigraph's lexer and limits, before Oxigraph sees it) counts against
+    # --timeout as evaluating it does: an 8 MB VALUES block takes seconds to read.
+    _available()
+    rows = " ".join(f'(<http://example.org/{i}> "v{i}"@en {i}.5e3)' for i in range(200_000))
+    big = tmp_path / "big.rq"
+    big.write_text(f"SELECT ?x ?y ?z WHERE {{ VALUES (?x ?y ?z) {{ {rows} }} }} LIMIT 1\n")
+    out = tmp_path / "answers.tsv"
+    with TALLY.case("timeout: reading an 8 MB query"):
+        got = measured(["query", str(big), "--timeout", "0.3", "-o", str(out)], tmp_path)
+        FIGURES.append(f"8 MB query text: {got['seconds']:.2f} s")
+        assert got["rc"] == 3, got
+        lines = got["stderr"].splitlines()
+        assert len(lines) == 1 and "big.rq" in lines[0] and "stopped after 0.3 s" in lines[0], lines
+        assert got["seconds"] <= 0.3 + GRACE, got["seconds"]
+        assert not out.exists()
+
+
 def test_memory_hungry_query_fails_cleanly(chain: Path, tmp_path: Path) -> None:
     _available()
     with TALLY.case("memory: ORDER BY over a cartesian product"):

@@ -14,6 +14,7 @@ the ``aigraph`` process does around it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -144,13 +145,25 @@ def query(
             raise UsageError(f"{item!r} is not NAME=VALUE", command="aigraph query", option="--bind")
         bind[name.strip()] = value
     fmt = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    worker = None
+    if whole_process and endpoint is None:
+        from .sparql import watchdog
+
+        # Forked now, while this process is small: the watchdog enforces --timeout by killing
+        # this process, which loads and evaluates, instead of a child forked after loading
+        # that copy-on-write made copy the store. (aigraph.fastcli has forked it already.)
+        worker = watchdog.start()
     text = resolve_query(query_arg, stdin_text, base_iri=base_iri)
+    if worker is not None:
+        watchdog.start(text.source)  # names the query in the watchdog's messages
     extra: dict[str, str] = {}
     if ontology:
         from .facts.extensions import load_extensions
 
         extra = load_extensions(ontology).prefixes
-    prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
+    # Reading a long query (the lexer, the limits) counts against --timeout, as evaluating it does.
+    with worker.timed(timeout or None) if worker is not None else contextlib.nullcontext():
+        prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
     if fmt is None and output != "-":
         from .sparql.results import format_for_path
 
@@ -173,14 +186,6 @@ def query(
             say("No results." if not n else f"{n} row{'' if n == 1 else 's'}.")
         return
     note_graph(data)
-    worker = None
-    if whole_process:
-        from .sparql import watchdog
-
-        # Forked now, while this process is small: the watchdog enforces --timeout by killing
-        # this process, which loads and evaluates, instead of a child forked after loading
-        # that copy-on-write made copy the store.
-        worker = watchdog.start(prepared.source)
     store = load_store(
         list(data) or None,
         with_ontology=True if not data else with_ontology,

@@ -57,6 +57,19 @@ class Worker:
         self._fd = fd  # None: no watchdog (no fork on this system): the limits apply in-process, no deadline
 
     @contextlib.contextmanager
+    def timed(self, timeout: float | None) -> Iterator[None]:
+        """Inside, the time counts against ``timeout``: the watchdog kills this process once the
+        timed blocks together have taken that long (reading a long query text is timed as
+        well as evaluating it; loading the data is not)."""
+        if self._fd is not None and timeout:
+            os.write(self._fd, _ARM + struct.pack("=d", timeout))
+        try:
+            yield
+        finally:
+            if self._fd is not None and timeout:
+                os.write(self._fd, _DISARM)
+
+    @contextlib.contextmanager
     def limited(self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True) -> Iterator[None]:
         """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
         at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
@@ -76,13 +89,10 @@ class Worker:
         from .. import interrupts
 
         interrupts.stderr_fd(saved_stderr)  # a forced exit still says why, on the real stderr
-        if self._fd is not None and timeout:
-            os.write(self._fd, _ARM + struct.pack("=d", timeout))
         try:
-            yield
+            with self.timed(timeout):
+                yield
         finally:
-            if self._fd is not None and timeout:
-                os.write(self._fd, _DISARM)
             os.dup2(saved_stderr, 2)
             interrupts.stderr_fd(2)
             os.close(saved_stderr)
@@ -138,7 +148,9 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
         if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, pass_on)
     deadline: float | None = None
-    limit = 0.0
+    limit = 0.0  # the --timeout, for the message
+    used = 0.0  # seconds of it spent in earlier armed periods (reading the query)
+    armed_at = 0.0
     buffer = b""
     while True:
         left = None if deadline is None else deadline - time.monotonic()
@@ -165,10 +177,13 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
         buffer += chunk
         while buffer:
             if buffer[:1] == _DISARM:
+                if deadline is not None:
+                    used += time.monotonic() - armed_at
                 deadline, buffer = None, buffer[1:]
             elif buffer[:1] == _ARM and len(buffer) >= 9:
                 limit = struct.unpack("=d", buffer[1:9])[0]
-                deadline, buffer = time.monotonic() + limit, buffer[9:]
+                armed_at = time.monotonic()
+                deadline, buffer = armed_at + max(limit - used, 0.0), buffer[9:]
             elif buffer[:1] == _SOURCE and len(buffer) >= 5:
                 size = struct.unpack("=I", buffer[1:5])[0]
                 if len(buffer) < 5 + size:
