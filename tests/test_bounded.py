@@ -205,7 +205,7 @@ def test_concurrent_builds_leave_a_valid_graph(tmp_path: Path) -> None:
 
 def test_interrupted_write_leaves_the_old_file(tmp_path: Path) -> None:
     """A writer that fails half-way leaves the target as it was and no temporary file."""
-    from aigraph.rdfio import write_bytes
+    from aigraph.files import write_bytes
 
     with TALLY.case("interrupted write"):
         target = tmp_path / "graph.ttl"

@@ -204,7 +204,8 @@ def test_library_calls_are_guarded(tmp_path: Path) -> None:
         build(facts, facts)
     assert data.read_bytes() == GOLDEN_TTL.read_bytes() and facts.read_bytes() == FACTS.read_bytes()
     # Outside a command the writer is free: read a file, then write it (a library user's choice).
-    from aigraph.rdfio import read_rdf, serialize, write_bytes
+    from aigraph.files import write_bytes
+    from aigraph.rdfio import read_rdf, serialize
 
     write_bytes(data, serialize(read_rdf(data), "ntriples"))
     assert data.read_bytes().startswith(b"<")
@@ -379,12 +380,12 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
 # temporary file, before it is renamed) sending the signal: deterministic, no sleeps.
 _SIGNAL_MID_WRITE = """
 import os, signal, sys
-from aigraph import rdfio, cli
+from aigraph import files, cli
 real, signum = os.fsync, getattr(signal, sys.argv[1])
 def fsync(fd):
     os.kill(os.getpid(), signum)
     real(fd)
-rdfio.os.fsync = fsync
+files.os.fsync = fsync
 sys.argv = ["aigraph", *sys.argv[2:]]
 cli.main()
 """

@@ -172,7 +172,7 @@ def query(
     if endpoint is not None:
         if data or infer:
             raise UsageError("--endpoint queries the server's data: drop --data and --infer", command="aigraph query")
-        from .rdfio import write_bytes
+        from .files import write_bytes
         from .store.remote import query_endpoint
 
         remote = query_endpoint(
@@ -210,7 +210,7 @@ def query(
             max_memory_mb=max_memory or None,
             isolate=True,  # Ctrl-C and SIGTERM answered at once; an engine crash reported
         )
-    from .rdfio import write_bytes
+    from .files import write_bytes
 
     write_bytes(output, rendered.data)
     n = rendered.count
@@ -229,7 +229,7 @@ def invoke(body: Callable[[], object]) -> int:
     """Run a command's body inside the input guard; returns its exit code, having said
     on stderr, in one line, why it failed (never a traceback)."""
     try:
-        from .rdfio import guard_inputs
+        from .files import guard_inputs
 
         with guard_inputs():  # no command writes its output over a file it read
             body()

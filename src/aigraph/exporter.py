@@ -11,20 +11,10 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from .errors import AigraphError
+from .files import check_input, guard_inputs, write_bytes
 from .namespaces import PREFIXES
 from .progress import progress, size_text
-from .rdfio import (
-    RDF_FORMATS,
-    check_input,
-    check_xml_text,
-    escape_cr,
-    format_for_path,
-    guard_inputs,
-    has_named_graphs,
-    read_rdf,
-    serialize,
-    write_bytes,
-)
+from .rdfio import RDF_FORMATS, check_xml_text, escape_cr, format_for_path, has_named_graphs, read_rdf, serialize
 from .store.dataset import load_quads, unique
 
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf"}

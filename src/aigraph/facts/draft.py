@@ -27,11 +27,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import AigraphError
+from ..files import read_input, write_bytes
 from ..graph.build import record_name
 from ..namespaces import AIG, KG, RDF, RDFS, SKOS, facts_name
 from ..ontology import Ontology
 from ..progress import Progress, progress
-from ..rdfio import read_input, read_rdf, write_bytes
+from ..rdfio import read_rdf
 from ..sources.article import ArticleText, Sentence, normalize
 from .extensions import load_extensions
 from .mentions import Entity, GazetteerEntry, MentionFinder, SentenceMentions, mask

@@ -17,9 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import AigraphError
+from ..files import check_input
 from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS, XSD
 from ..ontology import Ontology, from_quads, load_ontology
-from ..rdfio import check_input, format_for_path, parse_bytes
+from ..rdfio import format_for_path, parse_bytes
 
 # Objects of these predicates name terms that must exist.
 _TERM_LINKS = (RDFS + "domain", RDFS + "range", RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "inverseOf")

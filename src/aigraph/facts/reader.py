@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AigraphError
-from ..rdfio import read_input
+from ..files import read_input
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")  # \Z, not $: "Meta\n" must not pass
 

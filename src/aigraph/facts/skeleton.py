@@ -229,7 +229,7 @@ def init(
     An existing file is never overwritten. The title defaults to the article's first
     line when it reads as a headline, else to the id.
     """
-    from ..rdfio import check_input, write_bytes
+    from ..files import check_input, write_bytes
     from .reader import check_article_fields
 
     article = Path(article)

@@ -20,10 +20,11 @@ from .. import resources
 from ..errors import AigraphError
 from ..facts.extensions import Extensions, load_extensions
 from ..facts.reader import FactsFile, read_facts, suggest
+from ..files import check_input, guard_inputs, write_bytes
 from ..namespaces import AIG, DCTERMS, KG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, facts_name
 from ..ontology import Ontology, Term
 from ..progress import progress
-from ..rdfio import check_input, guard_inputs, serialize, write_bytes
+from ..rdfio import serialize
 from ..sources.article import ArticleText, Sentence
 
 if TYPE_CHECKING:

@@ -35,8 +35,9 @@ import pyoxigraph as ox
 from ..errors import AigraphError
 from ..facts.extensions import Extensions
 from ..facts.reader import Article, Entity, FactsFile, read_facts
+from ..files import write_bytes
 from ..namespaces import AIG, OWL, PREFIXES, RDF, RDFS
-from ..rdfio import RDF_FORMATS, format_for_path, serialize, write_bytes
+from ..rdfio import RDF_FORMATS, format_for_path, serialize
 from .build import _RAW_BREAKS, _build, _order, check_named_files, check_report, namespace, record_name
 from .validate import validate_graphs
 

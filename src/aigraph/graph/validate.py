@@ -650,7 +650,7 @@ def _locate_ill_typed(report: Report, paths: list[Path], most: int = 100) -> Rep
     import dataclasses
     import json
 
-    from ..rdfio import read_input
+    from ..files import read_input
 
     texts: dict[Path, bytes] = {}
     located: list[Result] = []

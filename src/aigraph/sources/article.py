@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AigraphError
-from ..rdfio import check_input
+from ..files import check_input
 
 # A candidate end: . ! ? or … (and any closing quotes or brackets after them), then
 # whitespace, then what can start a sentence: a capital, a digit or an opening quote.

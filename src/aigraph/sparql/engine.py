@@ -178,7 +178,7 @@ def resolve_query(
                 raise AigraphError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path=arg) from None
             there = False
         if there:
-            from ..rdfio import read_input
+            from ..files import read_input
 
             raw = read_input(path, "a query file")
             try:
@@ -743,7 +743,7 @@ def _fetch(iri: str, source: str, line: int) -> tuple[bytes, str | None]:
 
     url = urlparse(iri)
     if url.scheme == "file":
-        from ..rdfio import read_input
+        from ..files import read_input
 
         try:  # a regular file: /dev/zero would be read for ever
             return read_input(unquote(url.path), "an RDF document"), None

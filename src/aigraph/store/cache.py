@@ -242,8 +242,9 @@ def _build(
 
 def _load(store: ox.Store, path: str | Path) -> None:
     """Bulk-load one file; bad input raises the same AigraphError as rdfio.read_rdf."""
+    from ..files import check_input
     from ..progress import progress, size_text
-    from ..rdfio import RDF_FORMATS, check_input, format_for_path, read_rdf
+    from ..rdfio import RDF_FORMATS, format_for_path, read_rdf
     from .dataset import _DIRECT
 
     path = check_input(path)

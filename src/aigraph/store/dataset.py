@@ -9,8 +9,8 @@ import pyoxigraph as ox
 
 from .. import resources
 from ..errors import AigraphError
-from ..progress import progress, size_text
-from ..rdfio import RDF_FORMATS, check_input, format_for_path, note_input, parse_bytes, read_rdf
+from ..files import check_input, note_input
+from ..rdfio import RDF_FORMATS, format_for_path, parse_bytes, read_rdf
 
 # pathlib (with urllib.parse and ipaddress) costs a seed query's start-up 5 ms: the built
 # graph is found and loaded by name, and Path objects are made where a caller wants them.
@@ -123,6 +123,7 @@ def load_quads(
 
     Every file is parsed strictly before anything is returned.
     """
+    from ..progress import progress  # here: a query of the built graph shows none (start-up)
     quads: list[ox.Quad] = []
     if data:
         for path in data:
@@ -140,6 +141,7 @@ def stream_quads(data: Sequence[str | Path] | None = None) -> Iterator[ox.Quad]:
     Oxigraph's parser for Turtle, N-Triples, N-Quads and TriG: a million triples are never
     a list. Bad input raises the same AigraphError as :func:`load_quads`, possibly after
     some quads were given (read all of them before writing anything)."""
+    from ..progress import progress
     paths = list(data) if data else ([local] if (local := built_graph_path()) is not None else [])
     if not paths:
         yield from built_quads()
@@ -231,6 +233,7 @@ def _load_built(store: ox.Store, name: str) -> None:
     """:func:`load_file` for a file :func:`built_files` found, without pathlib: loaded with no base IRI
     first, which every graph ``aigraph build`` writes can do (its IRIs are absolute); anything
     else (relative IRIs, bad input, a file gone) goes through :func:`load_file` as before."""
+    from ..progress import progress, size_text
     fmt = _BUILT_FORMATS[name[name.rfind(".") :]]
     try:
         st = os.stat(name)
@@ -252,6 +255,7 @@ def _load_built(store: ox.Store, name: str) -> None:
 
 def load_file(store: ox.Store, path: str | Path) -> None:
     """Add one RDF file to ``store``; bad input raises the same AigraphError as rdfio.read_rdf."""
+    from ..progress import progress, size_text
     path = check_input(path)
     fmt = format_for_path(path)
     try:
@@ -288,6 +292,7 @@ def named_quads(paths: Sequence[str | Path]) -> list[ox.Quad]:
 
     A file's own named graphs (TriG, N-Quads) keep their names.
     """
+    from ..progress import progress
     quads: list[ox.Quad] = []
     for path in paths:
         graph = named_graph_iri(path)

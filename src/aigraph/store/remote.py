@@ -387,7 +387,8 @@ def _spill_file(
     (``<iri> a owl:Ontology``, as ``aigraph build`` writes); quads in named
     graphs go to their own graph.
     """
-    from ..rdfio import _base_iri, _syntax_error, check_input, format_for_path
+    from ..files import check_input
+    from ..rdfio import _base_iri, _syntax_error, format_for_path
 
     path = check_input(path)
     fmt = format_for_path(path)

@@ -141,7 +141,7 @@ def write_view(
     their classes and relations in the legend.
     """
     from ..facts.extensions import load_extensions
-    from ..rdfio import guard_inputs, write_bytes
+    from ..files import guard_inputs, write_bytes
     from ..store.dataset import stream_quads, view_output
     from .split import scan_files
 

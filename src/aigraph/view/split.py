@@ -56,7 +56,8 @@ def scan_files(data: Sequence[str | Path], meanwhile: Callable[[], object] | Non
     N-Quads, too small to gain, this system cannot fork, or a file could not be parsed
     (then fold them in one pass, which reports the error). ``meanwhile`` runs here while
     the worker starts on its part (the view loads its page modules)."""
-    from ..rdfio import check_input, format_for_path
+    from ..files import check_input
+    from ..rdfio import format_for_path
 
     paths = [check_input(p) for p in data]
     if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread() or _cores() < 2:
