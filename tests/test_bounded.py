@@ -340,7 +340,8 @@ def test_a_crash_of_the_query_child_is_a_clear_message() -> None:
     import ctypes
 
     from aigraph.errors import AigraphError
-    from aigraph.sparql.engine import Rendered, run_limited
+    from aigraph.sparql.engine import Rendered
+    from aigraph.sparql.limits import run_limited
 
     def crash() -> Rendered:
         ctypes.string_at(0)  # SIGSEGV, as a stack overflow in Rust ends

@@ -17,7 +17,6 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
 
 from .errors import AigraphError
 
@@ -25,6 +24,7 @@ from .errors import AigraphError
 # pathlib is imported by the functions that make paths (a query to stdout makes none).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
     from typing import IO
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+
+TYPE_CHECKING = False  # collections.abc, for one annotation, costs a query's start-up
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 AIG = "https://w3id.org/aigraph/ontology#"
 """The ontology namespace (classes and properties)."""

@@ -25,7 +25,6 @@ import contextlib
 import functools
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -37,6 +36,7 @@ from .namespaces import PREFIXES
 # pathlib is imported by the functions that make paths (a query to stdout makes none).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
     from typing import Any
 

@@ -17,7 +17,10 @@ import errno
 import os
 import struct
 import sys
-from collections.abc import Callable
+
+TYPE_CHECKING = False  # collections.abc, for one annotation, costs a query's start-up
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # (audit arch, socket syscall number) per machine; from linux/audit.h and unistd.h
 _ARCHES = {

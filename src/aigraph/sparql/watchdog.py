@@ -21,7 +21,7 @@ worker's exit status.
 
 The library (:func:`aigraph.query`) cannot do this: it must not take sockets
 away from its caller's process, so it keeps the fork after loading
-(:func:`aigraph.sparql.engine.run_limited`).
+(:func:`aigraph.sparql.limits.run_limited`).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Worker:
     def limited(self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True) -> Iterator[None]:
         """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
         at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
-        from .engine import _grow_stack, _memory_limit
+        from .limits import _grow_stack, _memory_limit
 
         if sandbox:
             from .sandbox import deny_sockets
@@ -199,7 +199,7 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
         word = "interrupted" if sig == signal.SIGINT else "terminated" if sig == signal.SIGTERM else "hung up"
         _leave(f"aigraph: {word}\n", 128 + sig)
     from ..errors import AigraphError
-    from .engine import _died
+    from .limits import _died
 
     _leave(f"aigraph: error: {AigraphError(_died(status), path=source)}\n", 1)
 
