@@ -242,6 +242,7 @@ NOT_IMPORTED = [
     "pathlib",  # with urllib.parse and ipaddress
     "urllib.parse",
     "ipaddress",
+    "threading",  # the Ctrl-C watcher starts on _thread; the progress line imports it on a terminal
 ]
 
 SPY = """

@@ -11,10 +11,10 @@ works): when the main thread has not started to answer a signal within
 
 from __future__ import annotations
 
+import _thread  # the documented low-level API: `threading` costs a millisecond of every command's start-up
 import contextlib
 import os
 import signal
-import threading
 import time
 
 TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
@@ -32,7 +32,29 @@ CLEANUP = 5.0
 _EXIT: dict[int, tuple[int, str]] = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated")}
 if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session ends aigraph like SIGTERM
     _EXIT[signal.SIGHUP] = (129, "hung up")
-_answered = threading.Event()
+
+
+class _Once:
+    """A flag the main thread sets once and the watcher waits for (``threading.Event``'s part we use)."""
+
+    def __init__(self) -> None:
+        self._set = False
+        self._lock = _thread.allocate_lock()
+        self._lock.acquire()  # released when set
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if not self._set:
+            self._set = True
+            self._lock.release()
+
+    def wait(self, timeout: float) -> bool:
+        return self._set or self._lock.acquire(timeout=timeout) or self._set
+
+
+_answered = _Once()
 _pending: set[str] = set()  # paths, as given
 _stderr = 2  # where a forced exit says why (see stderr_fd)
 
@@ -123,4 +145,4 @@ def install() -> None:
     read_fd, write_fd = os.pipe()
     os.set_blocking(write_fd, False)
     signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
-    threading.Thread(target=_watch, args=(read_fd,), name="aigraph-signals", daemon=True).start()
+    _thread.start_new_thread(_watch, (read_fd,))  # a daemon: it never holds the process back

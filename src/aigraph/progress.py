@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 
 TYPE_CHECKING = False  # typing costs milliseconds of a query's start-up (mypy reads the names)
 if TYPE_CHECKING:
+    import threading
     from types import TracebackType
     from typing import TextIO
 
@@ -51,17 +51,21 @@ class Progress:
         self.shown = False
         self._width = 0
         self._start = 0.0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Progress:
         self._start = time.monotonic()
-        if self.enabled and self.delay <= 0:
+        if not self.enabled:
+            return self
+        # Imported here: off a terminal (pipes, scripts) no command needs a thread (start-up).
+        import threading
+
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        if self.delay <= 0:
             self._draw(self.label)
-        if self.enabled:
-            self._thread = threading.Thread(target=self._run, name="aigraph-progress", daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=self._run, name="aigraph-progress", daemon=True)
+        self._thread.start()
         return self
 
     def update(self, detail: str) -> None:
@@ -104,8 +108,8 @@ class Progress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
         if self._thread is not None:
+            self._stop.set()
             self._thread.join()
         if not self.shown or not self.enabled:
             return

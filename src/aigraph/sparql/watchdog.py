@@ -120,14 +120,17 @@ def start(source: str | None = None) -> Worker:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()  # type: ignore[union-attr]
     r_fd, w_fd = os.pipe()
-    import warnings
+    interrupts = sys.modules.get("aigraph.interrupts")
+    if interrupts is not None and interrupts.installed:  # the signal watcher's thread runs
+        import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork() beside the signal thread
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork() beside a thread (3.12+)
+            pid = os.fork()
+    else:  # aigraph.fastcli forks first, before any thread
         pid = os.fork()
     if pid == 0:  # the worker: carries on with the command
         os.close(r_fd)
-        interrupts = sys.modules.get("aigraph.interrupts")
         if interrupts is not None and interrupts.installed:
             interrupts.install()  # the signal thread did not survive the fork
         _worker = Worker(w_fd)

@@ -24,11 +24,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,17 +55,31 @@ def _stores() -> Path:
     return cache_dir() / "stores"
 
 
-@dataclass(frozen=True)
 class Entry:
-    """One cached store: where it is, what it holds, its size on disk."""
+    """One cached store: where it is, what it holds, its size on disk.
 
-    path: Path
-    sources: list[str]
-    with_ontology: bool
-    extensions: list[str]
-    triples: int
-    created: float
-    bytes: int
+    (A plain class, not a dataclass: ``dataclasses`` imports ``inspect``, milliseconds
+    of every query that opens a cached store.)"""
+
+    __slots__ = ("path", "sources", "with_ontology", "extensions", "triples", "created", "bytes")
+
+    def __init__(
+        self,
+        path: Path,
+        sources: list[str],
+        with_ontology: bool,
+        extensions: list[str],
+        triples: int,
+        created: float,
+        bytes: int,
+    ) -> None:
+        self.path = path
+        self.sources = sources
+        self.with_ontology = with_ontology
+        self.extensions = extensions
+        self.triples = triples
+        self.created = created
+        self.bytes = bytes
 
 
 def _sources(paths: Sequence[str | Path]) -> list[tuple[str, int, int]]:
@@ -91,6 +103,12 @@ def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: l
         "extensions": extensions,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+def _rmtree(path: Path, ignore_errors: bool = False) -> None:
+    import shutil  # only to remove a store: not on the path of a query that opens one
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
 
 
 def note(message: str) -> None:
@@ -221,7 +239,7 @@ def _build(
         finally:
             del store  # closes the database before the rename
         if _sources(paths) != sources:  # a file changed while it was read: do not keep that copy
-            shutil.rmtree(tmp, ignore_errors=True)
+            _rmtree(tmp, ignore_errors=True)
             raise OSError(0, "a file changed while it was cached")
         meta = {"sources": [s for s, _, _ in sources], "with_ontology": with_ontology,
                 "extensions": [str(Path(e).resolve()) for e in extensions],
@@ -232,11 +250,11 @@ def _build(
         except OSError:
             if not (final / "aigraph-entry.json").is_file():
                 raise
-            shutil.rmtree(tmp, ignore_errors=True)  # another process published it first
+            _rmtree(tmp, ignore_errors=True)  # another process published it first
             return
         _evict_replaced(final, meta)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _rmtree(tmp, ignore_errors=True)
         raise
 
 
@@ -273,7 +291,7 @@ def _remove(path: Path) -> None:
         os.rename(path, trash)
     except OSError:
         return
-    shutil.rmtree(trash, ignore_errors=True)
+    _rmtree(trash, ignore_errors=True)
 
 
 def _size(path: Path) -> int:
@@ -316,7 +334,7 @@ def clear() -> int:
         return 0
     size = total_size()
     try:
-        shutil.rmtree(folder)
+        _rmtree(folder)
     except OSError as exc:
         raise AigraphError(f"cannot remove the cache: {exc.strerror or exc}", path=folder) from None
     return size
