@@ -357,3 +357,44 @@ def test_saved_query_from_the_cli_with_bind() -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines()[2].startswith("kg:Google  aig:criticizes  kg:Meta  Meta’s open source AI")
     assert result.stderr == "1 row.\n"
+
+
+# ------------------------------------------------------------------ lexed ahead of time
+
+
+def test_prelexed_table_is_current() -> None:
+    """src/aigraph/sparql/prelexed.py is what tools/regenerate.py writes from the .rq files now."""
+    from pathlib import Path
+
+    from aigraph.sparql import engine, prelexed
+
+    assert engine.render_prelexed() == Path(prelexed.__file__).read_text(encoding="utf-8"), (
+        "run: python tools/regenerate.py"
+    )
+
+
+def test_prelexed_queries_read_as_the_lexer_reads_them() -> None:
+    from aigraph.sparql import engine
+    from aigraph.sparql.guard import QueryInfo, inspect_query
+
+    for name, query in saved_queries().items():
+        known = engine._prelexed(query.text)
+        assert known is not None, name
+        assert QueryInfo.from_state(known[1]) == inspect_query(query.text), name
+        assert dict(known[0]) == engine._defaults(query.text) == query.defaults, name
+    assert engine._prelexed(saved_queries()["members"].text + " ") is None  # any other text is lexed
+
+
+def test_a_saved_query_compiles_no_lexer_but_other_text_does() -> None:
+    from aigraph.sparql import guard
+
+    guard._tokens.cache_clear()
+    guard._word_patterns.cache_clear()
+    prepared = prepare("members")
+    assert prepared.info.form == "select" and "member" in prepared.info.variables
+    assert guard._tokens.cache_info().currsize == 0 and guard._word_patterns.cache_info().currsize == 0
+    prepare("SELECT ?s WHERE { ?s ?p ?o }")
+    assert guard._tokens.cache_info().currsize == 1
+    # a binding rewrites the VALUES clause: the lexer reads the text then
+    bound = prepare("competitors", bind={"company": "kg:Google"})
+    assert "kg:Google" in bound.text or "Google" in bound.text

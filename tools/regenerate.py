@@ -1,6 +1,7 @@
 """Regenerate the committed outputs in graphs/ from sources/ and ontology/ (and the
 pre-rendered `aigraph --help`, src/aigraph/helptexts.py, and the option table of the
-commands that run without click, src/aigraph/fastargs.py).
+commands that run without click, src/aigraph/fastargs.py, and the shipped saved queries
+lexed ahead of time, src/aigraph/sparql/prelexed.py).
 
     python tools/regenerate.py
 
@@ -26,6 +27,11 @@ def main() -> int:
     # `aigraph query` and `build` without click: their options as click declares them.
     (ROOT / "src" / "aigraph" / "fastargs.py").write_text(fastcli.render(), encoding="utf-8")
     print("wrote src/aigraph/fastargs.py", file=sys.stderr)
+    from aigraph.sparql.engine import render_prelexed
+
+    # The shipped saved queries lexed ahead of time (their start-up: no lexer to compile).
+    (ROOT / "src" / "aigraph" / "sparql" / "prelexed.py").write_text(render_prelexed(), encoding="utf-8")
+    print("wrote src/aigraph/sparql/prelexed.py", file=sys.stderr)
 
     build(ROOT / "sources" / "ai-alliance.facts.toml", ROOT / "graphs" / "ai-alliance.ttl")
     print("wrote graphs/ai-alliance.ttl", file=sys.stderr)

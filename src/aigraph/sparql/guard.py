@@ -9,6 +9,7 @@ forked child that evaluates also loses its sockets (:mod:`aigraph.sparql.sandbox
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..errors import AigraphError, NetworkRefused
@@ -55,23 +56,27 @@ class FrozenRecord(Record):
 # plus run): Python's re keeps ~200 bytes per iteration of an alternation, so
 # (?:x|\\.)* over a 4 MB literal peaked near 1 GB.
 
-_TOKENS = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*(?:(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})[^<>"{}|^`\\\x00-\x20]*)*>)
-    | (?P<string>'''[^'\\]*(?:(?:\\.|'{1,2}(?!'))[^'\\]*)*'''
-               |\"\"\"[^"\\]*(?:(?:\\.|"{1,2}(?!"))[^"\\]*)*\"\"\"
-               |'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'
-               |"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*")
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
-    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<word>(?=[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]|\\.)[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]*
-                (?:\\.[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]*)*)
-    | (?P<punct>.)
-    """,
-    re.X | re.S,
-)
+@functools.cache
+def _tokens() -> re.Pattern[str]:
+    # compiled on first use (about 1 ms of every query's start-up otherwise)
+    return re.compile(
+        r"""
+          (?P<ws>\s+)
+        | (?P<comment>\#[^\n\r]*)
+        | (?P<iri><[^<>"{}|^`\\\x00-\x20]*(?:(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})[^<>"{}|^`\\\x00-\x20]*)*>)
+        | (?P<string>'''[^'\\]*(?:(?:\\.|'{1,2}(?!'))[^'\\]*)*'''
+                   |\"\"\"[^"\\]*(?:(?:\\.|"{1,2}(?!"))[^"\\]*)*\"\"\"
+                   |'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'
+                   |"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*")
+        | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
+        | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+        | (?P<word>(?=[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]|\\.)[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]*
+                    (?:\\.[^\s<>"'{}()\[\],;\#?$@^|!=&*+/\\~`]*)*)
+        | (?P<punct>.)
+        """,
+        re.X | re.S,
+    )
+
 
 # Oxigraph's parser reads '<' by context, not by longest match: where an expression
 # has an operand before it ("1<!!x&&3>2", "?a<?b&&?c>?d") it is less-than, although
@@ -94,6 +99,7 @@ def lex(text: str) -> Iterator[tuple[str, str, int]]:
     the lexer reads an operator: counting too many keeps the limits safe.
     """
     pos, end = 0, len(text)
+    match = _tokens().match
     stack: list[tuple[str, bool, bool]] = []  # (bracket, holds an expression, clause flag at its opening)
     clause = False  # in a SELECT / GROUP BY / HAVING / ORDER BY clause
     prev: tuple[str, str] = ("punct", "")  # the last two significant tokens
@@ -103,7 +109,7 @@ def lex(text: str) -> Iterator[tuple[str, str, int]]:
         if text[pos] == "<" and in_expression and _ends_operand(*prev):
             kind, tok = "punct", "<"
         else:
-            m = _TOKENS.match(text, pos)
+            m = match(text, pos)
             assert m is not None  # the last alternative takes any character
             kind, tok = m.lastgroup or "punct", m.group()
         yield kind, tok, pos
@@ -145,21 +151,27 @@ def _ends_operand(kind: str, tok: str) -> bool:
 
 
 _NETWORK = {"SERVICE", "FROM", "LOAD"}
-_NETWORK_WORD = re.compile("|".join(_NETWORK), re.I)
 # The local part of a prefixed name or blank node label (SPARQL's PN_LOCAL, with PLX
 # escapes): after the colon, not starting or ending with a dot.
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040:"
-_LOCAL_PART = re.compile(rf":(?:(?:[\w:]|{_PLX})(?:(?:[{_PN}.]|{_PLX})*(?:[{_PN}]|{_PLX}))?)?")
 # Tokens that nest the parsed query one level deeper each time they repeat:
 # operators (unary and binary, each a node over the ones before), property path
 # steps, and chains of UNION / OPTIONAL / MINUS / BIND / FILTER groups.
 _OPERATOR_CHARS = set("!|&*/^=<>+")
-_PATTERN_DOT = re.compile(r"\.(?![0-9])")
-# A binary or unary minus; not the sign of a number (-1 in a VALUES list is one literal).
-_MINUS = re.compile(r"(?<=[\w.])-|-(?![0-9.])")
-_PREFIXED = re.compile(r"[^\d.:][^:]*:|:")  # a prefixed name's start (compiled once: a query has a million tokens)
-_LETTERS = re.compile(r"[A-Za-z]+")
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], ...]:
+    """What :func:`inspect_query` looks for inside a word, compiled on first use (about 1 ms)."""
+    return (
+        re.compile(r"[^\d.:][^:]*:|:"),  # a prefixed name's start
+        re.compile(r"[A-Za-z]+"),  # letters: keywords glued to other characters
+        re.compile(rf":(?:(?:[\w:]|{_PLX})(?:(?:[{_PN}.]|{_PLX})*(?:[{_PN}]|{_PLX}))?)?"),  # a local part
+        re.compile("|".join(_NETWORK), re.I),  # SERVICE, FROM, LOAD anywhere in it
+        re.compile(r"(?<=[\w.])-|-(?![0-9.])"),  # a binary or unary minus; not a number's sign (-1)
+        re.compile(r"\.(?![0-9])"),  # a dot ending a triple pattern, not a decimal point
+    )
+
+
 _CHAIN_WORDS = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
@@ -191,6 +203,30 @@ class QueryInfo(Record):
         self.operators = 0  # operators, path steps and chained groups (see MAX_OPERATORS)
         self.too_long: int | None = None  # the line where they pass MAX_OPERATORS
 
+    def state(self) -> tuple[Any, ...]:
+        """The fields as plain literals (the variables sorted), for aigraph.sparql.prelexed."""
+        return (
+            self.form,
+            self.keywords,
+            self.dataset_iris,
+            self.prefixes,
+            sorted(self.variables),
+            self.prefixed_names,
+            self.too_deep,
+            self.operators,
+            self.too_long,
+        )
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> QueryInfo:
+        """A new QueryInfo from :meth:`state` (its lists and dicts copied: callers may change them)."""
+        info = cls()
+        form, keywords, dataset_iris, prefixes, variables, prefixed_names, too_deep, operators, too_long = state
+        info.form, info.too_deep, info.operators, info.too_long = form, too_deep, operators, too_long
+        info.keywords, info.dataset_iris = list(keywords), list(dataset_iris)
+        info.prefixes, info.variables, info.prefixed_names = dict(prefixes), set(variables), list(prefixed_names)
+        return info
+
 
 def inspect_query(text: str) -> QueryInfo:
     """Find the query form, PREFIX declarations, variables and risky keywords.
@@ -199,6 +235,7 @@ def inspect_query(text: str) -> QueryInfo:
     variable ``?service``, a prefixed name ``ex:from`` or ``"LOAD"`` never count.
     """
     info = QueryInfo()
+    prefixed, letters, local_part, network_word, minus, pattern_dot = _word_patterns()
     words: list[tuple[str, str, int]] = []  # (kind, text, line) of significant tokens
     line = 1
     previous = ""
@@ -224,10 +261,10 @@ def inspect_query(text: str) -> QueryInfo:
             info.variables.add(tok[1:])
         elif kind == "word" and ":" in tok:  # a prefixed name or a blank node label
             # (not the inside of a malformed <IRI>, which the lexer split at the bad character)
-            if not after_lt and not tok.startswith("_:") and _PREFIXED.match(tok):
+            if not after_lt and not tok.startswith("_:") and prefixed.match(tok):
                 info.prefixed_names.append((tok.split(":", 1)[0], line))
         elif kind == "word":
-            for part in _LETTERS.findall(tok):
+            for part in letters.findall(tok):
                 upper = part.upper()
                 if upper in _FORMS and info.form is None:
                     info.form = _FORMS[upper]  # type: ignore[assignment]
@@ -237,12 +274,12 @@ def inspect_query(text: str) -> QueryInfo:
             # Oxigraph matches keywords without a word boundary: "SERVICE:", "SERVICEe:x",
             # "1SERVICE", "ex:.SERVICE" all start a SERVICE. So look at the whole token but
             # the local parts of prefixed names (which its lexer reads greedily).
-            outside = _LOCAL_PART.sub(" ", tok)
-            for hit in _NETWORK_WORD.finditer(outside):
+            outside = local_part.sub(" ", tok)
+            for hit in network_word.finditer(outside):
                 info.keywords.append((hit.group().upper(), line))
-            info.operators += len(_MINUS.findall(outside))  # a minus glued to a number or name
+            info.operators += len(minus.findall(outside))  # a minus glued to a number or name
             if in_patterns:  # a '.' that ends a triple pattern, not a decimal point
-                info.operators += len(_PATTERN_DOT.findall(outside))
+                info.operators += len(pattern_dot.findall(outside))
         elif kind == "punct" and tok in _OPERATOR_CHARS:
             info.operators += 1
         if kind == "word" and tok.upper() in _CHAIN_WORDS:
