@@ -289,8 +289,11 @@ def validate(files: tuple[Path, ...], ontology: tuple[Path, ...]) -> None:
       aigraph validate graphs/ai-alliance.ttl extra.ttl
       aigraph validate graphs/deal.ttl --ontology deals.ttl
     """
-    from .graph.validate import validate_files, validate_graph
+    from .graph.validate import import_pyshacl_lean, validate_files, validate_graph
     from .store.dataset import built_quads
+
+    if commands.whole_process:  # this process is the command (see commands.build)
+        import_pyshacl_lean()
 
     if files:
         report = validate_files(files, ontology=ontology)

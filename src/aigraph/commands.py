@@ -91,6 +91,10 @@ def build(
     no_cache: bool,
 ) -> None:
     """``aigraph build`` (its help text is the click command's)."""
+    if whole_process:  # this process is the command: pyshacl without rdflib's unused SPARQL parser
+        from .graph.validate import import_pyshacl_lean
+
+        import_pyshacl_lean()
     if len(facts_in) > 1 or (facts_in and facts_in[0].is_dir()):
         from .graph.corpus import CORPUS_OUTPUT, build_corpus
 

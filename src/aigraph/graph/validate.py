@@ -102,6 +102,46 @@ def _name_blanks(text: str, names: dict[str, str]) -> str:
     return re.sub(r"[A-Za-z0-9_]{16,}", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
+def import_pyshacl_lean() -> None:
+    """Import pyshacl without running rdflib's SPARQL package ``__init__``, for a process that
+    is one aigraph command (the CLI calls this before ``build``; a library user's process
+    imports pyshacl as usual).
+
+    pyshacl imports two light submodules of ``rdflib.plugins.sparql`` (``operators``,
+    ``sparql``); the package's ``__init__`` also builds rdflib's SPARQL grammar with
+    pyparsing and scans every installed package's entry points: about 40 ms of a 0.3 s
+    build, for a parser the build never calls (its SPARQL runs on Oxigraph). While pyshacl
+    is imported, a plain package module with the real ``__path__`` stands in for the
+    package, so its submodules import as usual; then it is taken out of ``sys.modules``,
+    and whatever needs rdflib's SPARQL later (``Graph.query``) imports the real package
+    then, which finds those submodules already loaded.
+    """
+    import sys
+
+    name = "rdflib.plugins.sparql"
+    if "pyshacl" in sys.modules or name in sys.modules:
+        return
+    import importlib.util
+    import types
+
+    import rdflib.plugins
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.submodule_search_locations is None:  # pragma: no cover - another rdflib
+        return
+    stand_in = types.ModuleType(name)
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    stand_in.__package__ = name
+    sys.modules[name] = stand_in
+    try:
+        import pyshacl  # noqa: F401
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        if getattr(rdflib.plugins, "sparql", None) is stand_in:
+            del rdflib.plugins.sparql
+
+
 def to_rdflib(items: Iterable[ox.Triple | ox.Quad]):  # type: ignore[no-untyped-def]
     """Copy pyoxigraph triples (or the default graph of quads) into an rdflib Graph."""
     import rdflib
