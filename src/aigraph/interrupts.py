@@ -99,6 +99,15 @@ def remove_on_exit(path: str | Path) -> Iterator[None]:
         _pending.discard(entry)
 
 
+def reap(pid: int) -> int:
+    """Wait for the child ``pid`` to end; its wait status (0 if it was reaped already).
+    (PEP 475: waitpid retries by itself when a signal interrupts it.)"""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
 def _force_exit(signum: int) -> None:
     code, word = _EXIT.get(signum, (128 + signum, "stopped"))
     for path in list(_pending):

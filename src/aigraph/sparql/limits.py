@@ -235,12 +235,12 @@ def _read_until(fd: int, deadline: float | None) -> bytes | None:
 
 
 def _reap(pid: int) -> int:
-    """Wait for the child; return its wait status."""
+    """Wait for the child; return its wait status. Interrupted (Ctrl-C), kill it first."""
+    from ..interrupts import reap
+
     try:
-        return os.waitpid(pid, 0)[1]
-    except ChildProcessError:
-        return 0
+        return reap(pid)
     except BaseException:
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        reap(pid)
         raise

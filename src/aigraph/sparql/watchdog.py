@@ -34,6 +34,8 @@ import struct
 import sys
 import time
 
+from .. import interrupts  # the worker needs it anyway: imported once, before the fork
+
 # Imported before the fork, so kept small (the worker writes to every page the two processes
 # share: copy-on-write), but with signal, which both need (imported after the fork, both
 # processes would pay for it, and on two cores they compete: 7 ms); errors where used.
@@ -86,8 +88,6 @@ class Worker:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-        from .. import interrupts
-
         interrupts.stderr_fd(saved_stderr)  # a forced exit still says why, on the real stderr
         try:
             with self.timed(timeout):
@@ -120,8 +120,7 @@ def start(source: str | None = None) -> Worker:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()  # type: ignore[union-attr]
     r_fd, w_fd = os.pipe()
-    interrupts = sys.modules.get("aigraph.interrupts")
-    if interrupts is not None and interrupts.installed:  # the signal watcher's thread runs
+    if interrupts.installed:  # the signal watcher's thread runs
         import warnings
 
         with warnings.catch_warnings():
@@ -131,7 +130,7 @@ def start(source: str | None = None) -> Worker:
         pid = os.fork()
     if pid == 0:  # the worker: carries on with the command
         os.close(r_fd)
-        if interrupts is not None and interrupts.installed:
+        if interrupts.installed:
             interrupts.install()  # the signal thread did not survive the fork
         _worker = Worker(w_fd)
         return _worker
@@ -194,7 +193,7 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
                 source, buffer = buffer[5 : 5 + size].decode("utf-8", "surrogateescape"), buffer[5 + size :]
             else:
                 break
-    status = _reap(pid)
+    status = interrupts.reap(pid)
     if os.WIFEXITED(status):
         os._exit(os.WEXITSTATUS(status))
     sig = os.WTERMSIG(status)
@@ -205,16 +204,6 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
     from .limits import _died
 
     _leave(f"aigraph: error: {AigraphError(_died(status), path=source)}\n", 1)
-
-
-def _reap(pid: int) -> int:
-    while True:
-        try:
-            return os.waitpid(pid, 0)[1]
-        except InterruptedError:  # pragma: no cover - PEP 475 retries waitpid
-            continue
-        except ChildProcessError:
-            return 0
 
 
 def _leave(message: str, code: int) -> NoReturn:

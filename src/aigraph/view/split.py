@@ -32,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..interrupts import reap
 from .netx import Scan, portable, scan
 
 SPLIT_BYTES = 16 << 20
@@ -176,7 +177,7 @@ def _scan_both(first: list[Part], second: list[Part], meanwhile: Callable[[], ob
         except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError):
             return None
         data = _read_all(read_fd)
-        status = _reap(pid)
+        status = reap(pid)
         done = True
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
             return None
@@ -188,7 +189,7 @@ def _scan_both(first: list[Part], second: list[Part], meanwhile: Callable[[], ob
         if not done:  # an error here, Ctrl-C or SIGTERM: the worker's result is not wanted
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            _reap(pid)
+            reap(pid)
 
 
 def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the forked worker
@@ -286,13 +287,3 @@ def _read_all(fd: int) -> bytes:
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _reap(pid: int) -> int:
-    while True:
-        try:
-            return os.waitpid(pid, 0)[1]
-        except InterruptedError:  # pragma: no cover - PEP 475 retries waitpid
-            continue
-        except ChildProcessError:
-            return 0
