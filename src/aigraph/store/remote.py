@@ -38,6 +38,11 @@ ONTOLOGY_GRAPH = "https://w3id.org/aigraph/ontology"
 DEFAULT_TIMEOUT = 60.0
 _OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _declares_ontology(quad: ox.Quad) -> bool:
+    """``<iri> a owl:Ontology``: the statement that names a file's graph."""
+    return quad.predicate == _RDF_TYPE and quad.object == _OWL_ONTOLOGY and isinstance(quad.subject, ox.NamedNode)
 _BLOCK = 1 << 16
 _SNIPPET = 160
 
@@ -415,13 +420,7 @@ def _spill_file(
         try:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
                 counted[0] += 1
-                if (
-                    unnamed
-                    and not declared
-                    and quad.predicate == _RDF_TYPE
-                    and quad.object == _OWL_ONTOLOGY
-                    and isinstance(quad.subject, ox.NamedNode)
-                ):
+                if unnamed and not declared and _declares_ontology(quad):
                     declared.append(quad.subject.value)
         except SyntaxError as exc:
             raise _syntax_error(exc, path, fmt) from None
@@ -443,13 +442,7 @@ def _spill_file(
         # fast path); quads of named graphs go to their graph's file on the way.
         for quad in ox.parse(path=str(path), format=formats[fmt], base_iri=_base_iri(path)):
             if isinstance(quad.graph_name, ox.DefaultGraph):
-                if (
-                    unnamed
-                    and not declared
-                    and quad.predicate == _RDF_TYPE
-                    and quad.object == _OWL_ONTOLOGY
-                    and isinstance(quad.subject, ox.NamedNode)
-                ):
+                if unnamed and not declared and _declares_ontology(quad):
                     declared.append(quad.subject.value)
                 counted[0] += 1
                 yield quad.triple
