@@ -240,13 +240,7 @@ def init(
     help="Several articles: rebuild every one (default: only those whose files changed, from .<output>.cache/),"
     " and put nothing in the query store cache.",
 )
-def build(
-    output: str | None,
-    facts_in: tuple[Path, ...],
-    ontology: tuple[Path, ...],
-    allow_outside_article: bool,
-    no_cache: bool,
-) -> None:
+def build(**params: Any) -> None:
     """Build the graph from the facts file, the article and the ontology.
 
     Every quote is checked against the article and every term against the
@@ -271,7 +265,7 @@ def build(
       aigraph build --facts a.facts.toml --facts b.facts.toml   # -> graphs/corpus.trig
       aigraph build --facts articles/ -o news.nq
     """
-    commands.build(output, facts_in, ontology, allow_outside_article, no_cache)
+    commands.build(**params)  # the parameters, typed, are the body's (aigraph.commands.build)
 
 
 @cli.command()
