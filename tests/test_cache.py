@@ -254,3 +254,120 @@ def test_a_corpus_build_fills_the_store_cache(
     other = tmp_path / "other.trig"
     assert runner.invoke(cli, ["build", "--facts", str(corpus), "-o", str(other), "--no-cache"]).exit_code == 0
     assert all(e.sources != [str(other.resolve())] for e in _entries())
+
+
+# ------------------------------------------------------------------ keys without pathlib, hashlib, json
+
+
+def test_key_is_the_sha256_of_the_json_material(data: Path, tmp_path: Path) -> None:
+    """The key is made without hashlib and json (a query's start-up), and is the same as
+    theirs: entries made before stay valid."""
+    import hashlib
+    import json
+
+    from aigraph import __version__, resources
+
+    odd = tmp_path / 'quote " back\\ tab\t é \u2028 \U0001f600.ttl'
+    odd.write_bytes(b"")
+    sources = cache._sources([data, odd])
+    ext = cache._sources([odd])
+    for with_ontology, extensions in ((False, []), (True, ext)):
+        material = {
+            "format": cache._FORMAT_VERSION,
+            "aigraph": __version__,
+            "pyoxigraph": ox.__version__,
+            "sources": sources,
+            "ontology": hashlib.sha256(resources.ontology().read_bytes()).hexdigest() if with_ontology else None,
+            "extensions": extensions,
+        }
+        expected = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+        assert cache._key(sources, with_ontology, extensions) == expected
+    for value in ["\x00\x1f\x7f\udcff", 'a"b\\c', [1, -2, ("x", True, False, None)], {"b": 1, "a": [2]}, 10**30]:
+        assert cache._json_text(value) == json.dumps(value, sort_keys=True)
+    with pytest.raises(TypeError):
+        cache._json_text(1.5)
+
+
+def test_sources_resolve_as_pathlib(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link.ttl").symlink_to(data)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for name in ("g.ttl", "./g.ttl", "link.ttl", str(tmp_path) + "//sub/../g.ttl", Path("link.ttl")):
+        if "sub" in str(name):
+            (tmp_path / "sub").mkdir(exist_ok=True)
+        st = Path(name).resolve().stat()
+        assert cache._sources([name]) == [(str(Path(name).resolve()), st.st_size, st.st_mtime_ns)]
+    for bad in ("missing.ttl", "loop"):
+        with pytest.raises(OSError):
+            cache._sources([bad])
+        assert cache.cached_store([bad], with_ontology=False) is None
+
+
+def test_cache_dir_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / ".cache" / "aigraph" == Path(cache._cache_dir())
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.cache_dir() == tmp_path / ".cache" / "aigraph"
+
+
+def test_a_hit_keeps_its_files_inputs(runner: CliRunner, data: Path) -> None:
+    """Read through the cache, a --data file is still an input: never the command's output."""
+    _count(runner, data)
+    before = data.read_bytes()
+    result = runner.invoke(cli, ["query", "CONSTRUCT WHERE { ?s ?p ?o }", "--data", str(data), "-o", str(data)])
+    assert result.exit_code == 1 and "is an input of this command" in result.stderr
+    assert data.read_bytes() == before and len(_entries()) == 1
+
+
+# ------------------------------------------------------------------ opening a store in a thread
+
+
+def test_open_soon_opens_the_entry_cached_store_returns(data: Path) -> None:
+    assert cache.open_soon([data], with_ontology=False) is None  # no entry yet: nothing to open
+    built = cache.cached_store([data], with_ontology=False)
+    assert built is not None
+    del built
+    opening = cache.open_soon([data], with_ontology=False)
+    assert opening is not None
+    opening.wait()
+    assert opening.store is not None
+    assert cache.cached_store([data], with_ontology=False) is opening.store  # taken once
+    assert cache._opening is None
+    again = cache.cached_store([data], with_ontology=False)
+    assert again is not None and again is not opening.store and len(again) == 817
+
+
+def test_open_soon_for_another_entry_is_not_taken(data: Path) -> None:
+    for with_ontology in (False, True):
+        assert cache.cached_store([data], with_ontology=with_ontology) is not None
+    opening = cache.open_soon([data], with_ontology=True)
+    assert opening is not None
+    plain = cache.cached_store([data], with_ontology=False)
+    assert plain is not None and plain is not opening.store and len(plain) == 817
+    assert cache._opening is None
+
+
+def test_open_soon_then_the_file_changes(runner: CliRunner, data: Path) -> None:
+    """A file changed after the store began to open: its old entry is not used, and replaced."""
+    _count(runner, data)
+    [old] = _entries()
+    opening = cache.open_soon([data], with_ontology=False)
+    assert opening is not None
+    data.write_text(data.read_text(encoding="utf-8") + "\nkg:X kg:y kg:Z .\n", encoding="utf-8")
+    store = cache.cached_store([data], with_ontology=False)
+    assert store is not None and len(store) == 818 and store is not opening.store
+    [new] = _entries()
+    assert new.path != old.path
+
+
+def test_open_soon_failing_is_said_as_before(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cache.cached_store([data], with_ontology=False) is not None
+    [entry] = _entries()
+    (entry.path / "CURRENT").write_text("MANIFEST-999999\n")  # damaged: Oxigraph cannot open it
+    opening = cache.open_soon([data], with_ontology=False)
+    assert opening is not None
+    assert cache.cached_store([data], with_ontology=False) is None
+    assert opening.store is None
+    err = capsys.readouterr().err
+    assert err.startswith(f"aigraph: note: cannot open the cached store {entry.path} (") and err.count("\n") == 1

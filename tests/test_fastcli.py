@@ -123,6 +123,32 @@ def test_fast_parser_gives_what_click_gives(command: str, argv: list[str], files
     assert {k: type(v) for k, v in fast.items()} == {k: type(v) for k, v in slow.items()}  # Path, not str
 
 
+@pytest.mark.parametrize(("command", "argv"), TAKEN)
+def test_plain_paths_print_as_click_paths(command: str, argv: list[str], files: Path) -> None:
+    """``plain_paths`` (the fast query) gives each Path click gives as the text it prints."""
+    plain = fastcli.parse(command, argv, plain_paths=True)
+    slow = click_params(command, argv)
+    assert plain is not None and slow is not None
+
+    def printed(value: object) -> object:
+        if isinstance(value, tuple):
+            return tuple(printed(v) for v in value)
+        return str(value) if isinstance(value, Path) else value
+
+    assert plain == {k: printed(v) for k, v in slow.items()}
+    values = [v for value in plain.values() for v in (value if isinstance(value, tuple) else [value])]
+    assert not any(isinstance(v, Path) for v in values)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", ".", "./", "/", "//", "///", "a", "a/", "./a", "a/./b", "a//b", "//a//b/", "///a", "../a/..", "a/.../b",
+     ". /x", "a/.", "/./", "\\x/y", "é/\udcff", "~/x", "a\nb"],
+)
+def test_plain_path_is_what_pathlib_prints(raw: str) -> None:
+    assert fastcli.plain_path(raw) == str(Path(raw))
+
+
 @pytest.mark.parametrize(("command", "argv"), LEFT_TO_CLICK)
 def test_fast_parser_leaves_the_rest_to_click(command: str, argv: list[str], files: Path) -> None:
     assert fastcli.parse(command, argv) is None
@@ -267,3 +293,60 @@ def test_the_seed_query_imports_none_of_the_heavy_modules(args: list[str], tmp_p
     assert done.stdout.count("\n") == 4  # the header and three members
     lines = done.stderr.splitlines()
     assert lines and all(line == "modules: []" for line in lines), done.stderr
+
+
+# ------------------------------------------------------------------ a query of a cached store
+
+
+CACHED_BANNED = [*NOT_IMPORTED, "hashlib", "_hashlib", "json"]
+
+CACHED_SPY = """
+import os, sys
+from aigraph.store import cache
+cache.THRESHOLD = 0  # the test file is small: cache it (16 MiB by default)
+took = cache._take_opened
+def take(final):
+    store = took(final)
+    sys.stderr.write(f"opened in a thread: {{store is not None}}\\n")
+    return store
+cache._take_opened = take
+_exit = os._exit
+def leave(code):
+    sys.stderr.write("modules: " + repr(sorted(m for m in {banned!r} if m in sys.modules)) + "\\n")
+    sys.stderr.flush()
+    _exit(code)
+os._exit = leave
+sys.argv = ["aigraph", *sys.argv[1:]]
+if sys.argv[1] == "--click":
+    del sys.argv[1]
+    from aigraph.cli import main
+    main()
+else:
+    from aigraph.fasthelp import run
+    run()
+"""
+
+
+def test_a_cached_query_imports_none_of_the_heavy_modules(tmp_path: Path) -> None:
+    """A query of a cached store (a hit) reads its keys without pathlib, hashlib or json, opens
+    the store in a thread while it imports the rest, and answers as the click command does."""
+    data = tmp_path / "g.ttl"
+    data.write_bytes(GOLDEN_TTL.read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    code = CACHED_SPY.format(banned=CACHED_BANNED)
+    args = ["query", "members", "--data", "./g.ttl", "--with-ontology", "-f", "tsv"]
+
+    def run(*prefix: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *prefix, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    first = run()  # a miss: builds the entry
+    assert first.returncode == 0 and "opened in a thread: False" in first.stderr, first.stderr
+    hit, click_hit = run(), run("--click")
+    assert hit.returncode == click_hit.returncode == 0, (hit.stderr, click_hit.stderr)
+    assert hit.stdout == click_hit.stdout == first.stdout and hit.stdout.count("\n") == 4
+    lines = hit.stderr.splitlines()
+    assert lines[0] == "opened in a thread: True", hit.stderr
+    assert lines[1:] == ["modules: []"] * 2, hit.stderr  # the worker, then the watchdog
+    assert "opened in a thread: False" in click_hit.stderr  # click: no thread, the store is opened when asked
+    assert len(list((tmp_path / "xdg" / "aigraph" / "stores").iterdir())) == 1

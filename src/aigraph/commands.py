@@ -64,7 +64,7 @@ def stdin_text() -> str:
         raise AigraphError(f"not UTF-8 text (byte {exc.start})", path="<stdin>") from None
 
 
-def note_graph(data: Sequence[Path]) -> None:
+def note_graph(data: Sequence[str | Path]) -> None:
     """Say which graph a command reads when graphs/ holds several (it reads the newest)."""
     if data:
         return
@@ -124,7 +124,7 @@ def query(
     query_arg: str,
     fmt: str | None,
     output: str,
-    data: tuple[Path, ...],
+    data: tuple[str | Path, ...],
     with_ontology: bool,
     binds: tuple[str, ...],
     base_iri: str | None,
@@ -132,14 +132,16 @@ def query(
     allow_network: bool,
     timeout: float,
     max_memory: int,
-    ontology: tuple[Path, ...],
-    named: tuple[Path, ...],
+    ontology: tuple[str | Path, ...],
+    named: tuple[str | Path, ...],
     no_cache: bool,
     endpoint: str | None,
     user: str | None,
     ca_cert: str | None,
 ) -> None:
-    """``aigraph query`` (its help text is the click command's)."""
+    """``aigraph query`` (its help text is the click command's). The paths may be text, as
+    :mod:`aigraph.fastcli` gives them (no pathlib), or Path objects, as click does: each is
+    opened by name, or made a Path where it is read, so both print and behave alike."""
     from .sparql.engine import load_store, prepare, render_query, resolve_query
 
     bind: dict[str, str] = {}
@@ -190,6 +192,8 @@ def query(
             say("No results." if not n else f"{n} row{'' if n == 1 else 's'}.")
         return
     note_graph(data)
+    if worker is not None:  # imported first: aigraph.fastcli may be opening the cached store meanwhile
+        from .sparql import results  # noqa: F401 - render_query's
     store = load_store(
         list(data) or None,
         with_ontology=True if not data else with_ontology,

@@ -20,6 +20,7 @@ import os
 TYPE_CHECKING = False  # typing costs milliseconds of a query's start-up (mypy reads the name)
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from pathlib import Path
     from typing import Any
 
 _FAIL = object()  # a value the table cannot vouch for: click decides
@@ -46,8 +47,9 @@ def _number(raw: str, spec: tuple[Any, ...]) -> Any:
     return value
 
 
-def _path(raw: str, spec: tuple[Any, ...]) -> Any:
-    """As ``click.Path`` (exists=False, no dash, not resolved) checks and converts a path."""
+def _path(raw: str, spec: tuple[Any, ...], plain: bool = False) -> Any:
+    """As ``click.Path`` (exists=False, no dash, not resolved) checks and converts a path
+    (with ``plain``, a click ``pathlib.Path`` is given as the text it prints: :func:`plain_path`)."""
     _, file_okay, dir_okay, readable, writable, executable, as_path = spec
     try:
         st = os.stat(raw)
@@ -65,13 +67,28 @@ def _path(raw: str, spec: tuple[Any, ...]) -> Any:
         ):
             return _FAIL
     if as_path:
+        if plain:
+            return plain_path(raw)
         from pathlib import Path
 
         return Path(raw)
     return raw
 
 
-def _convert(raw: str, spec: tuple[Any, ...]) -> Any:
+def plain_path(raw: str) -> str | Path:
+    """``str(pathlib.Path(raw))`` without pathlib (with urllib.parse and ipaddress, 3 ms of a
+    cached query's start-up) on POSIX: slashes collapsed, except two leading ones, ``.`` parts and
+    a trailing slash dropped, ``.`` for nothing. Elsewhere the Path itself (drives, backslashes)."""
+    if os.name != "posix":
+        from pathlib import Path
+
+        return Path(raw)
+    rest = raw.lstrip("/")
+    root = "//" if len(raw) - len(rest) == 2 else "/" if rest != raw else ""
+    return root + "/".join(part for part in rest.split("/") if part and part != ".") or "."
+
+
+def _convert(raw: str, spec: tuple[Any, ...], plain: bool = False) -> Any:
     kind = spec[0]
     if kind == "text":
         return raw
@@ -84,12 +101,15 @@ def _convert(raw: str, spec: tuple[Any, ...]) -> Any:
     if kind in ("int", "float"):
         return _number(raw, spec)
     if kind == "path":
-        return _path(raw, spec)
+        return _path(raw, spec, plain)
     return _FAIL
 
 
-def parse(command: str, argv: Sequence[str]) -> dict[str, Any] | None:
-    """The parameters click would give ``command`` for ``argv``, or None if click must read them."""
+def parse(command: str, argv: Sequence[str], *, plain_paths: bool = False) -> dict[str, Any] | None:
+    """The parameters click would give ``command`` for ``argv``, or None if click must read them.
+
+    With ``plain_paths``, the values click gives as ``pathlib.Path`` are the text they print
+    (:func:`plain_path`): a command body that takes either then runs without pathlib."""
     from .fastargs import COMMANDS
 
     params: tuple[tuple[Any, ...], ...] | None = COMMANDS.get(command)
@@ -132,7 +152,7 @@ def parse(command: str, argv: Sequence[str]) -> dict[str, Any] | None:
             i += 1
         else:
             return None
-        value = _convert(raw, spec)
+        value = _convert(raw, spec, plain_paths)
         if value is _FAIL:
             return None
         if kind == "multiple":
@@ -143,7 +163,7 @@ def parse(command: str, argv: Sequence[str]) -> dict[str, Any] | None:
     if len(positional) != len(arguments):
         return None
     for p, raw in zip(arguments, positional, strict=True):
-        value = _convert(raw, p[3])
+        value = _convert(raw, p[3], plain_paths)
         if value is _FAIL:
             return None
         values[p[0]] = value
@@ -156,21 +176,40 @@ def run(argv: Sequence[str]) -> None:
     """Run ``aigraph COMMAND ...`` here and leave, or return when click must read the arguments."""
     if not argv:
         return
-    params = parse(argv[0], argv[1:])
+    # commands.query takes a path as text or Path: its files are opened by name (the store cache's
+    # entries too), and made Path objects where they are read (files.check_input).
+    params = parse(argv[0], argv[1:], plain_paths=argv[0] == "query")
     if params is None:
         return
+    opening = None
     if argv[0] == "query" and params["endpoint"] is None:
         from .sparql import watchdog
 
         # The watchdog (--timeout) forked now, before the command's imports: the worker then
         # copies few pages on write (6 ms less than forking where commands.query asks for it).
         watchdog.start()
+        if params["data"] and not params["no_cache"] and not params["named"]:
+            from .store import cache
+
+            # The cached store of --data (as commands.query asks for it) opened in a thread while
+            # the command imports what it needs: 12 ms of Oxigraph's, 5-10 ms of ours.
+            opening = cache.open_soon(
+                params["data"], with_ontology=params["with_ontology"], extensions=params["ontology"]
+            )
     from . import commands
 
     bodies: dict[str, Callable[..., None]] = {"query": commands.query, "build": commands.build}
     body = bodies[argv[0]]
+
+    def run_body() -> None:
+        try:
+            body(**params)
+        finally:
+            if opening is not None:  # taken by the command, or unused (it failed first)
+                opening.wait()
+
     commands.prepare_process()
-    code = commands.invoke(lambda: body(**params))
+    code = commands.invoke(run_body)
     commands.finish_process(code)
 
 

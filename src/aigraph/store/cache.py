@@ -21,17 +21,18 @@ queries open that store read-only, in milliseconds, instead of parsing again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import AigraphError
+# A query that opens a cached store (a hit) imports none of pathlib (with urllib.parse and
+# ipaddress), hashlib (OpenSSL) or json: 8 ms of its start-up. Paths are text until a
+# function that builds, lists or removes entries makes them Path objects.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
 
 THRESHOLD = 16 << 20
 """Files of this many bytes or more in total (16 MiB, about 400,000 triples of
@@ -43,16 +44,40 @@ the first, caching load costs several times a plain one."""
 
 _FORMAT_VERSION = 1  # bump when an entry's layout changes
 
+# SHA-256 from CPython's own module when it has one: hashlib loads OpenSSL first, 3 ms of a
+# query's start-up. The same digest either way.
+try:
+    from _sha2 import sha256 as _SHA256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256 as _SHA256  # type: ignore[import-not-found,no-redef,unused-ignore]  # 3.11
+    except ImportError:
+        from hashlib import sha256 as _SHA256  # type: ignore[assignment,unused-ignore]
+
 
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/aigraph``, or ``~/.cache/aigraph`` (XDG: a relative value is ignored)."""
+    from pathlib import Path
+
+    return Path(_cache_dir())
+
+
+def _cache_dir() -> str:
+    """:func:`cache_dir` as text (``~`` as ``os.path.expanduser`` reads it, as Path.home does)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "aigraph"
+    root = base if base and os.path.isabs(base) else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(root, "aigraph")
 
 
 def _stores() -> Path:
-    return cache_dir() / "stores"
+    from pathlib import Path
+
+    return Path(_cache_dir(), "stores")
+
+
+def _published(entry: str | Path) -> bool:
+    """Whether the entry folder ``entry`` is complete: its description is written last."""
+    return os.path.isfile(os.path.join(entry, "aigraph-entry.json"))
 
 
 class Entry:
@@ -83,26 +108,64 @@ class Entry:
 
 
 def _sources(paths: Sequence[str | Path]) -> list[tuple[str, int, int]]:
+    """Each file's resolved path (``Path.resolve``: ``os.path.realpath``), size and modification
+    time; OSError for a missing file or a symbolic link loop."""
     out = []
     for p in paths:
-        resolved = Path(p).resolve()
-        st = resolved.stat()
-        out.append((str(resolved), st.st_size, st.st_mtime_ns))
+        resolved = os.path.realpath(p)
+        st = os.stat(resolved)
+        out.append((resolved, st.st_size, st.st_mtime_ns))
     return out
 
 
 def _key(sources: list[tuple[str, int, int]], with_ontology: bool, extensions: list[tuple[str, int, int]]) -> str:
-    from .. import __version__, resources
+    from .. import __version__
 
     material = {
         "format": _FORMAT_VERSION,
         "aigraph": __version__,
         "pyoxigraph": getattr(ox, "__version__", "?"),
         "sources": sources,
-        "ontology": hashlib.sha256(resources.ontology().read_bytes()).hexdigest() if with_ontology else None,
+        "ontology": _sha256(_ontology_bytes()) if with_ontology else None,
         "extensions": extensions,
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+    return _sha256(_json_text(material).encode("utf-8"))[:32]
+
+
+def _ontology_bytes() -> bytes:
+    from .. import resources
+
+    name = resources.file_on_disk("ontology", "aigraph.ttl")
+    if name is None:  # a zipped package
+        return resources.ontology().read_bytes()
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def _sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex (:data:`_SHA256`)."""
+    return str(_SHA256(data).hexdigest())
+
+
+def _json_text(value: object) -> str:
+    """``json.dumps(value, sort_keys=True)`` for the key's material (dicts with text keys,
+    lists, tuples, text, integers, booleans, None), without importing json (1.5 ms of a query's
+    start-up); the text is escaped by json's own C function. tests/test_cache.py compares the two."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, str):
+        from _json import encode_basestring_ascii
+
+        return str(encode_basestring_ascii(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return "{" + ", ".join(f"{_json_text(k)}: {_json_text(value[k])}" for k in sorted(value)) + "}"
+    raise TypeError(f"not part of a cache key: {type(value).__name__}")
 
 
 def _rmtree(path: Path, ignore_errors: bool = False) -> None:
@@ -140,18 +203,102 @@ def cached_store(
         return None  # a missing or odd file: let the ordinary loader word the error
     if sum(size for _, size, _ in sources) < (THRESHOLD if threshold is None else threshold):
         return None
-    final = _stores() / _key(sources, with_ontology, ext_sources)
-    if not (final / "aigraph-entry.json").is_file():
+    final = os.path.join(_cache_dir(), "stores", _key(sources, with_ontology, ext_sources))
+    opened = _take_opened(final)
+    if opened is not None:
+        return opened
+    if not _published(final):
+        from pathlib import Path
+
         try:
-            _build(final, paths, sources, with_ontology, extensions)
+            _build(Path(final), paths, sources, with_ontology, extensions)
         except OSError as exc:
             note(f"cannot write the store cache in {cache_dir()} ({exc.strerror or exc}); loading into memory")
             return None
     try:
-        return ox.Store.read_only(str(final))
+        return ox.Store.read_only(final)
     except OSError as exc:
-        note(f"cannot open the cached store {final} ({exc}); loading into memory")
+        from pathlib import Path
+
+        note(f"cannot open the cached store {Path(final)} ({exc}); loading into memory")
         return None
+
+
+class Opening:
+    """A published entry being opened in a thread (:func:`open_soon`)."""
+
+    __slots__ = ("final", "store", "_done")
+
+    def __init__(self, final: str) -> None:
+        import _thread  # the low-level API: `threading` costs a millisecond of a query's start-up
+
+        self.final = final
+        self.store: ox.Store | None = None  # None: it failed to open (cached_store tries again, and says why)
+        self._done = _thread.allocate_lock()
+        self._done.acquire()  # released when the thread ends
+        _thread.start_new_thread(self._run, ())
+
+    def _run(self) -> None:
+        try:
+            self.store = ox.Store.read_only(self.final)
+        except Exception:  # noqa: BLE001 - cached_store opens it again in the main thread, and words the error
+            pass
+        finally:
+            self._done.release()
+
+    def wait(self) -> None:
+        """Return when the thread has ended. An interrupt meanwhile (Ctrl-C, SIGTERM) is raised
+        then: no thread may be inside Oxigraph when the interpreter ends (at most one opening)."""
+        pending: BaseException | None = None
+        while True:
+            try:
+                self._done.acquire()
+                break
+            except BaseException as exc:  # noqa: BLE001 - raised below, once the thread has ended
+                pending = exc
+        self._done.release()
+        if pending is not None:
+            raise pending
+
+
+_opening: Opening | None = None
+"""The store :func:`open_soon` is opening, until :func:`cached_store` takes it."""
+
+
+def open_soon(
+    paths: Sequence[str | Path], *, with_ontology: bool, extensions: Sequence[str | Path] = ()
+) -> Opening | None:
+    """Start opening, in a thread, the store ``cached_store(paths, with_ontology=...,
+    extensions=...)`` will return, if that entry is published; None when it is not (or the
+    files are small, or missing). Oxigraph takes about 12 ms to open a store (it starts 15
+    threads for each of its column families, with the GIL released): the caller meanwhile
+    imports and prepares the query. The caller must :meth:`Opening.wait` before it leaves.
+
+    :func:`cached_store` takes the store only for the same entry, keyed by the files' size and
+    modification time as it reads them then; anything else (a file changed since, an error)
+    goes the usual way."""
+    global _opening
+    try:
+        sources, ext_sources = _sources(paths), _sources(extensions)
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if sum(size for _, size, _ in sources) < THRESHOLD:
+        return None
+    final = os.path.join(_cache_dir(), "stores", _key(sources, with_ontology, ext_sources))
+    if not _published(final):
+        return None
+    _opening = Opening(final)
+    return _opening
+
+
+def _take_opened(final: str) -> ox.Store | None:
+    """The store :func:`open_soon` opened, if it is the entry ``final`` (else None)."""
+    global _opening
+    opening, _opening = _opening, None
+    if opening is None:
+        return None
+    opening.wait()
+    return opening.store if opening.final == final else None
 
 
 def put_store(
@@ -174,6 +321,8 @@ def put_store(
     process wrote it since); None then, or when the cache cannot be written
     (with a note), else the entry's folder.
     """
+    from pathlib import Path
+
     try:
         sources = _sources([path])
         if sources[0][1] != len(data) or Path(path).read_bytes() != data:
@@ -183,10 +332,10 @@ def put_store(
     if sources[0][1] < THRESHOLD:
         return None
     final = _stores() / _key(sources, False, [])
-    if (final / "aigraph-entry.json").is_file():
+    if _published(final):
         return final
     base = Path(path).resolve().as_uri()
-    if update is not None and (update[0] / "aigraph-entry.json").is_file():
+    if update is not None and _published(update[0]):
         try:
             _build(final, [path], sources, False, (), update[1], seed=update[0])
             return final
@@ -215,6 +364,10 @@ def _build(
 ) -> None:
     """Load the files (or what ``fill`` adds, to a copy of the entry ``seed`` if given) into a
     new store in a temporary folder, then rename it to ``final``."""
+    import json
+    import time
+    from pathlib import Path
+
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f"tmp-{os.urandom(16).hex()}"
     try:
@@ -248,7 +401,7 @@ def _build(
         try:
             os.rename(tmp, final)
         except OSError:
-            if not (final / "aigraph-entry.json").is_file():
+            if not _published(final):
                 raise
             _rmtree(tmp, ignore_errors=True)  # another process published it first
             return
@@ -307,6 +460,8 @@ def _size(path: Path) -> int:
 
 def entries() -> list[Entry]:
     """The complete entries in the cache, oldest first."""
+    import json
+
     out: list[Entry] = []
     folder = _stores()
     if not folder.is_dir():
@@ -332,6 +487,8 @@ def clear() -> int:
     folder = cache_dir()
     if not folder.exists():
         return 0
+    from ..errors import AigraphError
+
     size = total_size()
     try:
         _rmtree(folder)

@@ -201,6 +201,8 @@ def load(
 
         cached = cached_store(data, with_ontology=with_ontology, extensions=ontology)
         if cached is not None:
+            for path in (*data, *ontology):  # read through the cache, still inputs: never the output
+                note_input(path)
             return cached
     store = ox.Store()
     if data:
