@@ -12,16 +12,20 @@ works): when the main thread has not started to answer a signal within
 from __future__ import annotations
 
 import _thread  # the documented low-level API: `threading` costs a millisecond of every command's start-up
-import contextlib
 import os
-import signal
 import time
 
-TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
+# typing and pathlib cost milliseconds of a query's start-up (mypy reads the names); so do
+# signal's enums (enum, functools, collections): its functions are _signal's, with numbers.
+# A query imports this module before it forks its watchdog (aigraph.sparql.watchdog).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import signal
+    from contextlib import AbstractContextManager
     from pathlib import Path
     from typing import Any
+else:
+    import _signal as signal
 
 GRACE = 1.0
 """Seconds the main thread has to start answering a signal before the watcher ends the process."""
@@ -88,15 +92,24 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated(signum)
 
 
-@contextlib.contextmanager
-def remove_on_exit(path: str | Path) -> Iterator[None]:
+def remove_on_exit(path: str | Path) -> AbstractContextManager[None]:
     """While inside, a forced exit (see the module doc) removes ``path`` first."""
-    entry = os.fspath(path)
-    _pending.add(entry)
-    try:
-        yield
-    finally:
-        _pending.discard(entry)
+    return _Pending(os.fspath(path))
+
+
+class _Pending:
+    """:func:`remove_on_exit`'s context manager (contextlib costs this module's importers 3 ms)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        _pending.add(self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        _pending.discard(self.path)
 
 
 def reap(pid: int) -> int:
@@ -111,10 +124,14 @@ def reap(pid: int) -> int:
 def _force_exit(signum: int) -> None:
     code, word = _EXIT.get(signum, (128 + signum, "stopped"))
     for path in list(_pending):
-        with contextlib.suppress(OSError):
+        try:
             os.unlink(path)
-    with contextlib.suppress(OSError):
+        except OSError:
+            pass
+    try:
         os.write(_stderr, f"aigraph: {word}\n".encode())
+    except OSError:
+        pass
     os._exit(code)
 
 
@@ -145,11 +162,11 @@ def install() -> None:
     """Set the SIGINT, SIGTERM and SIGHUP handlers and start the watcher (main thread of the CLI only)."""
     global installed
     installed = True
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # nohup and `cmd &` ignore it: so do we
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:  # nohup and `cmd &` ignore it: so do we
         signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigterm)
     # Under `nohup` SIGHUP is ignored, and stays so.
-    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
         signal.signal(signal.SIGHUP, _on_sigterm)
     read_fd, write_fd = os.pipe()
     os.set_blocking(write_fd, False)

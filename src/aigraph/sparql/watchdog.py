@@ -26,10 +26,8 @@ away from its caller's process, so it keeps the fork after loading
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
-import signal
 import struct
 import sys
 import time
@@ -37,12 +35,17 @@ import time
 from .. import interrupts  # the worker needs it anyway: imported once, before the fork
 
 # Imported before the fork, so kept small (the worker writes to every page the two processes
-# share: copy-on-write), but with signal, which both need (imported after the fork, both
-# processes would pay for it, and on two cores they compete: 7 ms); errors where used.
+# share: copy-on-write, and a cached query opens its store only after the fork): signal's
+# functions from _signal, without signal's enums (enum, functools, collections), and
+# contextlib in the worker alone (4-5 ms); errors where used.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import signal
     from collections.abc import Iterator
+    from contextlib import AbstractContextManager
     from typing import NoReturn
+else:
+    import _signal as signal
 
 _ARM = b"A"  # followed by the seconds, a packed double
 _DISARM = b"D"
@@ -58,11 +61,15 @@ class Worker:
     def __init__(self, fd: int | None) -> None:
         self._fd = fd  # None: no watchdog (no fork on this system): the limits apply in-process, no deadline
 
-    @contextlib.contextmanager
-    def timed(self, timeout: float | None) -> Iterator[None]:
+    def timed(self, timeout: float | None) -> AbstractContextManager[None]:
         """Inside, the time counts against ``timeout``: the watchdog kills this process once the
         timed blocks together have taken that long (reading a long query text is timed as
         well as evaluating it; loading the data is not)."""
+        import contextlib  # in the worker only (see the imports)
+
+        return contextlib.contextmanager(self._timed)(timeout)
+
+    def _timed(self, timeout: float | None) -> Iterator[None]:
         if self._fd is not None and timeout:
             os.write(self._fd, _ARM + struct.pack("=d", timeout))
         try:
@@ -71,10 +78,16 @@ class Worker:
             if self._fd is not None and timeout:
                 os.write(self._fd, _DISARM)
 
-    @contextlib.contextmanager
-    def limited(self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True) -> Iterator[None]:
+    def limited(
+        self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True
+    ) -> AbstractContextManager[None]:
         """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
         at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
+        import contextlib
+
+        return contextlib.contextmanager(self._limited)(timeout, max_memory_mb, sandbox)
+
+    def _limited(self, timeout: float | None, max_memory_mb: int | None, sandbox: bool) -> Iterator[None]:
         from .limits import _grow_stack, _memory_limit
 
         if sandbox:
@@ -117,8 +130,10 @@ def start(source: str | None = None) -> Worker:
         _worker = Worker(None)
         return _worker
     for stream in (sys.stdout, sys.stderr):  # None when the shell closed it (`>&-`)
-        with contextlib.suppress(OSError, ValueError, AttributeError):
+        try:
             stream.flush()  # type: ignore[union-attr]
+        except (OSError, ValueError, AttributeError):
+            pass
     r_fd, w_fd = os.pipe()
     if interrupts.installed:  # the signal watcher's thread runs
         import warnings
@@ -140,14 +155,16 @@ def start(source: str | None = None) -> Worker:
 
 def _watch(pid: int, fd: int, source: str) -> NoReturn:
     def pass_on(signum: int, frame: object) -> None:
-        with contextlib.suppress(OSError):
+        try:
             os.kill(pid, signum)
+        except OSError:
+            pass
 
     signal.set_wakeup_fd(-1)  # the signal thread inherited from the CLI is the worker's business now
     # A Ctrl-C at the terminal reaches the worker too (a second one is ignored there), but
     # `kill -INT` reaches this process alone: pass every one on.
     for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+        if signum is not None and signal.getsignal(signum) != signal.SIG_IGN:
             signal.signal(signum, pass_on)
     deadline: float | None = None
     limit = 0.0  # the --timeout, for the message
@@ -207,6 +224,8 @@ def _watch(pid: int, fd: int, source: str) -> NoReturn:
 
 
 def _leave(message: str, code: int) -> NoReturn:
-    with contextlib.suppress(OSError):
+    try:
         os.write(2, message.encode("utf-8", "backslashreplace"))
+    except OSError:
+        pass
     os._exit(code)
