@@ -371,3 +371,16 @@ def test_open_soon_failing_is_said_as_before(data: Path, capsys: pytest.CaptureF
     assert opening.store is None
     err = capsys.readouterr().err
     assert err.startswith(f"aigraph: note: cannot open the cached store {entry.path} (") and err.count("\n") == 1
+
+
+def test_open_soon_never_raises(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It runs before the command's error handling: an error is left to cached_store, which says it."""
+    assert cache.cached_store([data], with_ontology=True) is not None
+
+    def unreadable() -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(cache, "_ontology_bytes", unreadable)
+    assert cache.open_soon([data], with_ontology=True) is None
+    with pytest.raises(OSError, match="Input/output error"):
+        cache.cached_store([data], with_ontology=True)

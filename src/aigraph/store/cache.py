@@ -280,12 +280,12 @@ def open_soon(
     global _opening
     try:
         sources, ext_sources = _sources(paths), _sources(extensions)
-    except (OSError, ValueError, RuntimeError):
-        return None
-    if sum(size for _, size, _ in sources) < THRESHOLD:
-        return None
-    final = os.path.join(_cache_dir(), "stores", _key(sources, with_ontology, ext_sources))
-    if not _published(final):
+        if sum(size for _, size, _ in sources) < THRESHOLD:
+            return None
+        final = os.path.join(_cache_dir(), "stores", _key(sources, with_ontology, ext_sources))
+        if not _published(final):
+            return None
+    except Exception:  # noqa: BLE001 - an optimisation only: cached_store meets the error, where it is answered
         return None
     _opening = Opening(final)
     return _opening
