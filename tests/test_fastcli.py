@@ -269,6 +269,9 @@ NOT_IMPORTED = [
     "urllib.parse",
     "ipaddress",
     "threading",  # the Ctrl-C watcher starts on _thread; the progress line imports it on a terminal
+    "re",  # with enum: imported by the functions that use it (a saved query's name is read without it)
+    "enum",
+    "signal",  # its functions come from _signal, without its enums
 ]
 
 SPY = """
@@ -350,3 +353,31 @@ def test_a_cached_query_imports_none_of_the_heavy_modules(tmp_path: Path) -> Non
     assert lines[1:] == ["modules: []"] * 2, hit.stderr  # the worker, then the watchdog
     assert "opened in a thread: False" in click_hit.stderr  # click: no thread, the store is opened when asked
     assert len(list((tmp_path / "xdg" / "aigraph" / "stores").iterdir())) == 1
+
+
+def test_saved_query_names_are_read_as_the_regex_reads_them() -> None:
+    """engine._is_name is ``[A-Za-z][\\w-]*`` in full, without re."""
+    import re
+
+    from aigraph.sparql.engine import _is_name
+
+    pattern = re.compile(r"[A-Za-z][\w-]*")
+    samples = ["", "a", "members", "x-1", "a_b", "-a", "1a", "a b", "a\n", "a.rq", "\u00e9", "a\u00e9", "a\u0301",
+               "a\u0663", "a\u2167", "a\u00b2", "K\u212a", "\u212a", "a/b", "a:b", "A_\u4e00"]
+    samples += ["a" + chr(c) for c in range(0x20, 0x3000)]
+    for text in samples:
+        assert _is_name(text) == bool(pattern.fullmatch(text)), repr(text)
+
+
+@pytest.mark.parametrize(
+    "data", [b"plain\t\"caf\xc3\xa9\"\n", b"a\x1bb\x00\x7f\n", b"\xc2\x9b\xc2\xa3\xc2\xb0\n", b"", b"\x0b\x0c\r\n"]
+)
+def test_tsv_controls_without_re_when_there_are_none(data: bytes) -> None:
+    import re
+
+    from aigraph.sparql import results
+
+    def escape(m: re.Match[bytes]) -> bytes:
+        return f"\\u{ord(m.group().decode('utf-8')):04X}".encode("ascii")
+
+    assert results._tsv_controls(data) == re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]", escape, data)

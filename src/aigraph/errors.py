@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import re
 
 TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the name)
 if TYPE_CHECKING:
+    import re  # imported where used: re and enum cost a query's start-up 3 ms
     from pathlib import Path
 
 MAX_MESSAGE = 400
@@ -30,12 +30,16 @@ def printable(text: str) -> str:
 @functools.cache
 def _quoted_control() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
 
 
 @functools.cache
 def _line_breaks() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile("[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][\\s]*")
 
 

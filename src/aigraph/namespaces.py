@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False  # collections.abc, for one annotation, costs a query's start-up
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -48,6 +46,8 @@ def facts_name(iri: str, prefixes: Mapping[str, str]) -> str:
     >>> facts_name(AIG + "memberOf", {}), facts_name("https://e.org/v#acquired", {"ex": "https://e.org/v#"})
     ('memberOf', 'ex:acquired')
     """
+    import re
+
     if iri.startswith(AIG):
         return iri[len(AIG) :]
     for prefix, ns in prefixes.items():

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import sys
 
 import pyoxigraph as ox
@@ -36,6 +35,7 @@ from .namespaces import PREFIXES
 # pathlib is imported by the functions that make paths (a query to stdout makes none).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re  # imported where used: re and enum cost a query's start-up 3 ms
     from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
     from typing import Any
@@ -68,6 +68,8 @@ def format_for_path(path: str | Path, formats: Iterable[str] | None = None) -> s
 @functools.cache
 def _position() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(
         r"^Parser error (?:at line (\d+) (?:between columns (\d+) and \d+|column (\d+))"
         r"|between line (\d+) column (\d+) and line \d+ column \d+)\s*:\s*"
@@ -85,6 +87,8 @@ def _line_at(data: bytes, offset: int) -> int:
 
 def _locate(data: bytes, message: str) -> int | None:
     """The line of the longest quoted fragment of an error message, for errors without one."""
+    import re
+
     fragments = [a or b for a, b in re.findall(r"'([^']{3,})'|`([^`]{3,})`", message)]
     fragments.sort(key=len, reverse=True)
     # Names the message gives without quotes: an XML prefix, a JSON-LD keyword.
@@ -126,6 +130,8 @@ _MAGIC = {
 
 def _sniff(data: bytes, fmt: str) -> str | None:
     """A hint at what the file really is, when its content does not match its format."""
+    import re
+
     head = data[:512]
     for magic, hint in _MAGIC.items():
         if head.startswith(magic):
@@ -161,12 +167,16 @@ def excerpt(text: str, limit: int = 160) -> str:
     >>> excerpt("x" * 50 + " is not a valid subject")
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… is not a valid subject'
     """
+    import re
+
     text = re.sub(_LONG_RUN, lambda m: m.group()[:40] + "…", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
     """Turn a pyoxigraph parse error into one line with the file and 1-based line."""
+    import re
+
     text = str(exc)
     line = getattr(exc, "lineno", None)
     column = None
@@ -191,6 +201,8 @@ def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"")
 @functools.cache
 def _external_entity() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)\s+(?:SYSTEM|PUBLIC)\s*(?:\"[^\"]*\"\s*)?[\"']([^\"']*)")
 
 
@@ -346,6 +358,8 @@ def parse_bytes(
 @functools.cache
 def _json_escape() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb"\\(?:u([0-9A-Fa-f]{4})|.)", re.S)
 
 
@@ -386,6 +400,8 @@ overflows its stack (the process dies) at about 3,500 levels."""
 @functools.cache
 def _json_tokens() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 
 
@@ -433,12 +449,16 @@ one with 10,000 uses of a scoped term beside 5,000 terms 51 s."""
 @functools.cache
 def _context_key() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb'"@context"\s*:\s*')
 
 
 @functools.cache
 def _json_string() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
@@ -628,6 +648,8 @@ def has_named_graphs(quads: Iterable[ox.Quad]) -> bool:
 # every command would pay at start-up for a check only XML output needs.
 @functools.cache
 def _not_xml() -> re.Pattern[str]:
+    import re
+
     return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -658,6 +680,8 @@ _NAME_START = (
 
 @functools.cache
 def _local_name() -> re.Pattern[str]:
+    import re
+
     return re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
 
 

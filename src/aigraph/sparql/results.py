@@ -9,7 +9,6 @@ written by :func:`aigraph.rdfio.serialize`.
 from __future__ import annotations
 
 import functools
-import re
 
 import pyoxigraph as ox
 
@@ -19,6 +18,7 @@ from ..rdfio import RDF_FORMATS, _not_xml, serialize  # _not_xml: what XML 1.0 c
 
 TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the names)
 if TYPE_CHECKING:
+    import re  # imported where used: re and enum cost a query's start-up 3 ms
     from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
     from typing import Any
@@ -194,6 +194,8 @@ def _xml_results(data: bytes) -> bytes:
 @functools.cache
 def _raw_control() -> re.Pattern[bytes]:  # C0 less tab/LF/CR, DEL, C1
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 
@@ -204,7 +206,13 @@ def _tsv_controls(data: bytes) -> bytes:
     def escape(m: re.Match[bytes]) -> bytes:
         return f"\\u{ord(m.group().decode('utf-8')):04X}".encode("ascii")
 
+    if len(data.translate(None, _MAYBE_CONTROL)) == len(data):  # none of them: no re (a query's start-up)
+        return data
     return _raw_control().sub(escape, data)
+
+
+_MAYBE_CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f\xc2"
+"""The bytes _raw_control's matches start with (\\xc2 also starts U+00A0-U+00BF, such as £ and °)."""
 
 
 def _newline(data: bytes | None) -> bytes:
@@ -221,6 +229,8 @@ def _newline(data: bytes | None) -> bytes:
 @functools.cache
 def _local() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?|")
 
 # Characters a terminal acts on rather than shows: C0 and C1 controls (U+009B is
@@ -230,6 +240,8 @@ def _local() -> re.Pattern[str]:
 @functools.cache
 def _control() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
+    import re
+
     return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
