@@ -6,11 +6,11 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..namespaces import RDF
-from .netx import short
+from .fold import short
 from .styles import tip
 
 if TYPE_CHECKING:
-    from .netx import Folded
+    from .fold import Folded
 
 
 def count_articles(by: list[tuple[int, list[str]]]) -> int:

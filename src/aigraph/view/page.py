@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     import numpy as np
     from pyvis.network import Network
 
+    from .fold import Folded, Scan
     from .layout import Placement
-    from .netx import Folded, Scan
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -154,9 +154,9 @@ def build_page(
     title: str | None = None,
     ontology: Ontology | None = None,
 ) -> Page:
-    """Fold RDF (or a :class:`~aigraph.view.netx.Scan` of it) into nodes and edges (as
+    """Fold RDF (or a :class:`~aigraph.view.fold.Scan` of it) into nodes and edges (as
     :func:`aigraph.to_networkx` does), lay them out, fill a pyvis Network and render the page."""
-    from .netx import Scan, fold
+    from .fold import Scan, fold
 
     with _no_gc():
         described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
@@ -376,7 +376,7 @@ def _options(big: bool) -> dict[str, Any]:
 
 @cache
 def _short_iri(iri: str) -> str:
-    from .netx import short
+    from .fold import short
 
     return short(iri)
 
@@ -727,7 +727,7 @@ def _wrap(text: str, char: float, limit: float) -> tuple[float, int]:
 
 def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
     """Pixel positions for the nodes of ``g`` in order: deterministic, no physics (see ``layout.py``)."""
-    from .netx import Folded
+    from .fold import Folded
 
     if isinstance(g, Folded):
         graph = g

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..namespaces import AIG
 from ..ontology import Ontology
-from .netx import local_name
+from .fold import local_name
 
 BOX_FONT = 17
 """Font size of a box's label (an organisation's name), in canvas pixels (see the font sizes
