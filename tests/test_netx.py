@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from aigraph.namespaces import AIG, KG, OWL, PROV, RDF, RDFS, SKOS
 from aigraph.store.dataset import load_quads
-from aigraph.view.netx import fold, to_networkx
+from aigraph.view.fold import fold
+from aigraph.view.netx import to_networkx
 
 EX = "http://example.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"

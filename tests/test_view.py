@@ -323,7 +323,7 @@ def test_every_relation_of_the_ontology_looks_different() -> None:
         for iri, term in onto.terms.items()
         if iri.startswith(AIG) and term.kind == "object" and term.range != AIG + "Sentence"
     )
-    styles = view_module._AIG_RELATION_STYLE
+    from aigraph.view.styles import _AIG_RELATION_STYLE as styles
     assert set(relations) <= set(styles), set(relations) - set(styles)
     for a, b in itertools.combinations(relations, 2):
         (ca, da, _), (cb, db, _) = styles[a], styles[b]
@@ -639,7 +639,7 @@ def test_view_command_draws_a_built_corpus(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_very_long_labels_are_cut_where_drawn_and_whole_in_the_panel() -> None:
-    from aigraph.view.page import drawn_label
+    from aigraph.view.styles import drawn_label
 
     word = "W" * 50_000
     relation = "http://example.org/" + "r" * 50_000

@@ -149,6 +149,35 @@ def node_point(opened: Opened, node: int) -> tuple[float, float]:
     return float(x), float(y)
 
 
+def hover(opened: Opened, x: float, y: float, first_line: str = "", *, off: float = 30, tries: int = 3) -> Any:
+    """Move the mouse onto page point ``(x, y)`` from ``off`` px away and wait until vis-network's
+    tooltip shows, starting with ``first_line``; returns the tooltip's locator.
+
+    vis-network shows a tooltip on a timer after the last mouse move. On a loaded machine the
+    browser can miss it (once in many runs, the wait ran out while the page was still busy), so
+    the move is made again, from off the edge, up to ``tries`` times: a page that never shows
+    the right tooltip still fails.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tooltip = opened.page.locator("div.vis-tooltip")
+    for attempt in range(1, tries + 1):
+        opened.page.mouse.move(x - off, y - off)
+        opened.page.mouse.move(x, y, steps=4)
+        try:
+            opened.page.wait_for_function(
+                "first => { const e = document.querySelector('div.vis-tooltip');"
+                " return e && e.style.visibility !== 'hidden' && e.innerText.startsWith(first); }",
+                arg=first_line,
+                timeout=5000,
+            )
+            return tooltip
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
+
+
 # ----------------------------------------------------------------------------- our graph
 
 
@@ -189,11 +218,7 @@ def test_hovering_and_clicking_an_edge_shows_its_sentence(browser: Any, ours: tu
     opened = open_page(browser, path)
     edge = edge_between(opened, "Google", "Meta")
     x, y = edge_point(opened, edge)
-    opened.page.mouse.move(x - 30, y - 30)
-    opened.page.mouse.move(x, y, steps=4)
-    tooltip = opened.page.locator("div.vis-tooltip")
-    tooltip.wait_for(state="visible", timeout=5000)
-    text = tooltip.inner_text()
+    text = hover(opened, x, y, "Google").inner_text()
     assert sentence in text and "criticizes" in text
     opened.page.mouse.click(x, y)
     details = opened.page.locator("#details")
@@ -601,7 +626,6 @@ def test_every_edge_of_our_graph_can_be_hovered(browser: Any, ours: tuple[Path, 
     box = opened.js(
         "(() => { const b = document.getElementById('graph').getBoundingClientRect(); return [b.left, b.top]; })()"
     )
-    tooltip = opened.page.locator("div.vis-tooltip")
     for j, (_length, t) in sorted(stretches.items()):
         x, y = opened.js(
             "([j, t]) => { const net = window.aigraph.network;"
@@ -610,14 +634,7 @@ def test_every_edge_of_our_graph_can_be_hovered(browser: Any, ours: tuple[Path, 
             [j, t],
         )
         title = opened.js(f"window.aigraph.edges.get({j}).title")
-        opened.page.mouse.move(box[0] + x + 25, box[1] + y + 25)
-        opened.page.mouse.move(box[0] + x, box[1] + y, steps=3)
-        opened.page.wait_for_function(
-            "first => { const e = document.querySelector('div.vis-tooltip');"
-            " return e && e.style.visibility !== 'hidden' && e.innerText.startsWith(first); }",
-            arg=title.split("\n")[0],
-            timeout=5000,
-        )
+        tooltip = hover(opened, box[0] + x, box[1] + y, title.split("\n")[0], off=-25)
         assert tooltip.inner_text().split("\n")[0] == title.split("\n")[0]
     opened.check_clean()
 
@@ -948,11 +965,7 @@ def test_a_corpus_edge_lists_its_sentences_by_article(browser: Any, tmp_path: Pa
     assert "2 articles" in opened.js("document.getElementById('summary').textContent")
     edge = edge_between(opened, "Pellwick Systems", "Open Rotor Coalition")
     x, y = edge_point(opened, edge)
-    opened.page.mouse.move(x - 30, y - 30)
-    opened.page.mouse.move(x, y, steps=4)
-    tooltip = opened.page.locator("div.vis-tooltip")
-    tooltip.wait_for(state="visible", timeout=5000)
-    assert "stated by 2 articles" in tooltip.inner_text()
+    assert "stated by 2 articles" in hover(opened, x, y, "Pellwick Systems").inner_text()
     opened.page.mouse.click(x, y)
     opened.page.locator("#details").wait_for(state="visible")
     groups = opened.js(

@@ -11,7 +11,7 @@ import pytest
 from aigraph.errors import AigraphError
 from aigraph.store.dataset import stream_quads
 from aigraph.view import split
-from aigraph.view.netx import Folded, fold
+from aigraph.view.fold import Folded, fold
 from aigraph.view.page import write_view
 
 AIG = "https://w3id.org/aigraph/ontology#"

@@ -173,7 +173,7 @@ def excerpt(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
+def syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") -> AigraphError:
     """Turn a pyoxigraph parse error into one line with the file and 1-based line."""
     import re
 
@@ -340,7 +340,7 @@ def parse_bytes(
             lone = _lone_surrogate(data, path)
             if lone is not None:
                 raise lone from None
-        raise _syntax_error(exc, path, fmt, data) from None
+        raise syntax_error(exc, path, fmt, data) from None
     except MemoryError as exc:
         if "buffer maximal size" in str(exc):
             raise AigraphError(
@@ -621,10 +621,11 @@ def read_rdf(path: str | Path, fmt: str | None = None) -> list[ox.Quad]:
             f"cannot tell the RDF format from the extension (known: {known})", path=path
         )
     data = read_input(path)
-    return parse_bytes(data, fmt, path=path, base_iri=_base_iri(path))
+    return parse_bytes(data, fmt, path=path, base_iri=file_base_iri(path))
 
 
-def _base_iri(path: Path) -> str:
+def file_base_iri(path: Path) -> str:
+    """The base IRI of a file's relative IRIs: its own ``file:`` URI."""
     try:
         return path.resolve().as_uri()
     except (OSError, RuntimeError):  # a symlink loop, a vanished folder

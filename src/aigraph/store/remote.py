@@ -393,7 +393,7 @@ def _spill_file(
     graphs go to their own graph.
     """
     from ..files import check_input
-    from ..rdfio import _base_iri, _syntax_error, format_for_path
+    from ..rdfio import file_base_iri, format_for_path, syntax_error
 
     path = check_input(path)
     fmt = format_for_path(path)
@@ -423,7 +423,7 @@ def _spill_file(
                 if unnamed and not declared and _declares_ontology(quad):
                     declared.append(quad.subject.value)
         except SyntaxError as exc:
-            raise _syntax_error(exc, path, fmt) from None
+            raise syntax_error(exc, path, fmt) from None
         except OSError as exc:
             raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
         if counted[0] == 0:
@@ -440,7 +440,7 @@ def _spill_file(
     def default_triples() -> Iterator[ox.Triple]:
         # Default-graph triples stream through Oxigraph's own N-Triples writer (the
         # fast path); quads of named graphs go to their graph's file on the way.
-        for quad in ox.parse(path=str(path), format=formats[fmt], base_iri=_base_iri(path)):
+        for quad in ox.parse(path=str(path), format=formats[fmt], base_iri=file_base_iri(path)):
             if isinstance(quad.graph_name, ox.DefaultGraph):
                 if unnamed and not declared and _declares_ontology(quad):
                     declared.append(quad.subject.value)
@@ -454,7 +454,7 @@ def _spill_file(
         with open(own, "wb") as out:
             ox.serialize(default_triples(), out, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
-        raise _syntax_error(exc, path, fmt or "") from None
+        raise syntax_error(exc, path, fmt or "") from None
     except OSError as exc:
         raise AigraphError(f"cannot read: {exc.strerror or exc}", path=path) from None
     if counted[0] == 0:

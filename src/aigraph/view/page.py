@@ -40,14 +40,16 @@ import pyoxigraph as ox
 from ..errors import AigraphError
 from ..namespaces import AIG, DCTERMS, OWL, RDF, RDFS, SCHEMA
 from ..ontology import Ontology
+from . import styles
+from .corpus import Corpus, count_articles, stated_width
 
 if TYPE_CHECKING:
     import networkx as nx
     import numpy as np
     from pyvis.network import Network
 
+    from .fold import Folded, Scan
     from .layout import Placement
-    from .netx import Folded, Scan
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -56,59 +58,6 @@ BIG_GRAPH = 2000
 
 VIS_VERSION = "9.1.2"
 
-# Shape and colour of the aigraph classes; other classes get the generic cycle below.
-_AIG_CLASS_STYLE: dict[str, tuple[str, str]] = {
-    "IndustryAlliance": ("box", "#3f37c9"),
-    "Organization": ("box", "#1f6fb2"),
-    "Company": ("box", "#0f7f74"),
-    "GovernanceBody": ("diamond", "#8e44ad"),
-    "GoverningBoard": ("diamond", "#8e44ad"),
-    "TechnicalOversightCommittee": ("diamond", "#b03a8c"),
-    "WorkingGroup": ("diamond", "#6c5ce7"),
-    "AIModel": ("triangle", "#e8590c"),
-    "AIPlatform": ("square", "#c77c02"),
-    "FocusArea": ("dot", "#2b9348"),
-    "Goal": ("dot", "#0b8fb3"),
-    "Value": ("dot", "#d4a017"),
-    "Stance": ("hexagon", "#d6336c"),
-    "Sector": ("dot", "#7cb518"),
-    "Challenge": ("star", "#d62828"),
-    "Topic": ("dot", "#6c7a89"),
-    "Article": ("square", "#495057"),
-    "Sentence": ("dot", "#868e96"),
-}
-
-# Colour, dash pattern and width of the aigraph relations: no two alike in colour and dashes
-# (an inverse shares its relation's colour, with its own dashes). Warm reds for criticism and
-# opposition, each with its own dashes; organisations' ties in blues and violets, solid.
-_AIG_RELATION_STYLE: dict[str, tuple[str, bool | list[int], float]] = {
-    "memberOf": ("#1971c2", False, 2.0),
-    "hasMember": ("#1971c2", [2, 4], 2.0),
-    "foundingMemberOf": ("#6741d9", False, 3.5),
-    "hasFoundingMember": ("#6741d9", [8, 4], 3.0),
-    "collaboratesWith": ("#5c940d", False, 3.0),
-    "competesWith": ("#e8590c", [10, 6], 2.5),
-    "criticizes": ("#e03131", [4, 4], 2.0),
-    "opposes": ("#a61e4d", [12, 4, 2, 4], 2.0),
-    "faces": ("#495057", [2, 4], 1.8),
-    "willEstablish": ("#ae3ec9", [12, 4, 2, 4, 2, 4], 2.0),
-    "released": ("#9c4f1d", False, 2.0),
-    "offers": ("#0b7285", [10, 3], 2.0),
-    "focusArea": ("#12b886", False, 1.8),
-    "aimsTo": ("#1098ad", False, 1.8),
-    "emphasizes": ("#f59f00", False, 1.8),
-    "advocates": ("#d6336c", False, 2.0),
-    "membershipSector": ("#74b816", [6, 4], 1.5),
-    "positionedAt": ("#4263eb", [1, 4], 1.8),
-}
-
-_PALETTE = [
-    "#1f77b4", "#e8590c", "#2b9348", "#d62828", "#8e44ad", "#8c564b",
-    "#d6336c", "#5c677d", "#a4a000", "#0b8fb3", "#3f37c9", "#c77c02",
-]  # fmt: skip
-_SHAPES = ["dot", "diamond", "square", "triangle", "hexagon", "star", "triangleDown"]
-_DASHES: list[bool | list[int]] = [False, [8, 5], [3, 4], [12, 4, 2, 4]]
-_UNTYPED = ("dot", "#9aa5b1")
 
 _TITLE_CLASSES = (AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology")
 _TITLE_PROPS = (DCTERMS + "title", SCHEMA + "headline", SCHEMA + "name", RDFS + "label")
@@ -205,9 +154,9 @@ def build_page(
     title: str | None = None,
     ontology: Ontology | None = None,
 ) -> Page:
-    """Fold RDF (or a :class:`~aigraph.view.netx.Scan` of it) into nodes and edges (as
+    """Fold RDF (or a :class:`~aigraph.view.fold.Scan` of it) into nodes and edges (as
     :func:`aigraph.to_networkx` does), lay them out, fill a pyvis Network and render the page."""
-    from .netx import Scan, fold
+    from .fold import Scan, fold
 
     with _no_gc():
         described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
@@ -271,100 +220,6 @@ def corpus_title(graph: Folded) -> str | None:
     """The heading of a corpus (data citing several articles); None for one article."""
     n = len(graph.articles)
     return f"Knowledge graph of {n:,} articles" if n > 1 else None
-
-
-# ----------------------------------------------------------------------------- styles
-
-
-def _family(cls: str, vocab: Ontology) -> str:
-    """The most general declared class above ``cls`` (its family shares a shape)."""
-    family = cls
-    for a in vocab.ancestors(cls):
-        term = vocab.terms.get(a)
-        if term is not None and term.kind == "class":
-            family = a
-    return family
-
-
-def _class_styles(classes: list[str], vocab: Ontology) -> dict[str, dict[str, Any]]:
-    counts = Counter(classes)
-    styles: dict[str, dict[str, Any]] = {}
-    generic = sorted(
-        (c for c in counts if c and not (c.startswith(AIG) and c[len(AIG) :] in _AIG_CLASS_STYLE)),
-        key=lambda c: (-counts[c], c),
-    )
-    family_shape: dict[str, str] = {}
-    taken = [
-        _AIG_CLASS_STYLE[c[len(AIG) :]][1] for c in counts if c.startswith(AIG) and c[len(AIG) :] in _AIG_CLASS_STYLE
-    ]
-    for i, cls in enumerate(generic):
-        fam = _family(cls, vocab)
-        if fam not in family_shape:
-            family_shape[fam] = _SHAPES[len(family_shape) % len(_SHAPES)]
-        colour = _unlike(taken, i)
-        # Cycle shapes as well once colours repeat, so every class stays distinct.
-        shape = family_shape[fam] if i < len(_PALETTE) else _SHAPES[(i // len(_PALETTE)) % len(_SHAPES)]
-        styles[cls] = {"shape": shape, "color": colour}
-    for cls in counts:
-        if cls.startswith(AIG) and cls[len(AIG) :] in _AIG_CLASS_STYLE:
-            shape, colour = _AIG_CLASS_STYLE[cls[len(AIG) :]]
-            styles[cls] = {"shape": shape, "color": colour}
-    if "" in counts:
-        styles[""] = {"shape": _UNTYPED[0], "color": _UNTYPED[1]}
-    for cls, style in styles.items():
-        style["count"] = counts[cls]
-        style["family"] = _family(cls, vocab) if cls else ""
-    return styles
-
-
-def _relation_styles(predicates: list[str], vocab: Ontology) -> dict[str, dict[str, Any]]:
-    counts = Counter(predicates)
-    styles: dict[str, dict[str, Any]] = {}
-    generic = sorted(
-        (p for p in counts if not (p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE)),
-        key=lambda p: (-counts[p], p),
-    )
-    taken = [
-        _AIG_RELATION_STYLE[p[len(AIG) :]][0]
-        for p in counts
-        if p.startswith(AIG) and p[len(AIG) :] in _AIG_RELATION_STYLE
-    ]
-    for i, pred in enumerate(generic):
-        colour = _unlike(taken, i)
-        dashes = _DASHES[(i // len(_PALETTE)) % len(_DASHES)]
-        styles[pred] = {"color": colour, "dashes": dashes, "width": 1.5}
-    for pred in counts:
-        if pred.startswith(AIG) and pred[len(AIG) :] in _AIG_RELATION_STYLE:
-            colour, dashes, width = _AIG_RELATION_STYLE[pred[len(AIG) :]]
-            styles[pred] = {"color": colour, "dashes": dashes, "width": width}
-    for pred, style in styles.items():
-        term = vocab.terms.get(pred)
-        style["count"] = counts[pred]
-        style["symmetric"] = bool(term and "Symmetric" in term.characteristics)
-    return styles
-
-
-def _unlike(taken: list[str], i: int) -> str:
-    """The ``i``-th generic colour, skipping palette colours close to ``taken`` (aigraph's own
-    on the page, and those given before), so that an extension's term looks like no other."""
-    if i >= len(_PALETTE):
-        return _PALETTE[i % len(_PALETTE)]  # the palette is spent: dashes or shapes tell them apart
-    for colour in _PALETTE[i:] + _PALETTE[:i]:
-        if all(_rgb_distance(colour, t) > 60 for t in taken):
-            taken.append(colour)
-            return colour
-    return _PALETTE[i]
-
-
-def _rgb_distance(a: str, b: str) -> float:
-    return math.dist([int(a[k : k + 2], 16) for k in (1, 3, 5)], [int(b[k : k + 2], 16) for k in (1, 3, 5)])
-
-
-@cache
-def _lighten(colour: str, amount: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    r, g, b = (round(c + (255 - c) * amount) for c in (r, g, b))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 # ----------------------------------------------------------------------------- page data
@@ -521,7 +376,7 @@ def _options(big: bool) -> dict[str, Any]:
 
 @cache
 def _short_iri(iri: str) -> str:
-    from .netx import short
+    from .fold import short
 
     return short(iri)
 
@@ -538,8 +393,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     dst = [index[e[1]] for e in edges]
     pairs = _pairs(n_nodes, src, dst)
     node_classes = [d.get("class", "") for d in attrs]
-    class_styles = _class_styles(node_classes, vocab)
-    relation_styles = _relation_styles([e[3]["predicate"] for e in edges], vocab)
+    class_styles = styles.class_styles(node_classes, vocab)
+    relation_styles = styles.relation_styles([e[3]["predicate"] for e in edges], vocab)
     degree = _degree(n_nodes, src, dst)
     weight: Counter[str] = Counter()
     for cls, deg in zip(node_classes, degree, strict=True):
@@ -547,11 +402,16 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     # The legend lists the most connected family of classes first (the actors).
     class_order = sorted(
         class_styles,
-        key=lambda c: (c == "", -weight[class_styles[c]["family"]], class_styles[c]["family"], _cls_label(c, vocab)),
+        key=lambda c: (
+            c == "",
+            -weight[class_styles[c]["family"]],
+            class_styles[c]["family"],
+            styles.class_label(c, vocab),
+        ),
     )
     class_index = {c: i for i, c in enumerate(class_order)}
-    class_labels = {c: _cls_label(c, vocab) for c in class_order}
-    rel_order = sorted(relation_styles, key=lambda p: (_rel_label(p, vocab).lower(), p))
+    class_labels = {c: styles.class_label(c, vocab) for c in class_order}
+    rel_order = sorted(relation_styles, key=lambda p: (styles.relation_label(p, vocab).lower(), p))
     rel_index = {p: i for i, p in enumerate(rel_order)}
     curves = _curves(src, dst)
     corpus = Corpus(graph) if len(graph.articles) > 1 else None
@@ -562,8 +422,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         text = e[3].get("label") or _short_iri(e[2])
         drawn = drawn_labels.get(text)
         if drawn is None:
-            drawn = drawn_labels[text] = drawn_label(text)
-        count = _count(by) if by else 0
+            drawn = drawn_labels[text] = styles.drawn_label(text)
+        count = count_articles(by) if by else 0
         rel_labels.append(drawn + f" \u00d7{count}" if count > 1 else drawn)
     placement = _place(
         graph,
@@ -588,7 +448,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     labels: list[str] = []
     for i, (n, d) in enumerate(graph.nodes.items()):
         full = d.get("label") or n
-        label = drawn_label(full)
+        label = styles.drawn_label(full)
         labels.append(label)
         cls = node_classes[i]
         style = class_styles[cls]
@@ -596,7 +456,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         options: dict[str, Any] = {"x": positions[i][0], "y": positions[i][1], "c": class_index[cls]}
         if not big:
             options = {"title": f"{label}\n{class_labels[cls]}\nClick for its facts and sentences", **options}
-            options.update(_node_style(style))
+            options.update(styles.node_style(style))
             if placement.above[i] and style["shape"] != "box":
                 options["up"] = 1  # the page draws this label above the node, away from its hub
         if style["shape"] == "box":
@@ -622,19 +482,19 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         edge: dict[str, Any] = {"id": j}
         if not big:
             rel = rel_labels[j]
-            said = drawn_label(d.get("label") or _short_iri(pred))  # the label without its count
+            said = styles.drawn_label(d.get("label") or _short_iri(pred))  # the label without its count
             head = f"{labels[a]} \u2014 {said} \u2192 {labels[b]}\n\n"
             if corpus:
                 edge["title"] = head + corpus.tooltip(by)
             else:
                 edge["title"] = head + (
-                    "\n\n".join(f"\u201c{_tip(e)}\u201d" for e in evidence)
+                    "\n\n".join(f"\u201c{styles.tip(e)}\u201d" for e in evidence)
                     if evidence
                     else "(no evidence sentence recorded)"
                 )
-            edge.update(_edge_style(rs))
-            if _count(by) > 1:
-                edge["width"] = _stated_width(rs["width"], _count(by))
+            edge.update(styles.edge_style(rs))
+            if count_articles(by) > 1:
+                edge["width"] = stated_width(rs["width"], count_articles(by))
         edge["r"] = rel_index[pred]
         if corpus:
             edge["a"] = [k for k, _sents in by if k >= 0]
@@ -659,13 +519,13 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     classes = [
         {
             "iri": c,
-            "label": _cls_label(c, vocab),
+            "label": styles.class_label(c, vocab),
             "short": _short_iri(c) if c else "",
-            "comment": _comment(c, vocab),
+            "comment": styles.comment(c, vocab),
             "shape": class_styles[c]["shape"],
             "color": class_styles[c]["color"],
             "count": class_styles[c]["count"],
-            "node": _node_style(class_styles[c]),
+            "node": styles.node_style(class_styles[c]),
             # The most connected family (the actors): the page opens with them in view.
             "core": bool(class_order) and class_styles[c]["family"] == class_styles[class_order[0]]["family"],
         }
@@ -674,15 +534,15 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     relations = [
         {
             "iri": p,
-            "label": _rel_label(p, vocab),
+            "label": styles.relation_label(p, vocab),
             "short": _short_iri(p),
-            "comment": _comment(p, vocab),
+            "comment": styles.comment(p, vocab),
             "color": relation_styles[p]["color"],
             "dashes": relation_styles[p]["dashes"],
             "width": relation_styles[p]["width"],
             "symmetric": relation_styles[p]["symmetric"],
             "count": relation_styles[p]["count"],
-            "edge": _edge_style(relation_styles[p]),
+            "edge": styles.edge_style(relation_styles[p]),
         }
         for p in rel_order
     ]
@@ -704,159 +564,6 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     return payload
 
 
-# ----------------------------------------------------------------------------- corpus
-
-
-def _count(by: list[tuple[int, list[str]]]) -> int:
-    """How many articles state a triple (a source that names no article is not counted)."""
-    return sum(1 for k, _sents in by if k >= 0)
-
-
-def _stated_width(width: float, count: int) -> float:
-    """A relation more articles state is drawn thicker, up to 6 px more."""
-    return round(width + min(6.0, 1.5 * (count - 1)), 1)
-
-
-class Corpus:
-    """What the page of a corpus adds: who states each relation, value and class.
-
-    Articles are numbered in :attr:`Folded.articles` order (by date); each relation
-    gets the articles stating it, each with its sentences (``-1``: a source that
-    names no article).
-    """
-
-    def __init__(self, graph: Folded) -> None:
-        self.graph = graph
-        self.index = {a: i for i, a in enumerate(graph.articles)}
-        self.mentions: dict[str, set[int]] = defaultdict(set)
-        # Each subject's stated triples, in sources order: node_info looked through all of
-        # them for every node (100 s at a million triples).
-        self.stated: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        index, mentions, stated = self.index, self.mentions, self.stated
-        for key, groups in graph.sources.items():
-            s, o = key[0], key[2]
-            stated[s].append(key)
-            for a, _sents in groups:
-                i = index.get(a)
-                if i is not None:
-                    mentions[s].add(i)
-                    mentions[o].add(i)
-        self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
-
-    def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
-        return [(self.index.get(a, -1), list(sents)) for a, sents in self.graph.sources.get(key, [])]
-
-    def edge(self, e: tuple[str, str, str, dict[str, Any]]) -> list[tuple[int, list[str]]]:
-        return self._by((e[0], e[2], e[1]))
-
-    def node_articles(self, n: str) -> list[int]:
-        return sorted(self.mentions.get(n, ()))
-
-    def node_info(self, n: str, d: dict[str, Any]) -> dict[str, Any]:
-        """A node's class and values, each with the articles stating it (``tby``, ``vby``)."""
-        info: dict[str, Any] = {}
-        cls = d.get("class")
-        if cls:
-            tby = self._by((n, RDF + "type", cls))
-            if tby:
-                info["tby"] = [[k, sents] for k, sents in tby]
-        values = []
-        for s, p, o in self.stated.get(n, ()):
-            if p != RDF + "type" and (s, p, o) not in self.drawn:
-                values.append([_short_iri(p), o, [[k, sents] for k, sents in self._by((s, p, o))]])
-        if values:
-            info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
-        return info
-
-    def tooltip(self, by: list[tuple[int, list[str]]]) -> str:
-        """"stated by N articles", then each article's title and sentences."""
-        count = _count(by)
-        lines = [f"stated by {count} article{'' if count == 1 else 's'}" if count else "(no article recorded)"]
-        titles = list(self.graph.articles.values())
-        for k, sents in by:
-            lines.append("")
-            if k < 0:
-                lines.append("(source not recorded)")
-            else:
-                lines.append(_tip(titles[k]["title"]) + (f" ({titles[k]['date']})" if titles[k]["date"] else ""))
-            lines.extend(f"\u201c{_tip(t)}\u201d" for t in sents)
-        return "\n".join(lines)
-
-    def articles(self, stated: list[list[tuple[int, list[str]]]]) -> list[dict[str, Any]]:
-        """The page's list of articles, each with how many of the drawn relations it states."""
-        counts = Counter(k for by in stated for k, _sents in by if k >= 0)
-        return [
-            {"iri": a, **meta, "count": counts[i]} for i, (a, meta) in enumerate(self.graph.articles.items())
-        ]
-
-
-# ----------------------------------------------------------------------------- long text
-
-_LABEL_CAP = 120
-"""Characters of a label drawn on the canvas; the panel shows all of it."""
-_WORD_CAP = 60
-"""Characters of one unbroken word drawn: vis-network wraps a long word letter by letter, and a
-50,000-letter one kept the page frozen for about 20 s."""
-_TIP_CAP = 600
-"""Characters of a sentence in a tooltip (the panel shows all of it)."""
-
-
-def drawn_label(text: str) -> str:
-    """``text`` as drawn on the canvas: cut, with an ellipsis, at the first word longer than
-    60 characters or at 120 characters.
-
-    >>> drawn_label("x" * 100)[-3:], len(drawn_label("x" * 100))
-    ('xx…', 60)
-    """
-    if len(text) <= _WORD_CAP:
-        return text
-    long_word = re.search(rf"\S{{{_WORD_CAP + 1}}}", text)
-    cut = min(_LABEL_CAP, long_word.start() + _WORD_CAP if long_word else _LABEL_CAP)
-    if len(text) <= cut:
-        return text
-    return text[: cut - 1].rstrip() + "\u2026"
-
-
-def _tip(text: str) -> str:
-    return text if len(text) <= _TIP_CAP else text[: _TIP_CAP - 1] + "\u2026"
-
-
-def _node_style(style: dict[str, Any]) -> dict[str, Any]:
-    """The vis options every node of a class shares."""
-    colour = style["color"]
-    lift = 0.15 if style["shape"] == "box" else 0.3
-    out: dict[str, Any] = {
-        "color": {
-            "background": colour,
-            "border": _darken(colour),
-            "highlight": {"background": _lighten(colour, lift), "border": "#111111"},
-            "hover": {"background": _lighten(colour, lift), "border": "#111111"},
-        }
-    }
-    if style["shape"] == "box":
-        out["font"] = {"color": "#ffffff", "strokeWidth": 0, "size": _BOX_FONT, "bold": {"color": "#ffffff"}}
-        out["margin"] = 10
-        out["widthConstraint"] = {"maximum": 220}
-    return out
-
-
-def _edge_style(style: dict[str, Any]) -> dict[str, Any]:
-    """The vis options every edge of a relation shares."""
-    colour = style["color"]
-    return {
-        "color": {"color": colour, "highlight": _darken(colour), "hover": _darken(colour)},
-        "dashes": style["dashes"],
-        "width": style["width"],
-    }
-
-
-@cache
-def _darken(colour: str, amount: float = 0.25) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    r, g, b = (round(c * (1 - amount)) for c in (r, g, b))
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
 def _leaves(n: int, pairs: np.ndarray) -> set[int]:
     """Nodes with exactly one neighbour, which has others."""
     import numpy as np
@@ -875,9 +582,8 @@ def _leaves(n: int, pairs: np.ndarray) -> set[int]:
 # (17 px and up) 11.2 px high. vis-network starts drawing a label at
 # drawThreshold - 1 px and fades it in up to drawThreshold; the page draws labels at full
 # contrast (a faint label reads as a gap in the edge), so each threshold below is one more
-# than the smallest size at which its label is drawn.
+# than the smallest size at which its label is drawn. (A box's label: styles.BOX_FONT, 17.)
 _NODE_FONT = 16
-_BOX_FONT = 17
 _NODE_LABEL_AT = 7
 """Node labels are drawn from 6 px high (zoomed far out they are left out)."""
 _EDGE_FONT = 15
@@ -889,7 +595,7 @@ _EDGE_LABEL_NEAR = 16
 
 def _box_font(degree: int) -> int:
     """Organisations' names grow with their links: the hubs read first."""
-    return _BOX_FONT + min(7, degree // 4)
+    return styles.BOX_FONT + min(7, degree // 4)
 
 
 def _quiet_labels(
@@ -917,31 +623,6 @@ def _quiet_labels(
         keep = max(range(len(members)), key=lambda k: (vectors[k][0] * mx + vectors[k][1] * my, -members[k]))
         quiet.update(j for k, j in enumerate(members) if k != keep)
     return quiet
-
-
-def _cls_label(cls: str, vocab: Ontology) -> str:
-    from .netx import local_name
-
-    if not cls:
-        return "Untyped resource"
-    term = vocab.terms.get(cls)
-    if term and term.label and term.label != cls.rsplit("#", 1)[-1]:
-        return term.label
-    return local_name(cls)
-
-
-def _rel_label(pred: str, vocab: Ontology) -> str:
-    from .netx import local_name
-
-    term = vocab.terms.get(pred)
-    if term and term.label and term.label != pred.rsplit("#", 1)[-1]:
-        return term.label
-    return local_name(pred)
-
-
-def _comment(iri: str, vocab: Ontology) -> str:
-    term = vocab.terms.get(iri)
-    return term.comment if term else ""
 
 
 _NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evidence", "datatypes"}
@@ -1046,7 +727,7 @@ def _wrap(text: str, char: float, limit: float) -> tuple[float, int]:
 
 def layout(g: nx.MultiDiGraph | Folded, boxes: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int]]:
     """Pixel positions for the nodes of ``g`` in order: deterministic, no physics (see ``layout.py``)."""
-    from .netx import Folded
+    from .fold import Folded
 
     if isinstance(g, Folded):
         graph = g

@@ -1,12 +1,12 @@
 """Folding big N-Triples and N-Quads files on two cores.
 
 At a million triples the view's time goes into Oxigraph's parser handing each triple to
-Python and the fold's pass over it (:func:`aigraph.view.netx.scan`), one triple at a
+Python and the fold's pass over it (:func:`aigraph.view.fold.scan`), one triple at a
 time. N-Triples and N-Quads hold one statement per line (a literal cannot contain a raw
 line break: the grammar has no newline in any term, and a comment ends at the line's
 end), so the files can be cut at a line break into two runs of lines that parse alone. A
 forked worker scans the second run while this process scans the first; the worker sends
-its :class:`~aigraph.view.netx.Scan` back as a table of strings and arrays of numbers
+its :class:`~aigraph.view.fold.Scan` back as a table of strings and arrays of numbers
 into it (:func:`_encode`), and the two merge into the scan of the whole (the same as one
 pass: see :meth:`Scan.merge`). Blank node labels are the file's own in every part
 (Oxigraph keeps N-Triples labels), so a blank node split across the cut stays one node.
@@ -33,7 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..interrupts import reap
-from .netx import Scan, portable, scan
+from .fold import Scan, portable, scan
 
 SPLIT_BYTES = 16 << 20
 """Files smaller than this in all are folded in one process (forking costs more than it saves)."""

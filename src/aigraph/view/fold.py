@@ -1,0 +1,780 @@
+"""The fold: RDF into one node per resource and one edge per relation, provenance folded in,
+as plain dicts and tuples (no graph library: :mod:`aigraph.view.netx` makes a NetworkX graph
+of it, the page draws it).
+
+``rdf:type``, labels and literal values become node attributes; reified
+statements (``rdf:Statement`` / ``aig:Fact``) and the sentences they cite
+become each edge's ``evidence`` and ``quotes``; nothing is drawn twice. A parser's
+stream is read once (:func:`scan`), and its logs are worked into nodes and edges
+(:func:`fold`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from ..ontology import Ontology, from_quads, load_ontology
+
+# Properties that name a resource, best first; the others' values stay as attributes.
+_LABELS = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", "http://xmlns.com/foaf/0.1/name", DCTERMS + "title")
+_REIFICATION = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
+_PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
+_SH = "http://www.w3.org/ns/shacl#"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# Types that make a resource part of a vocabulary (a class, a property, an ontology, a shape):
+# it names things rather than being one, so it is read for labels and not drawn. Each maps
+# to the OWL kind its label is read as.
+_VOCABULARY: dict[str, str] = {
+    OWL + "Class": OWL + "Class",
+    RDFS + "Class": OWL + "Class",
+    RDFS + "Datatype": OWL + "Class",
+    OWL + "Restriction": OWL + "Class",
+    OWL + "DeprecatedClass": OWL + "Class",
+    OWL + "ObjectProperty": OWL + "ObjectProperty",
+    OWL + "DatatypeProperty": OWL + "DatatypeProperty",
+    RDF + "Property": OWL + "ObjectProperty",
+    OWL + "AnnotationProperty": OWL + "ObjectProperty",
+    OWL + "OntologyProperty": OWL + "ObjectProperty",
+    OWL + "DeprecatedProperty": OWL + "ObjectProperty",
+    RDFS + "ContainerMembershipProperty": OWL + "ObjectProperty",
+    **{
+        OWL + c + "Property": OWL + "ObjectProperty"
+        for c in (
+            "Transitive",
+            "Symmetric",
+            "Asymmetric",
+            "Functional",
+            "InverseFunctional",
+            "Reflexive",
+            "Irreflexive",
+        )
+    },  # fmt: skip
+    OWL + "Ontology": "",
+    OWL + "AllDisjointClasses": "",
+    OWL + "AllDisjointProperties": "",
+    OWL + "AllDifferent": "",
+    _SH + "NodeShape": "",
+    _SH + "PropertyShape": "",
+}
+# Predicates that state a vocabulary (class and property axioms, OWL and SHACL structure):
+# their subjects are vocabulary, and they are never drawn.
+_SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range", "isDefinedBy")} | {
+    OWL + p
+    for p in (
+        "inverseOf", "equivalentClass", "equivalentProperty", "disjointWith", "propertyDisjointWith",
+        "onProperty", "someValuesFrom", "allValuesFrom", "hasValue", "onClass", "onDataRange", "cardinality",
+        "minCardinality", "maxCardinality", "qualifiedCardinality", "minQualifiedCardinality",
+        "maxQualifiedCardinality", "unionOf", "intersectionOf", "complementOf", "oneOf", "members",
+        "distinctMembers", "imports", "versionIRI", "priorVersion", "propertyChainAxiom", "disjointUnionOf",
+        "hasKey", "withRestrictions", "onDatatype",
+    )
+}  # fmt: skip
+
+
+def node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple | ox.Literal) -> str:
+    """The NetworkX node key of an RDF resource: its IRI, or ``_:id`` for a blank node (a literal
+    where a resource should be: its N-Triples form)."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+def short(iri: str) -> str:
+    """``aig:memberOf`` for a known namespace, else the IRI's last segment."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri[len(ns) :] and "/" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def local_name(iri: str) -> str:
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/", ":"):
+        tail = tail.rsplit(sep, 1)[-1]
+    return tail or iri
+
+
+def vocabulary(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Ontology:
+    """The shipped ontology (or ``ontology``) plus the classes and properties the data itself
+    declares (OWL, RDFS or RDF), with their labels."""
+    triples = _triples(items)
+    rdf_type = RDF + "type"
+    declared = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == rdf_type
+        and isinstance(t.object, ox.NamedNode)
+        and _VOCABULARY.get(t.object.value)
+        and isinstance(t.subject, ox.NamedNode)
+    }
+    return _with_declared(ontology or load_ontology(), triples, declared)
+
+
+def _with_declared(onto: Ontology, triples: list[ox.Quad | ox.Triple], declared: set[str]) -> Ontology:
+    """``onto`` plus the terms ``declared`` (IRIs typed as classes or properties) in ``triples``."""
+    if not declared:
+        return Ontology(quads=[], terms=dict(onto.terms))
+    # Only declared resources can be terms: read just their triples, each kind of declaration
+    # as the OWL one it amounts to (an rdfs:Class is read as an owl:Class).
+    rdf_type = RDF + "type"
+    quads = []
+    for t in triples:
+        if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in declared):
+            continue
+        o = t.object
+        if t.predicate.value == rdf_type and isinstance(o, ox.NamedNode) and _VOCABULARY.get(o.value):
+            quads.append(ox.Quad(t.subject, t.predicate, ox.NamedNode(_VOCABULARY[o.value])))
+        quads.append(ox.Quad(t.subject, t.predicate, o))
+    local = from_quads(quads)
+    return Ontology(quads=[], terms={**onto.terms, **local.terms})
+
+
+def _triples(items: Iterable[Any]) -> list[ox.Quad | ox.Triple]:
+    """pyoxigraph quads or triples as they are; an rdflib graph's triples converted."""
+    if isinstance(items, list | tuple) and all(isinstance(t, ox.Quad | ox.Triple) for t in items[:1]):
+        return list(items)
+    out: list[ox.Quad | ox.Triple] = []
+    for t in items:
+        if isinstance(t, ox.Quad | ox.Triple):
+            out.append(t)
+        elif isinstance(t, tuple) and len(t) in (3, 4):
+            s, p, o = (_from_rdflib(x) for x in t[:3])
+            if not isinstance(s, ox.NamedNode | ox.BlankNode) or not isinstance(p, ox.NamedNode):
+                raise TypeError(f"not an RDF triple: {t!r}")
+            out.append(ox.Triple(s, p, o))
+        else:
+            raise TypeError(
+                f"expected pyoxigraph quads or triples, or an rdflib Graph; got {type(t).__name__} {t!r:.80}"
+            )
+    return out
+
+
+def _from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term (URIRef, BNode, Literal) as a pyoxigraph term."""
+    kind = type(term).__name__
+    module = type(term).__module__
+    if not module.startswith("rdflib"):
+        raise TypeError(f"not an RDF term: {term!r:.80}")
+    if kind == "URIRef":
+        return ox.NamedNode(str(term))
+    if kind == "BNode":
+        return ox.BlankNode(str(term))
+    if kind == "Literal":
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r:.80}")
+
+
+@dataclass
+class Folded:
+    """What :func:`to_networkx` builds, as plain data (the view needs no graph library).
+
+    ``nodes`` maps node id to attributes, in order; ``edges`` holds
+    ``(source, target, predicate, attributes)`` in the order they were added;
+    ``vocabulary`` is the ontology they were read with, plus the data's own terms.
+    """
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[tuple[str, str, str, dict[str, Any]]]
+    vocabulary: Ontology
+    sources: dict[tuple[str, str, str], list[tuple[str, list[str]]]] = field(default_factory=dict)
+    """Per stated triple ``(s, p, o)`` (``o`` a literal's value for a value fact): the articles
+    that state it, in :attr:`articles` order, each with its sentences (see :func:`by_article`)."""
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The articles those sentences are quoted from: id -> title, date and url, oldest first."""
+
+    def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
+        succ: dict[str, dict[str, list[tuple[str, str, str, dict[str, Any]]]]] = {}
+        for e in self.edges:
+            succ.setdefault(e[0], {}).setdefault(e[1], []).append(e)
+        return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
+
+
+def _iter_triples(items: Iterable[Any]) -> Iterable[ox.Quad | ox.Triple]:
+    """``items`` one at a time: pyoxigraph quads or triples as they come (a parser's stream
+    is never made a list), anything else through :func:`_triples`."""
+    if isinstance(items, list | tuple) or not isinstance(items, Iterator):
+        return _triples(items)
+    first = next(items, None)
+    if first is None:
+        return []
+    if not isinstance(first, ox.Quad | ox.Triple):
+        return _triples(itertools.chain([first], items))
+    return itertools.chain([first], items)
+
+
+# The triples that say what a named resource is and what it is called: the ontology terms the
+# data declares are read from them (see _with_declared), and the view's title.
+_DESCRIBING = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "domain", RDFS + "range",
+               RDFS + "subClassOf", RDFS + "subPropertyOf", DCTERMS + "title", SCHEMA + "headline",
+               SCHEMA + "name"}  # fmt: skip
+# Of the rdf:type triples, only these say what a term is (or that a resource is a document
+# with a title): typing each of a million facts and sentences is not kept.
+_DOCUMENTS = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology"}
+_DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
+
+
+# What a predicate is to the fold (see _predicate_info).
+_OTHER, _REIFIES, _SCHEMA, _QUOTE, _VALUE, _LABEL, _EVIDENCE, _QUOTED, _TYPE = range(9)
+_CODES = {AIG + "quote": _QUOTE, PROV + "value": _VALUE, AIG + "evidence": _EVIDENCE,
+          PROV + "wasQuotedFrom": _QUOTED, RDF + "type": _TYPE}  # fmt: skip
+_PART = {"subject": 0, "predicate": 1, "object": 2}  # where a statement keeps each reified part
+
+
+def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
+    """``(p, code, describes, extra)`` for :func:`fold`: which branch its triples take, whether
+    they describe a resource (kept for the vocabulary and title), and the reification part
+    (0 subject, 1 predicate, 2 object) or the label rank that goes with the code."""
+    describes = p in _DESCRIBING
+    if p in _REIFICATION:
+        return p, _REIFIES, describes, _PART[_REIFICATION[p]]
+    if p in _SCHEMA_PREDICATES:
+        return p, _SCHEMA, describes, None
+    if p in _LABELS:
+        return p, _LABEL, describes, _LABELS.index(p)
+    return p, _CODES.get(p, _OTHER), describes, None
+
+
+# A statement (reified triple) as the fold keeps it: [subject, predicate, object, quotes,
+# evidence]. The parts are the strings its key is made of (see _statement_keys): None while
+# not stated, "" for a predicate that is not an IRI; quotes and evidence in the order read.
+Statement = list[Any]
+
+# What the scan logs of a statement: a reified part (0 subject, 1 predicate, 2 object), a quote
+# or an evidence sentence.
+_QUOTE_PART, _EVIDENCE_PART = 3, 4
+_LABEL_TAG = "\x01"
+"""Starts the tag of a label in :attr:`Scan.values`, followed by its rank (two digits, best
+lowest): no language or datatype shown starts so (IRIs hold no control characters)."""
+
+
+@dataclass
+class Scan:
+    """What one pass over some triples gathers for :func:`fold`, mostly as logs in the order
+    read: lists of strings, cheap to send from a worker process (one scans each part of a
+    file, see :mod:`aigraph.view.split`).
+
+    The scans of consecutive parts of one stream :meth:`merge` into the scan of the whole:
+    a log of the whole is the logs of the parts one after the other, and everything that
+    depends on order (the best label, the last rdf:subject of a statement) is worked out
+    from the logs once the whole stream is read (see :func:`_finish`).
+    """
+
+    kept: list[Any] = field(default_factory=list)
+    """Triples that describe a named resource (see _DESCRIBING): pyoxigraph triples here, or
+    (subject, predicate, :func:`_portable` object) from a worker."""
+    declared: set[str] = field(default_factory=set)
+    vocab: set[str] = field(default_factory=set)
+    vocab_objects: dict[str, list[str]] = field(default_factory=dict)
+    nodes: dict[str, None] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    # The logs: parallel lists, one entry a triple.
+    typed: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    """rdf:type: each typed resource and its class."""
+    valued: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    """Literal values: subject, property (short name; a label's full IRI), value, and the
+    literal's language or datatype as shown (a label's with its rank first, see _LABEL_TAG)."""
+    stated: list[str] = field(default_factory=list)
+    parts: bytearray = field(default_factory=bytearray)
+    said: list[str] = field(default_factory=list)
+    """Statements: the statement, which part (0-2, _QUOTE_PART, _EVIDENCE_PART) and its
+    string (a reified term as in its key, a quote, an evidence sentence's id)."""
+    sentences: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """prov:value of each resource that has one (the last one counts)."""
+    quoting: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
+    """prov:wasQuotedFrom: each sentence and its document (the last one counts)."""
+
+    LOGS = ("typed", "types", "valued", "names", "values", "tags", "stated", "said", "sentences", "texts",
+             "quoting", "quoted")  # fmt: skip
+
+    def merge(self, later: Scan) -> Scan:
+        """This scan followed by ``later``'s (the part of the stream read after this one's)."""
+        self.kept += later.kept
+        self.declared |= later.declared
+        self.vocab |= later.vocab
+        for key, found in later.vocab_objects.items():
+            self.vocab_objects.setdefault(key, []).extend(found)
+        self.nodes.update(later.nodes)
+        if later.edges:
+            seen = set(self.edges)
+            self.edges += [e for e in later.edges if e not in seen]
+        for name in self.LOGS:
+            getattr(self, name).extend(getattr(later, name))
+        self.parts += later.parts
+        return self
+
+
+def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
+    """One pass over RDF triples or quads (a parser's stream is read once and not kept)."""
+    triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
+    found = Scan()
+    kinds = _DESCRIBING_TYPES
+    kept = found.kept
+    declared = found.declared  # classes and properties the data declares (see vocabulary())
+    vocab = found.vocab  # resources that are vocabulary: not drawn
+    vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
+    edges = found.edges
+    seen_edges: set[tuple[str, str, str]] = set()
+    nodes = found.nodes
+    # The logs, appended to one entry a triple: grouped by resource after the whole stream is
+    # read (a million triples' sentences each have values that are never shown).
+    typed, types = found.typed.append, found.types.append
+    valued, names, values, tags = found.valued.append, found.names.append, found.values.append, found.tags.append
+    stated, parts, said = found.stated.append, found.parts.append, found.said.append
+    sentences, texts = found.sentences.append, found.texts.append
+    quoting, quoted = found.quoting.append, found.quoted.append
+
+    shorts: dict[str, str] = {}
+    type_iris: dict[ox.NamedNode, tuple[str, bool]] = {}  # class -> its IRI, and whether its triples are kept
+    literal, named, blank = ox.Literal, ox.NamedNode, ox.BlankNode
+    # What each predicate means to the fold, worked out once per predicate (a few dozen in a
+    # million triples) and looked up by the parser's NamedNode itself: no string is made for a
+    # predicate, and each triple takes one branch (the Python per triple is the fold's cost).
+    predicates: dict[ox.NamedNode, tuple[str, int, bool, Any]] = {}
+    # A literal's language or datatype as shown, one string each.
+    tag_of: dict[ox.NamedNode, str] = {}
+    language_tags: dict[str, str] = {}
+    # Each subject, predicate and object is a new str per triple: interned, the logs share one
+    # per resource (a fifth of the fold's memory at a million triples).
+    intern = sys.intern
+    for t in triples:
+        subject, pn = t.subject, t.predicate
+        info = predicates.get(pn)
+        if info is None:
+            info = predicates[pn] = _predicate_info(intern(pn.value))
+        p, code, describes, extra = info
+        if type(subject) is named:
+            s = intern(subject.value)
+            if describes and code != _TYPE:  # a type is kept below, if it says what a term is
+                kept.append(t)
+        else:
+            s = intern(node_id(subject))
+        o = t.object
+        if code == _REIFIES:
+            stated(s)
+            parts(extra)
+            if extra == 1:
+                said(intern(o.value) if type(o) is named else "")
+            elif extra == 2 and type(o) is literal:
+                said(o.value)
+            else:
+                said(intern(o.value if type(o) is named else node_id(o)))
+            continue
+        if code == _SCHEMA:
+            vocab.add(s)
+            if type(o) is blank:
+                vocab_objects[s].append(node_id(o))
+            continue
+        if type(o) is literal:
+            if code == _QUOTE:
+                stated(s)
+                parts(_QUOTE_PART)
+                said(o.value)
+                continue
+            value = o.value
+            if code == _VALUE:
+                sentences(s)
+                texts(value)
+            language = o.language
+            if language:  # its datatype says no more
+                tag = language_tags.get(language)
+                if tag is None:
+                    tag = language_tags[language] = "@" + language
+            else:
+                datatype = o.datatype
+                tag = tag_of.get(datatype)
+                if tag is None:
+                    tag = tag_of[datatype] = "" if datatype.value == _XSD_STRING else short(datatype.value)
+            valued(s)
+            values(value)
+            if code == _LABEL:
+                english = not language or (lower := language.lower()) == "en" or lower.startswith("en-")
+                names(p)
+                tags(_label_tags[extra][english] + tag)
+            else:
+                name = shorts.get(p)
+                if name is None:
+                    name = shorts[p] = short(p)
+                names(name)
+                tags(tag)
+            nodes.setdefault(s)
+            continue
+        if code == _EVIDENCE:
+            stated(s)
+            parts(_EVIDENCE_PART)
+            said(intern(o.value if type(o) is named else node_id(o)))
+            continue
+        if code == _QUOTED:
+            quoting(s)
+            quoted(intern(o.value if type(o) is named else node_id(o)))
+            continue
+        if code == _TYPE and type(o) is named:
+            known = type_iris.get(o)
+            if known is None:  # one string per class, not per node
+                iri = intern(o.value)
+                known = type_iris[o] = (iri, iri in kinds or iri.startswith(OWL))
+            type_iri, keep = known
+            if keep and type(subject) is named:
+                kept.append(t)
+            typed(s)
+            types(type_iri)
+            if type_iri in _VOCABULARY:
+                vocab.add(s)
+                if _VOCABULARY[type_iri] and type(subject) is named:
+                    declared.add(s)
+            nodes.setdefault(s)
+            continue
+        target = intern(o.value if type(o) is named else node_id(o))
+        if type(o) is blank:
+            vocab_objects[s].append(target)
+        key = (s, p, target)
+        if key not in seen_edges:
+            seen_edges.add(key)
+            edges.append(key)
+        nodes.setdefault(s)
+        nodes.setdefault(target)
+    found.vocab_objects = dict(vocab_objects)
+    return found
+
+
+# A label's tag prefix by its property's rank and whether it is in English (or untagged).
+_label_tags = [(f"{_LABEL_TAG}{rank}1", f"{_LABEL_TAG}{rank}0") for rank in range(len(_LABELS))]
+
+
+def _portable(term: Any) -> str:
+    """A kept triple's object as one string (see :func:`_term`), for a worker to send."""
+    if type(term) is ox.NamedNode:
+        return "n" + term.value
+    if type(term) is ox.BlankNode:
+        return "b" + term.value
+    if type(term) is ox.Literal:
+        return f"l{term.language or ''}\x02{term.datatype.value}\x02{term.value}"
+    raise TypeError(f"cannot send {term!r:.80}")  # a triple term: the caller folds in one pass
+
+
+def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term :func:`_portable` made ``text`` of."""
+    if text[0] == "n":
+        return ox.NamedNode(text[1:])
+    if text[0] == "b":
+        return ox.BlankNode(text[1:])
+    language, datatype, value = text[1:].split("\x02", 2)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def portable(found: Scan) -> Scan:
+    """``found`` with its kept triples as ``(subject, predicate, object)`` strings (see
+    :func:`_portable`), to send to another process."""
+    found.kept = [(t.subject.value, t.predicate.value, _portable(t.object)) for t in found.kept]
+    return found
+
+
+def fold(
+    items: Iterable[ox.Quad | ox.Triple] | Any,
+    ontology: Ontology | None = None,
+    *,
+    described: list[ox.Quad | ox.Triple] | None = None,
+) -> Folded:
+    """The nodes and edges :func:`to_networkx` makes of some RDF, as plain dicts and tuples.
+
+    ``items`` may be a parser's stream: it is read once, in one pass, and not kept (or a
+    :class:`Scan` of it already made, which this uses up). The triples that describe documents (articles,
+    ontologies: their types and titles) are added to ``described`` when given (the view
+    finds its title there).
+    """
+    found = items if isinstance(items, Scan) else scan(items)
+    return _finish(found, ontology, described)
+
+
+def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox.Triple] | None) -> Folded:
+    edges, nodes, declared = found.edges, found.nodes, found.declared
+    # The logs, read into one entry per resource (each log dropped once read: peak memory).
+    types: dict[str, list[str]] = {}
+    # Provenance (facts, sentences, articles: not drawn) and documents (titles), by their
+    # classes, each class looked up once.
+    kinds: dict[str, int] = {}
+    typed_provenance: set[str] = set()
+    typed_document: set[str] = set()
+    for s, class_iri in zip(found.typed, found.types, strict=True):
+        known = types.get(s)
+        if known is None:
+            types[s] = [class_iri]
+        else:
+            known.append(class_iri)
+        kind = kinds.get(class_iri)
+        if kind is None:
+            kind = kinds[class_iri] = (class_iri in _PROVENANCE_CLASSES) + 2 * (class_iri in _DOCUMENTS)
+        if kind:
+            if kind & 1:
+                typed_provenance.add(s)
+            if kind & 2:
+                typed_document.add(s)
+    found.typed, found.types = [], []
+    statements: dict[str, Statement] = {}
+    for s, part, term in zip(found.stated, found.parts, found.said, strict=True):
+        parts = statements.get(s)
+        if parts is None:
+            parts = statements[s] = [None, None, None, [], []]
+        if part < _QUOTE_PART:
+            parts[part] = term  # the last one counts
+        else:
+            parts[part].append(term)
+    found.stated, found.parts, found.said = [], bytearray(), []
+    sentence_text = dict(zip(found.sentences, found.texts, strict=True))
+    quoted_from = dict(zip(found.quoting, found.quoted, strict=True))
+    found.sentences, found.texts, found.quoting, found.quoted = [], [], [], []
+    # Only declared resources can be terms, and only documents have titles: of the kept
+    # triples, read just theirs (a worker's come as strings: made triples again only now).
+    wanted = declared | typed_document
+    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
+    for t in found.kept:
+        if type(t) is tuple:
+            if t[0] in wanted:
+                kept.append(ox.Triple(ox.NamedNode(t[0]), ox.NamedNode(t[1]), _term(t[2])))
+        elif t.subject.value in wanted:
+            kept.append(t)
+    found.kept = []
+    merged = _with_declared(ontology or load_ontology(), kept, declared)
+    # Read: from now on only documents' triples matter (the view's title).
+    kept[:] = [t for t in kept if node_id(t.subject) in typed_document]
+    hidden = typed_provenance
+    if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
+        hidden |= _vocabulary_nodes(
+            found.vocab, found.vocab_objects, edges, {*types, *found.valued} | {e[0] for e in edges}
+        )
+    hidden.update(statements)
+    # The sentences statements cite, and the documents those are quoted from, are provenance too.
+    cited = {sent for parts in statements.values() for sent in parts[4]}
+    hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
+    documents = set(quoted_from.values())  # by_article reads their dates and urls
+    literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
+    labels: dict[str, str] = {}
+    label_rank: dict[str, tuple[str, str]] = {}
+    shorts: dict[str, str] = {}
+    # A label names its node and its document; a hidden node's other values are never shown.
+    unseen = hidden - documents
+    for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True):
+        if s in unseen:
+            continue
+        shown: str | None = tag
+        if tag[:1] == _LABEL_TAG:  # a label: the best one names the node, in the order read
+            rank, shown = tag[1:3], tag[3:]
+            best = label_rank.get(s)
+            if best is None or rank < best[0]:
+                label_rank[s] = (rank, name)
+                previous = labels.get(s, "")
+                labels[s] = value
+                if best is None:
+                    continue
+                # The label it replaces is one of the node's values from here on.
+                name, value, shown = best[1], previous, None
+            name = shorts.get(name) or shorts.setdefault(name, short(name))
+        values = literals[s][name]
+        if shown is not None and (shown or name in tags.get(s, ())):
+            tags[s].setdefault(name, [""] * len(values)).append(shown)
+        values.append(value)
+    found.valued, found.names, found.values, found.tags = [], [], [], []
+
+    # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
+    # sentences of each article, for by_article): one pass over the statements for both.
+    evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    keys = _statement_keys(statements)
+    for st, parts in statements.items():
+        triple = keys.get(st)
+        if triple is None:
+            continue
+        entry = evidence.get(triple)
+        if entry is None:
+            entry = evidence[triple] = {"evidence": [], "quotes": [], "article": []}
+            by = grouped[triple] = {}
+        else:
+            by = grouped[triple]
+        if not parts[4]:
+            by.setdefault("", [])  # a fact whose sentences name no document
+        for sent in parts[4]:
+            text = sentence_text.get(sent)
+            src = quoted_from.get(sent)
+            if text and text not in entry["evidence"]:
+                entry["evidence"].append(text)
+            if src:
+                src_label = labels.get(src, src)
+                if src_label not in entry["article"]:
+                    entry["article"].append(src_label)
+            said = by.setdefault(src or "", [])
+            if text and text not in said:
+                said.append(text)
+        for q in parts[3]:
+            if q not in entry["quotes"]:
+                entry["quotes"].append(q)
+
+    out_nodes: dict[str, dict[str, Any]] = {}
+    most_specific = cache(lambda ts: _most_specific(list(ts), merged))
+    label_of = cache(lambda iri: _label_of(iri, merged))
+    rdf_type = RDF + "type"
+    blanks = 0
+    for n in nodes:
+        if n in hidden:
+            continue
+        node_types = types.get(n, [])
+        cls = most_specific(tuple(node_types))
+        label = labels.get(n)
+        if not label:
+            # A blank node's id is new on every parse: number it instead, in order.
+            if n.startswith("_:"):
+                blanks += 1
+                label = f"blank node {blanks}"
+            else:
+                label = local_name(n)
+        attrs: dict[str, Any] = {
+            "label": label,
+            "class": cls or "",
+            "class_label": label_of(cls) if cls else "",
+            "types": list(node_types),
+        }
+        if n in literals:
+            for prop, values in literals[n].items():
+                attrs[prop] = list(values)
+            if n in tags:
+                attrs["datatypes"] = {prop: list(kinds) for prop, kinds in tags[n].items()}
+        # Evidence for the node's class and literal values, when reified.
+        type_ev = evidence.get((n, rdf_type, cls)) if cls and evidence else None
+        if type_ev:
+            attrs["evidence"] = list(type_ev["evidence"])
+        out_nodes[n] = attrs
+    out_edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    no_evidence: dict[str, list[str]] = {}
+    for subj, pred, obj in edges:
+        if subj in hidden or obj in hidden:
+            continue
+        ev = evidence.get((subj, pred, obj), no_evidence)
+        attrs = {
+            "predicate": pred,
+            "label": label_of(pred),
+            "evidence": list(ev.get("evidence", [])),
+            "quotes": list(ev.get("quotes", [])),
+            "article": "; ".join(ev.get("article", [])),
+        }
+        out_edges.append((subj, obj, pred, attrs))
+    # Literal-valued facts keep their evidence on the node.
+    if evidence:
+        drawn = {(s, p, o) for s, o, p, _ in out_edges}
+        for (subj, pred, obj), ev in evidence.items():
+            if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
+                out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
+    evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
+    sources, articles = _by_article(grouped, labels, literals)
+    found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
+    return Folded(out_nodes, out_edges, merged, sources, articles)
+
+
+_ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcterms:created")
+_ARTICLE_URL = ("schema:url",)
+
+
+def _statement_keys(statements: dict[str, Statement]) -> dict[str, tuple[str, str, str]]:
+    """The triple ``(s, p, o)`` each complete statement reifies (``o`` a literal's value)."""
+    return {
+        st: (parts[0], parts[1], parts[2])
+        for st, parts in statements.items()
+        if parts[0] is not None and parts[1] and parts[2] is not None
+    }
+
+
+def _by_article(
+    grouped: dict[tuple[str, str, str], dict[str, list[str]]],
+    labels: dict[str, str],
+    literals: dict[str, dict[str, list[str]]],
+) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
+    """:func:`by_article` from each triple's sentences by document (emptied as it goes)."""
+    cited = {a for entry in grouped.values() for a in entry if a}
+    articles: dict[str, dict[str, str]] = {}
+    for a in cited:
+        values = literals.get(a, {})
+        date = next((values[k][0] for k in _ARTICLE_DATE if values.get(k)), "")
+        url = next((values[k][0] for k in _ARTICLE_URL if values.get(k)), "")
+        articles[a] = {"title": labels.get(a) or local_name(a), "date": date, "url": url}
+    order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
+    rank = {a: i for i, a in enumerate(order)}
+    rank[""] = len(order)
+    sources = {}
+    for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
+        entry = grouped.pop(key)
+        if len(entry) == 1:  # most triples: one article
+            sources[key] = list(entry.items())
+        else:
+            sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
+    return sources, {a: articles[a] for a in order}
+
+
+def _vocabulary_nodes(
+    vocab: set[str], points_at: dict[str, list[str]], edges: list[tuple[str, str, str]], described: set[str]
+) -> set[str]:
+    """The vocabulary resources not to draw, with the blank nodes only they point at (OWL
+    restrictions, lists) and the bare IRIs only they link to (an ontology's license). A term
+    that other data links to stays."""
+    todo = list(vocab)
+    found = set(vocab)
+    while todo:
+        for o in points_at.get(todo.pop(), ()):
+            if o.startswith("_:") and o not in found:
+                found.add(o)
+                todo.append(o)
+    if not found:
+        return found
+    linked = {o for s, _p, o in edges if s not in found}
+    found -= linked
+    # What only vocabulary links to, and nothing describes, goes with it.
+    found |= {o for s, _p, o in edges if s in found and o not in linked and o not in described}
+    return found
+
+
+def _label_of(iri: str, onto: Ontology) -> str:
+    term = onto.terms.get(iri)
+    if term and term.label and term.label != iri.rsplit("#", 1)[-1]:
+        return term.label
+    return local_name(iri)
+
+
+def _most_specific(types: list[str], onto: Ontology) -> str | None:
+    """The type that no other of the node's types is a subclass of."""
+    if not types:
+        return None
+    candidates = [t for t in types if not t.startswith(OWL)] or types
+    # Drop every type that is a superclass of another of the node's types.
+    supers = {a for t in candidates for a in onto.ancestors(t)[1:]}
+    candidates = [t for t in candidates if t not in supers] or candidates
+    best = None
+    best_depth = -1
+    for t in sorted(candidates):
+        depth = len(onto.ancestors(t))
+        if depth > best_depth:
+            best, best_depth = t, depth
+    return best
+
+
