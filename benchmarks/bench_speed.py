@@ -82,6 +82,18 @@ def median(cmd: list[str], env: dict[str, str], repeat: int, expect: int | None 
     return statistics.median(timed(cmd, env, expect) for _ in range(repeat))
 
 
+def interleaved_medians(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, float]:
+    """Each command's median wall time over ``runs`` rounds, after one warm-up run each (bytecode
+    caches); the rounds interleave the commands, so a busy machine slows them alike."""
+    for cmd, env in commands.values():
+        timed(cmd, env)
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):
+        for k, (cmd, env) in commands.items():
+            times[k].append(timed(cmd, env))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def size(text: str) -> int:
     return int(float(text))
 
@@ -172,13 +184,7 @@ def startup(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) ->
     for name, src in trees.items():
         commands[f"aigraph --help ({name})"] = ([*aig, "--help"], env_for(src))
         commands[f"aigraph query members ({name})"] = ([*aig, "query", "members", "--format", "tsv"], env_for(src))
-    for cmd, env in commands.values():  # warm the bytecode caches
-        timed(cmd, env)
-    times: dict[str, list[float]] = {k: [] for k in commands}
-    for _ in range(runs):
-        for k, (cmd, env) in commands.items():
-            times[k].append(timed(cmd, env))
-    med = {k: statistics.median(v) for k, v in times.items()}
+    med = interleaved_medians(commands, runs)
     print(f"\nstart-up on the seed (whole process, medians of {runs}, milliseconds)")
     for k, v in med.items():
         ratio = ""
@@ -314,13 +320,7 @@ def build_and_validate(args: argparse.Namespace, trees: dict[str, Path], aig: li
     }
     for name, src in trees.items():
         commands[f"aigraph build ({name})"] = ([*aig, "build", "-o", str(OUT / f"seed-{name}.ttl")], env_for(src))
-    for cmd, env in commands.values():  # warm the bytecode caches
-        timed(cmd, env)
-    times: dict[str, list[float]] = {k: [] for k in commands}
-    for _ in range(runs):  # interleaved, so a busy machine slows them alike
-        for k, (cmd, env) in commands.items():
-            times[k].append(timed(cmd, env))
-    med = {k: statistics.median(v) for k, v in times.items()}
+    med = interleaved_medians(commands, runs)
     print(f"\nseed build, 817 triples (whole process, medians of {runs} interleaved runs, milliseconds)")
     for k, v in med.items():
         ratio = ""
