@@ -274,15 +274,20 @@ NOT_IMPORTED = [
     "signal",  # its functions come from _signal, without its enums
 ]
 
-SPY = """
-import os, sys
+# Says, as the process leaves (os._exit: the commands skip the interpreter's teardown), which
+# of the banned modules were imported.
+LEAVE_SPY = """
 _exit = os._exit
 def leave(code):
     sys.stderr.write("modules: " + repr(sorted(m for m in {banned!r} if m in sys.modules)) + "\\n")
     sys.stderr.flush()
     _exit(code)
 os._exit = leave
-sys.argv = ["aigraph", *{args!r}]
+"""
+
+SPY = """
+import os, sys
+""" + LEAVE_SPY + """sys.argv = ["aigraph", *{args!r}]
 from aigraph.fasthelp import run
 run()
 """
@@ -313,13 +318,7 @@ def take(final):
     sys.stderr.write(f"opened in a thread: {{store is not None}}\\n")
     return store
 cache._take_opened = take
-_exit = os._exit
-def leave(code):
-    sys.stderr.write("modules: " + repr(sorted(m for m in {banned!r} if m in sys.modules)) + "\\n")
-    sys.stderr.flush()
-    _exit(code)
-os._exit = leave
-sys.argv = ["aigraph", *sys.argv[1:]]
+""" + LEAVE_SPY + """sys.argv = ["aigraph", *sys.argv[1:]]
 if sys.argv[1] == "--click":
     del sys.argv[1]
     from aigraph.cli import main
