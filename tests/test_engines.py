@@ -225,9 +225,33 @@ def test_named_graphs_go_to_their_graph(oxigraph_server: Server, tmp_path: Path)
     assert out.split() == ["g,n", "https://example.org/g/one,1", "https://example.org/g/two,2"], err
 
 
+def test_a_refused_connection_names_the_request_and_what_came_before() -> None:
+    """A server gone before the next PUT connects: the message names that graph and the ones
+    already replaced, and not "partly loaded" (nothing reached it)."""
+    from aigraph.errors import AigraphError
+    from aigraph.store.remote import Client, credentials
+    from tests.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/store"  # nothing listens there
+    client = Client(url, credentials(url, None), 5.0, None)
+    with pytest.raises(AigraphError) as caught:
+        client.request(
+            "PUT",
+            {"graph": "https://example.org/g/b"},
+            body=b"",
+            what=" while sending <https://example.org/g/b>; already replaced: <https://example.org/g/a>",
+            midway="; <https://example.org/g/b> may be partly loaded",
+        )
+    assert str(caught.value) == (
+        f"cannot connect to {url} while sending <https://example.org/g/b>; already replaced:"
+        " <https://example.org/g/a>: connection refused (is the server running, and on this port?)"
+    )
+
+
 def test_server_stopped_mid_push(tmp_path: Path) -> None:
     """The server dies while the second graph streams: one line naming the graph already replaced."""
     server = start_oxigraph(tmp_path / "ox")
+    proc: subprocess.Popen[str] | None = None
     try:
         data = tmp_path / "big.nq"
         with open(data, "w") as fh:
@@ -253,8 +277,13 @@ def test_server_stopped_mid_push(tmp_path: Path) -> None:
         assert proc.wait(timeout=120) == 1
         assert rest.count("\n") == 1 and "Traceback" not in rest
         assert "<https://example.org/g/b>" in rest and "already replaced: <https://example.org/g/a>" in rest
-        proc.stderr.close()
     finally:
+        if proc is not None:  # closed and reaped even when an assertion fails (no warning in a later test)
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if proc.stderr is not None:
+                proc.stderr.close()
         server.cleanup()
 
 

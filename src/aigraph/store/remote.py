@@ -43,6 +43,8 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 def _declares_ontology(quad: ox.Quad) -> bool:
     """``<iri> a owl:Ontology``: the statement that names a file's graph."""
     return quad.predicate == _RDF_TYPE and quad.object == _OWL_ONTOLOGY and isinstance(quad.subject, ox.NamedNode)
+
+
 _BLOCK = 1 << 16
 _SNIPPET = 160
 
@@ -180,9 +182,12 @@ class Client:
         headers: Mapping[str, str] | None = None,
         body: bytes | Path | None = None,
         what: str = "",
+        midway: str = "",
     ) -> Response:
         """Send one request (a Path body is streamed from the file); answer a Digest
-        challenge once; raise AigraphError for a connection that fails."""
+        challenge once; raise AigraphError for a connection that fails, with ``what`` (which
+        request this was, and what came before it) and, once the request may have reached the
+        server, ``midway`` (what a half-sent request may have left)."""
         target = self.target(query)
         for attempt in range(2):
             conn = self._connection()
@@ -207,14 +212,16 @@ class Client:
                     conn.request(method, target, body=body, headers=hdrs)
                 resp = conn.getresponse()
                 data = resp.read()
-            except (ConnectionRefusedError, socket.gaierror) as exc:
-                raise AigraphError(f"cannot connect to {self.url}: {_reason(exc)}") from None
+            except (ConnectionRefusedError, socket.gaierror) as exc:  # nothing reached the server
+                raise AigraphError(f"cannot connect to {self.url}{what}: {_reason(exc)}") from None
             except ssl.SSLError as exc:
-                raise AigraphError(f"TLS failed with {self.url}: {_reason(exc)} (--ca-cert FILE trusts a CA)") from None
+                raise AigraphError(
+                    f"TLS failed with {self.url}{what}: {_reason(exc)} (--ca-cert FILE trusts a CA)"
+                ) from None
             except TimeoutError:
-                raise AigraphError(f"{self.url} did not answer within {self.timeout:g} s{what}") from None
+                raise AigraphError(f"{self.url} did not answer within {self.timeout:g} s{what}{midway}") from None
             except (OSError, http.client.HTTPException) as exc:
-                raise AigraphError(f"the connection to {self.url} failed{what}: {_reason(exc)}") from None
+                raise AigraphError(f"the connection to {self.url} failed{what}{midway}: {_reason(exc)}") from None
             finally:
                 conn.close()
             response = Response(resp.status, resp.reason, {k.lower(): v for k, v in resp.getheaders()}, data)
@@ -471,7 +478,6 @@ def _spill_file(
         single_graph_iri.append(declared[0])
 
 
-
 def spill_graphs(
     folder: Path,
     data: Sequence[str | Path] | None = None,
@@ -552,8 +558,10 @@ def push(
                 # bulk loader instead of one transaction. The graph is cleared first either way.
                 query = {**query, "no_transaction": ""}
             partly = f"; {_label(name)} may be partly loaded (Oxigraph bulk load; --atomic avoids it)" if bulk else ""
-            what = f" while sending {_label(name)}" + _already(done) + partly
-            resp = client.request("PUT", query, headers={"Content-Type": "application/n-triples"}, body=path, what=what)
+            what = f" while sending {_label(name)}" + _already(done)
+            resp = client.request(
+                "PUT", query, headers={"Content-Type": "application/n-triples"}, body=path, what=what, midway=partly
+            )
             if resp.status not in (200, 201, 204):
                 action = f"push of {_label(name)} to {url} failed"
                 if resp.status in (400, 404, 405, 501) and not done:
