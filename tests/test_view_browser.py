@@ -724,7 +724,7 @@ def test_narrow_window_keeps_the_legend_a_click_away(
     # Wide again: the legend is beside the drawing, and the button hides it there too.
     page.set_viewport_size({"width": 1300, "height": 800})
     # The page hears of the new width from matchMedia's "change" event, a frame after the resize.
-    page.wait_for_function("document.getElementById('legend-toggle').getAttribute('aria-expanded') === 'true'")
+    page.wait_for_function("() => document.getElementById('legend-toggle').getAttribute('aria-expanded') === 'true'")
     assert legend.is_visible() and toggle.get_attribute("aria-expanded") == "true"
     toggle.click()
     assert not legend.is_visible()
