@@ -57,7 +57,8 @@ ONTOLOGY = ROOT / "ontology" / "aigraph.ttl"
 
 
 SCRIPT = "import sys; sys.argv[0] = 'aigraph'; from aigraph.fasthelp import run; sys.exit(run())"
-"""What the installed ``aigraph`` script runs (pyproject.toml), without runpy's 3-5 ms of ``-m``."""
+"""What the installed ``aigraph`` script runs (src/aigraph/__main__.py, installed as the script by
+pyproject's shared-scripts), without runpy's 3-5 ms of ``-m``."""
 
 
 def env_for(src: Path) -> dict[str, str]:

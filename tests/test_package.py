@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from aigraph import __version__
+
 from .conftest import GOLDEN_TTL, ROOT
 
 
@@ -80,3 +82,14 @@ def test_installed_wheel_works_from_another_folder(wheel: Path, tmp_path: Path) 
     assert run.returncode == 0 and run.stdout.startswith("Conforms"), run.stderr
     run = subprocess.run([aigraph, "export", "--format", "ntriples"], cwd=work, capture_output=True, text=True, env=env)
     assert run.returncode == 0 and run.stdout.count(" .\n") == 817
+    # The command is src/aigraph/__main__.py itself (pyproject's shared-scripts), run by the venv's
+    # Python: pip's console-script wrapper would import re before aigraph (3-7 ms a command).
+    script = aigraph.read_text(encoding="utf-8")
+    assert script.splitlines()[0] == f"#!{py}", script.splitlines()[0]
+    assert script.endswith("from aigraph.fasthelp import run\n\nrun()\n"), script
+    shown = subprocess.run(
+        [py, "-X", "importtime", aigraph, "--version"], cwd=work, capture_output=True, text=True, env=env
+    )
+    assert shown.returncode == 0 and shown.stdout == f"aigraph, version {__version__}\n", shown.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines() if line.startswith("import time")}
+    assert "aigraph.fasthelp" in imported and not imported & {"re", "enum", "click"}, sorted(imported)
