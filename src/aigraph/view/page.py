@@ -474,40 +474,47 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         node_info.append(info)
 
     edge_info: list[dict[str, Any]] = []
-    for j, (_s, _o, pred, d) in enumerate(edges):
+    # A big page sends its edges as columns (see _edge_columns): the page makes vis's edge objects.
+    columns = None
+    if big:
+        columns = _edge_columns(src, dst, [rel_index[e[2]] for e in edges], stated if corpus else None, curves)
+
+    def _small_edge(
+        j: int, pred: str, d: dict[str, Any], evidence: list[str], by: list[tuple[int, list[str]]], rs: dict[str, Any]
+    ) -> dict[str, Any]:
         a, b = src[j], dst[j]
-        rs = relation_styles[pred]
-        evidence = list(d.get("evidence") or [])
-        by = stated[j]
+        said = styles.drawn_label(d.get("label") or _short_iri(pred))  # the label without its count
+        head = f"{labels[a]} \u2014 {said} \u2192 {labels[b]}\n\n"
         edge: dict[str, Any] = {"id": j}
-        if not big:
-            rel = rel_labels[j]
-            said = styles.drawn_label(d.get("label") or _short_iri(pred))  # the label without its count
-            head = f"{labels[a]} \u2014 {said} \u2192 {labels[b]}\n\n"
-            if corpus:
-                edge["title"] = head + corpus.tooltip(by)
-            else:
-                edge["title"] = head + (
-                    "\n\n".join(f"\u201c{styles.tip(e)}\u201d" for e in evidence)
-                    if evidence
-                    else "(no evidence sentence recorded)"
-                )
-            edge.update(styles.edge_style(rs))
-            if count_articles(by) > 1:
-                edge["width"] = stated_width(rs["width"], count_articles(by))
+        if corpus:
+            edge["title"] = head + corpus.tooltip(by)
+        else:
+            edge["title"] = head + (
+                "\n\n".join(f"\u201c{styles.tip(e)}\u201d" for e in evidence)
+                if evidence
+                else "(no evidence sentence recorded)"
+            )
+        edge.update(styles.edge_style(rs))
+        if count_articles(by) > 1:
+            edge["width"] = stated_width(rs["width"], count_articles(by))
         edge["r"] = rel_index[pred]
         if corpus:
             edge["a"] = [k for k, _sents in by if k >= 0]
-        if not big:
-            edge["label"] = rel
-            if j in quiet:
-                edge["scaling"] = {"label": {"drawThreshold": _EDGE_LABEL_NEAR}}
+        edge["label"] = rel_labels[j]
+        if j in quiet:
+            edge["scaling"] = {"label": {"drawThreshold": _EDGE_LABEL_NEAR}}
         if rs["symmetric"]:
-            edge["arrows"] = {"to": {"enabled": True}, "from": {"enabled": True, "scaleFactor": 0.55}}
+            edge["arrows"] = dict(_BOTH_WAYS)
         curve = curves.get(j)
         if curve:
             edge["smooth"] = {"enabled": True, "type": curve[0], "roundness": curve[1]}
-        _add_edge(net, a, b, edge)
+        return edge
+
+    for j, (_s, _o, pred, d) in enumerate(edges):
+        evidence = list(d.get("evidence") or [])
+        by = stated[j]
+        if columns is None:
+            _add_edge(net, src[j], dst[j], _small_edge(j, pred, d, evidence, by, relation_styles[pred]))
         info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
         if corpus:
             # The sentences go once, grouped by article (a corpus page would carry them twice).
@@ -546,6 +553,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         }
         for p in rel_order
     ]
+    if columns is not None:
+        vis_edges = columns
     payload = {
         "title": title,
         "big": big,
@@ -562,6 +571,29 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     if corpus:
         payload["articles"] = corpus.articles(stated)
     return payload
+
+
+_BOTH_WAYS = {"to": {"enabled": True}, "from": {"enabled": True, "scaleFactor": 0.55}}
+"""The arrows of a symmetric relation (competes with): both ends, the far one smaller."""
+
+
+def _edge_columns(
+    src: list[int],
+    dst: list[int],
+    rel: list[int],
+    stated: list[list[tuple[int, list[str]]]] | None,
+    curves: dict[int, tuple[str, float]],
+) -> dict[str, Any]:
+    """A big page's edges as columns: ``from``, ``to`` and ``r`` (the relation) per edge, the
+    articles stating each (``a``, a corpus), and ``curved`` as ``[edge, type, roundness]``.
+    view.js makes of edge j the object a small page sends (id j, ``arrows`` from the relation),
+    less the tooltip and style it adds to both: a third of a big page's bytes, and a tenth of the
+    time to write them (62,000 edges)."""
+    columns: dict[str, Any] = {"from": src, "to": dst, "r": rel}
+    if stated is not None:
+        columns["a"] = [[k for k, _sents in by if k >= 0] for by in stated]
+    columns["curved"] = [[j, kind, roundness] for j, (kind, roundness) in sorted(curves.items())]
+    return columns
 
 
 def _leaves(n: int, pairs: np.ndarray) -> set[int]:

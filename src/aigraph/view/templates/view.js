@@ -9,7 +9,7 @@
     for (var k in defaults) if (item[k] !== undefined) defaults[k] = item[k];
     return defaults;
   }
-  var N = DATA.nodes, E = DATA.edges;
+  var N = DATA.nodes, E = Array.isArray(DATA.edges) ? DATA.edges : fromColumns(DATA.edges);
   var NI = DATA.nodeInfo.map(function (i) {
     return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [], full: "", tby: [], vby: [] });
   });
@@ -18,6 +18,21 @@
   var ARTICLES = DATA.articles || null;
   var SVG = "http://www.w3.org/2000/svg";
 
+  // A big page sends its edges as columns (from, to, r; a: the articles; curved: [j, type,
+  // roundness]): each becomes the object a small page sends, less the tooltip and style.
+  function fromColumns(c) {
+    var out = new Array(c.from.length), curved = {};
+    c.curved.forEach(function (k) { curved[k[0]] = k; });
+    for (var j = 0; j < out.length; j++) {
+      var e = { id: j, r: c.r[j], from: c.from[j], to: c.to[j] };
+      if (c.a) e.a = c.a[j];
+      e.arrows = DATA.relations[e.r].symmetric ?
+        { to: { enabled: true }, from: { enabled: true, scaleFactor: 0.55 } } : "to";
+      if (curved[j]) e.smooth = { enabled: true, type: curved[j][1], roundness: curved[j][2] };
+      out[j] = e;
+    }
+    return out;
+  }
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
