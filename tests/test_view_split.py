@@ -162,3 +162,33 @@ def test_the_page_is_the_same_on_two_cores(tmp_path: Path, monkeypatch: pytest.M
     write_view(tmp_path / "two.html", data=[path])
     assert calls
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
+
+
+def test_labels_of_documents_and_terms_come_from_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fold keeps no label triple as it reads it (a label for each of 100,000 facts and
+    # sentences at a million triples): those of documents (the title) and of declared terms
+    # (the legend) are made again from the logged values, language and datatype included.
+    xsd, schema, dcterms = "http://www.w3.org/2001/XMLSchema#", "https://schema.org/", "http://purl.org/dc/terms/"
+    lines = [
+        f"<{EX}doc> <{RDF}type> <{schema}NewsArticle> .",
+        f'<{EX}doc> <{schema}name> "2031-05-06"^^<{xsd}date> .',
+        f'<{EX}doc> <{dcterms}title> "Fiktiver Titel"@de-at .',
+        f'<{EX}doc> <{RDFS}label> "Fictional label" .',
+        f'<{EX}doc> <{SKOS}prefLabel> "not a title property" .',
+        f"<{EX}Gizmo> <{RDF}type> <http://www.w3.org/2002/07/owl#Class> .",
+        f'<{EX}Gizmo> <{RDFS}label> "Gizmo (fictional)"@en .',
+        f'<{EX}Gizmo> <{RDFS}label> "Bidule (fictif)"@fr .',
+        f'<{EX}thing> <{RDFS}label> "Thing (fictional)" .',
+        f"<{EX}thing> <{RDF}type> <{EX}Gizmo> .",
+    ]
+    path = tmp_path / "labels.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    described: list[Any] = []
+    whole = fold(stream_quads([path]), described=described)
+    assert [str(t) for t in described] == [line[:-2] for line in lines[:4]]
+    assert whole.vocabulary.terms[EX + "Gizmo"].label == "Bidule (fictif)"  # the last label, as from_quads reads
+    assert whole.nodes[EX + "thing"]["class_label"] == "Bidule (fictif)"
+    for share in (0.3, 0.6, 0.9):
+        got, got_described = _two_cores([path], share, monkeypatch)
+        _same(got, whole)
+        assert [str(t) for t in got_described] == [str(t) for t in described]

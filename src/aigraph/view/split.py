@@ -239,12 +239,12 @@ def _encode(found: Scan) -> bytes:
     plain = {"values": _join(found.values), "texts": _join(found.texts)}
     for i in range(3):
         plain[f"kept{i}"] = _join([t[i] for t in found.kept])
-    small = (found.declared, found.vocab, found.vocab_objects, bytes(found.parts))
+    small = (found.declared, found.vocab, found.vocab_objects, found.datatypes, bytes(found.parts))
     return pickle.dumps((_join(table), shared, plain, small), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(data: bytes) -> Scan:
-    strings, shared, plain, (declared, vocab, vocab_objects, parts) = pickle.loads(data)
+    strings, shared, plain, (declared, vocab, vocab_objects, datatypes, parts) = pickle.loads(data)
     table = _split(strings)  # not interned: the few resources both parts name are not worth 0.1 s
     at = table.__getitem__
 
@@ -257,6 +257,7 @@ def _decode(data: bytes) -> Scan:
         declared=declared,
         vocab=vocab,
         vocab_objects=vocab_objects,
+        datatypes=datatypes,
         nodes=dict.fromkeys(column("nodes")),
         edges=list(zip(column("edges0"), column("edges1"), column("edges2"), strict=True)),
         parts=bytearray(parts),
