@@ -50,7 +50,10 @@ class Corpus:
         self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
 
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
-        return [(self.index.get(a, -1), list(sents)) for a, sents in self.graph.sources.get(key, [])]
+        """The articles stating ``key`` by number, each with its sentences (the fold's own lists,
+        shared: the page only writes them out)."""
+        index = self.index
+        return [(index.get(a, -1), sents) for a, sents in self.graph.sources.get(key, ())]
 
     def edge(self, e: tuple[str, str, str, dict[str, Any]]) -> list[tuple[int, list[str]]]:
         return self._by((e[0], e[2], e[1]))

@@ -515,12 +515,19 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         by = stated[j]
         if columns is None:
             _add_edge(net, src[j], dst[j], _small_edge(j, pred, d, evidence, by, relation_styles[pred]))
-        info = {"ev": evidence, "q": list(d.get("quotes") or []), "src": d.get("article") or ""}
-        if corpus:
-            # The sentences go once, grouped by article (a corpus page would carry them twice).
-            info["by"] = [[k, sents] for k, sents in by]
-            info["ev"] = info["src"] = ""
-        edge_info.append({k: v for k, v in info.items() if v})
+        # Empty fields are left out (the page puts them back).
+        said: dict[str, Any] = {}
+        if evidence and not corpus:
+            said["ev"] = evidence
+        if d.get("quotes"):
+            said["q"] = list(d["quotes"])
+        if d.get("article") and not corpus:
+            said["src"] = d["article"]
+        if by:
+            # A corpus: the sentences go once, grouped by article (not twice, in ev too), as
+            # (article, sentences) pairs, which JSON writes as arrays.
+            said["by"] = by
+        edge_info.append(said)
 
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
     classes = [
