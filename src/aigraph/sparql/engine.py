@@ -21,11 +21,12 @@ import pyoxigraph as ox
 
 from ..errors import AigraphError, NetworkRefused
 from ..namespaces import PREFIXES
-from .guard import FrozenRecord, QueryInfo, Record, check_safety, inspect_query, lex
+from ..records import FrozenRecord, Record
+from .guard import QueryInfo, check_safety, inspect_query, lex
 from .limits import _OUT_OF_MEMORY, DEFAULT_MAX_MEMORY_MB, run_limited
 
 # typing, dataclasses and pathlib cost a query's start-up milliseconds: the records here are
-# plain classes (guard.Record), and mypy alone reads the type names. re (with enum, 3 ms) is
+# plain classes (records.Record), and mypy alone reads the type names. re (with enum, 3 ms) is
 # imported by the functions that use it: a saved query's name is checked without it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from ..errors import AigraphError, NetworkRefused
+from ..records import Record
 
 # typing and dataclasses cost a query's start-up milliseconds (inspect, ast, dis): the records
 # of the query path are plain classes, and mypy alone reads the type names.
@@ -23,34 +24,6 @@ if TYPE_CHECKING:
 
     Kind: TypeAlias = Literal["select", "ask", "graph"]
 
-
-class Record:
-    """A record of the query path: its fields are its ``__slots__``; shown and compared by them."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if not name.startswith("_"))
-        return f"{type(self).__name__}({shown})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass without frozen=True
-
-
-class FrozenRecord(Record):
-    """A record not meant to change (a frozen dataclass before): hashed by its fields."""
-
-    __slots__ = ()
-
-    def __hash__(self) -> int:  # type: ignore[override]  # Record's is None: it is mutable
-        return hash(self._fields())
 
 # Repeated tokens are written as unrolled loops (run of plain characters, then escape
 # plus run): Python's re keeps ~200 bytes per iteration of an alternation, so

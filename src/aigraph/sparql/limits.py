@@ -45,11 +45,6 @@ _OUT_OF_MEMORY = (
 )
 
 
-def _limit_memory(max_memory_mb: int | None) -> None:
-    """In the child: cap new private memory at ``max_memory_mb`` above what is in use now."""
-    _memory_limit(max_memory_mb)
-
-
 def _memory_limit(max_memory_mb: int | None) -> Callable[[], None]:
     """Cap this process's new private memory at ``max_memory_mb`` above what is in use now
     (the soft ``RLIMIT_DATA``); returns the function that lifts the cap again."""
@@ -152,7 +147,7 @@ def run_limited(
             import faulthandler
 
             faulthandler.disable()  # a crash is reported by the parent, in one line
-            _limit_memory(max_memory_mb)
+            _memory_limit(max_memory_mb)  # lifted only by the child's exit
             _grow_stack()
             if deny_sockets is not None:
                 deny_sockets()

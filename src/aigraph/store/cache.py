@@ -26,6 +26,8 @@ import sys
 
 import pyoxigraph as ox
 
+from ..records import FrozenRecord
+
 # A query that opens a cached store (a hit) imports none of pathlib (with urllib.parse and
 # ipaddress), hashlib (OpenSSL) or json: 8 ms of its start-up. Paths are text until a
 # function that builds, lists or removes entries makes them Path objects.
@@ -80,10 +82,10 @@ def _published(entry: str | Path) -> bool:
     return os.path.isfile(os.path.join(entry, "aigraph-entry.json"))
 
 
-class Entry:
+class Entry(FrozenRecord):
     """One cached store: where it is, what it holds, its size on disk.
 
-    (A plain class, not a dataclass: ``dataclasses`` imports ``inspect``, milliseconds
+    (A plain record, not a dataclass: ``dataclasses`` imports ``inspect``, milliseconds
     of every query that opens a cached store.)"""
 
     __slots__ = ("path", "sources", "with_ontology", "extensions", "triples", "created", "bytes")
