@@ -433,9 +433,6 @@ def split_shapes(turtle: bytes) -> Shapes:
     objects: dict[tuple[Any, str], list[Any]] = {}  # (subject, predicate IRI) -> objects, in file order
     for t in triples:
         objects.setdefault((t.subject, t.predicate.value), []).append(t.object)
-    predicates: dict[Any, set[str]] = {}
-    for s, p in objects:
-        predicates.setdefault(s, set()).add(p)
 
     def value(node: Any, name: str) -> Any:
         found = objects.get((node, _SH + name))
@@ -449,8 +446,8 @@ def split_shapes(turtle: bytes) -> Shapes:
         targets = [(t, o) for t in _TARGETS for o in objects.get((shape, _SH + t), [])]
         selects = objects.get((constraint, _SH + "select"), [])
         if (
-            _SH + "path" in predicates.get(shape, ())
-            or _SH + "target" in predicates.get(shape, ())
+            (shape, _SH + "path") in objects
+            or (shape, _SH + "target") in objects
             or _RDFS_CLASS in objects.get((shape, _RDF_TYPE), [])
             or not targets
             or len(selects) != 1
