@@ -1,4 +1,4 @@
-"""Quotes of a long article are found through the draft's word index, with the same answers as a scan."""
+"""Quotes of a long article are found through a word index (QuotePlaces), with the same answers as a scan."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.facts.draft import QuotePlaces
 from aigraph.facts.reader import read_facts
 from aigraph.graph import build as b
-from aigraph.sources.article import ArticleText
+from aigraph.sources.article import ArticleText, QuotePlaces
 
 from .test_build import BAD_FACTS, _edit
 

@@ -100,9 +100,10 @@ def test_every_quote_is_verbatim_and_in_one_place(article: Path, tmp_path: Path)
 
 
 def test_indexed_quote_lookup_answers_as_the_builder_does() -> None:
-    # draft looks quotes up through a word index (QuotePlaces); build uses ArticleText.places.
+    # draft looks quotes up through a word index (QuotePlaces), and build too past _SCAN_LIMIT;
+    # ArticleText.places scans.
     # They must agree on every quote: whole words, parts of words, across sentences, no words.
-    from aigraph.facts.draft import QuotePlaces
+    from aigraph.sources.article import QuotePlaces
 
     texts = [p.read_text(encoding="utf-8") for p in ARTICLES[:3]]
     texts.append("Acme Labs met Acme. Labs of Acme Labsford said: acme! Acme Labs. Labs, Acme - “Labs” -- ok.")

@@ -199,8 +199,8 @@ class _Builder:
         quotes = sum(len(e.evidence) for e in facts.entities.values()) + sum(len(f.evidence) for f in facts.facts)
         if quotes * len(article._joined()[0]) > _SCAN_LIMIT:
             # places() scans the whole article for each quote: quadratic for a long article
-            # with many facts (20,000 facts: 9 s). The draft's word index gives the same answers.
-            from ..facts.draft import QuotePlaces
+            # with many facts (20,000 facts: 9 s). A word index gives the same answers.
+            from ..sources.article import QuotePlaces
 
             self.places = QuotePlaces(article).places
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,3 +192,101 @@ class ArticleText:
                 runs.append(tuple(self.sentences[first : last + 1]))
             at = joined.find(q, at + 1)
         return runs
+
+
+_WORD = re.compile(r"\w+")
+
+
+class QuotePlaces:
+    """:meth:`ArticleText.places` answered from an index of the article's words.
+
+    ``places`` scans the whole article for each quote; a draft asks about
+    thousands of candidate quotes on a long text, which made drafting
+    quadratic in its length. A word of the quote that has a non-word
+    character on both sides inside the quote is a whole word wherever the
+    quote occurs, so only that word's occurrences need checking. A quote
+    without one (a name, "Acme Labs") is looked up through the suffixes of
+    the article's distinct words. Every candidate is checked character by
+    character, so the answer is the same as ``places``' (a test compares
+    them). ``aigraph draft`` checks its candidate quotes with it, and ``build`` the quotes
+    of a long article with many facts.
+    """
+
+    def __init__(self, article: ArticleText) -> None:
+        self.sentences = article.sentences
+        self.joined, self.starts = article._joined()
+        self.words: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self.joined):
+            self.words.setdefault(m.group(), []).append(m.start())
+        self._suffixes: list[tuple[str, str, int]] | None = None
+
+    def _by_suffix(self) -> list[tuple[str, str, int]]:
+        """(suffix, word, where the suffix starts in the word) for every distinct word, sorted."""
+        if self._suffixes is None:
+            self._suffixes = sorted((w[i:], w, i) for w in self.words for i in range(len(w)))
+        return self._suffixes
+
+    def _containing(self, token: str, at_start: bool, at_end: bool) -> list[tuple[str, int]]:
+        """(word, offset of ``token`` in it) for the words that can hold ``token`` there.
+
+        ``at_start``: the token starts the word (a non-word character precedes it in
+        the quote); ``at_end``: the token ends the word.
+        """
+        if at_start and at_end:
+            return [(token, 0)] if token in self.words else []
+        sfx = self._by_suffix()
+        out = []
+        for i in range(bisect.bisect_left(sfx, (token,)), len(sfx)):
+            suffix, word, off = sfx[i]
+            if not suffix.startswith(token):
+                break
+            if (not at_start or off == 0) and (not at_end or len(suffix) == len(token)):
+                out.append((word, off))
+        return out
+
+    def _entries(self, token: str) -> int:
+        """How many suffixes of distinct words start with ``token`` (a cheap measure of its cost)."""
+        sfx = self._by_suffix()
+        return bisect.bisect_left(sfx, (token + "\U0010ffff",)) - bisect.bisect_left(sfx, (token,))
+
+    def _candidates(self, q: str) -> list[int] | None:
+        """Where ``q`` may start in the joined sentences (a superset), or None: scan for it."""
+        # A few words are enough to choose a rare one (a quote may be thousands of words long).
+        tokens = list(itertools.islice(_WORD.finditer(q), 16))
+        whole = [t for t in tokens if t.start() > 0 and t.end() < len(q)]
+        if whole:
+            t = min(whole, key=lambda t: len(self.words.get(t.group(), ())))
+        elif tokens:  # one or two words, at the ends of the quote: the one fewer words can hold
+            t = min(tokens, key=lambda t: self._entries(t.group()))
+        else:
+            return None
+        k = t.start()
+        return [
+            p + off - k for word, off in self._containing(t.group(), k > 0, t.end() < len(q)) for p in self.words[word]
+        ]
+
+    def places(self, quote: str, most: int | None = None) -> list[tuple[Sentence, ...]]:
+        """Every distinct run of sentences the quote occurs in, in article order (as ``places``).
+
+        ``most``: stop once that many runs are found (then not necessarily the first ones).
+        """
+        q = normalize(quote)
+        if not q:
+            return []
+        cands = self._candidates(q)
+        if cands is None:
+            cands, at = [], self.joined.find(q)
+            while at >= 0:
+                cands.append(at)
+                at = self.joined.find(q, at + 1)
+        runs: dict[tuple[int, int], tuple[Sentence, ...]] = {}
+        for at in cands:
+            if at < 0 or not self.joined.startswith(q, at):
+                continue
+            first = bisect.bisect_right(self.starts, at) - 1
+            last = bisect.bisect_left(self.starts, at + len(q)) - 1
+            if (first, last) not in runs:
+                runs[(first, last)] = tuple(self.sentences[first : last + 1])
+                if most is not None and len(runs) >= most:
+                    break
+        return [runs[k] for k in sorted(runs)]
