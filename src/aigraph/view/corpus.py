@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..namespaces import RDF
-from .fold import short
+from .fold import short_iri
 from .styles import tip
 
 if TYPE_CHECKING:
@@ -68,11 +68,11 @@ class Corpus:
         if cls:
             tby = self._by((n, RDF + "type", cls))
             if tby:
-                info["tby"] = [[k, sents] for k, sents in tby]
+                info["tby"] = tby  # (article, sentences) pairs: JSON arrays, as lists would be
         values = []
         for s, p, o in self.stated.get(n, ()):
             if p != RDF + "type" and (s, p, o) not in self.drawn:
-                values.append([short(p), o, [[k, sents] for k, sents in self._by((s, p, o))]])
+                values.append([short_iri(p), o, self._by((s, p, o))])
         if values:
             info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
         return info
@@ -91,7 +91,7 @@ class Corpus:
             lines.extend(f"\u201c{tip(t)}\u201d" for t in sents)
         return "\n".join(lines)
 
-    def articles(self, stated: list[list[tuple[int, list[str]]]]) -> list[dict[str, Any]]:
+    def articles(self, stating: list[list[int]]) -> list[dict[str, Any]]:
         """The page's list of articles, each with how many of the drawn relations it states."""
-        counts = Counter(k for by in stated for k, _sents in by if k >= 0)
+        counts = Counter(k for ids in stating for k in ids)
         return [{"iri": a, **meta, "count": counts[i]} for i, (a, meta) in enumerate(self.graph.articles.items())]

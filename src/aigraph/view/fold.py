@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
+from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from ..ontology import Ontology, from_quads, load_ontology
 
 # Properties that name a resource, best first; the others' values stay as attributes.
@@ -29,7 +29,7 @@ _LABELS = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", "http://xmlns.co
 _REIFICATION = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
 _PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
 _SH = "http://www.w3.org/ns/shacl#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 
 # Types that make a resource part of a vocabulary (a class, a property, an ontology, a shape):
 # it names things rather than being one, so it is read for labels and not drawn. Each maps
@@ -99,27 +99,17 @@ def short(iri: str) -> str:
     return iri
 
 
+@cache
+def short_iri(iri: str) -> str:
+    """:func:`short`, remembered: a page asks for the same few IRIs thousands of times."""
+    return short(iri)
+
+
 def local_name(iri: str) -> str:
     tail = iri.rstrip("/#")
     for sep in ("#", "/", ":"):
         tail = tail.rsplit(sep, 1)[-1]
     return tail or iri
-
-
-def vocabulary(items: Iterable[ox.Quad | ox.Triple], ontology: Ontology | None = None) -> Ontology:
-    """The shipped ontology (or ``ontology``) plus the classes and properties the data itself
-    declares (OWL, RDFS or RDF), with their labels."""
-    triples = _triples(items)
-    rdf_type = RDF + "type"
-    declared = {
-        t.subject.value
-        for t in triples
-        if t.predicate.value == rdf_type
-        and isinstance(t.object, ox.NamedNode)
-        and _VOCABULARY.get(t.object.value)
-        and isinstance(t.subject, ox.NamedNode)
-    }
-    return _with_declared(ontology or load_ontology(), triples, declared)
 
 
 def _with_declared(onto: Ontology, triples: list[ox.Quad | ox.Triple], declared: set[str]) -> Ontology:
@@ -226,8 +216,8 @@ _DESCRIBING = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "domain", 
                SCHEMA + "name"}  # fmt: skip
 # Of the rdf:type triples, only these say what a term is (or that a resource is a document
 # with a title): typing each of a million facts and sentences is not kept.
-_DOCUMENTS = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology"}
-_DESCRIBING_TYPES = {*_VOCABULARY, *_DOCUMENTS}
+DOCUMENT_CLASSES = {AIG + "Article", SCHEMA + "NewsArticle", SCHEMA + "Article", OWL + "Ontology"}
+_DESCRIBING_TYPES = {*_VOCABULARY, *DOCUMENT_CLASSES}
 
 
 # What a predicate is to the fold (see _predicate_info).
@@ -337,7 +327,7 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
     found = Scan()
     kinds = _DESCRIBING_TYPES
     kept = found.kept
-    declared = found.declared  # classes and properties the data declares (see vocabulary())
+    declared = found.declared  # classes and properties the data declares (see _with_declared)
     vocab = found.vocab  # resources that are vocabulary: not drawn
     vocab_objects: dict[str, list[str]] = defaultdict(list)  # what vocabulary points at (blank nodes)
     edges = found.edges
@@ -533,7 +523,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
             known.append(class_iri)
         kind = kinds.get(class_iri)
         if kind is None:
-            kind = kinds[class_iri] = (class_iri in _PROVENANCE_CLASSES) + 2 * (class_iri in _DOCUMENTS)
+            kind = kinds[class_iri] = (class_iri in _PROVENANCE_CLASSES) + 2 * (class_iri in DOCUMENT_CLASSES)
         if kind:
             if kind & 1:
                 typed_provenance.add(s)
@@ -642,7 +632,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
 
     out_nodes: dict[str, dict[str, Any]] = {}
     most_specific = cache(lambda ts: _most_specific(list(ts), merged))
-    label_of = cache(lambda iri: _label_of(iri, merged))
+    term_label = cache(lambda iri: label_of(iri, merged))
     rdf_type = RDF + "type"
     blanks = 0
     for n in nodes:
@@ -661,7 +651,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
         attrs: dict[str, Any] = {
             "label": label,
             "class": cls or "",
-            "class_label": label_of(cls) if cls else "",
+            "class_label": term_label(cls) if cls else "",
             "types": list(node_types),
         }
         if n in literals:
@@ -682,7 +672,7 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
         ev = evidence.get((subj, pred, obj), no_evidence)
         attrs = {
             "predicate": pred,
-            "label": label_of(pred),
+            "label": term_label(pred),
             "evidence": list(ev.get("evidence", [])),
             "quotes": list(ev.get("quotes", [])),
             "article": "; ".join(ev.get("article", [])),
@@ -783,7 +773,8 @@ def _vocabulary_nodes(
     return found
 
 
-def _label_of(iri: str, onto: Ontology) -> str:
+def label_of(iri: str, onto: Ontology) -> str:
+    """A term's label in ``onto`` (unless it only repeats the IRI's fragment), else its local name."""
     term = onto.terms.get(iri)
     if term and term.label and term.label != iri.rsplit("#", 1)[-1]:
         return term.label

@@ -56,6 +56,6 @@ def stringify(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     h = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
         h.add_node(n, **flat(d))
-    for _i, (s, o, k, d) in enumerate(g.edges(keys=True, data=True)):
+    for s, o, k, d in g.edges(keys=True, data=True):
         h.add_edge(s, o, key=k, **flat(d))
     return h

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..namespaces import AIG
 from ..ontology import Ontology
-from .fold import local_name
+from .fold import label_of
 
 BOX_FONT = 17
 """Font size of a box's label (an organisation's name), in canvas pixels (see the font sizes
@@ -211,19 +211,10 @@ def _darken(colour: str, amount: float = 0.25) -> str:
 
 
 def class_label(cls: str, vocab: Ontology) -> str:
-    if not cls:
-        return "Untyped resource"
-    term = vocab.terms.get(cls)
-    if term and term.label and term.label != cls.rsplit("#", 1)[-1]:
-        return term.label
-    return local_name(cls)
+    return label_of(cls, vocab) if cls else "Untyped resource"
 
 
-def relation_label(pred: str, vocab: Ontology) -> str:
-    term = vocab.terms.get(pred)
-    if term and term.label and term.label != pred.rsplit("#", 1)[-1]:
-        return term.label
-    return local_name(pred)
+relation_label = label_of
 
 
 def comment(iri: str, vocab: Ontology) -> str:
