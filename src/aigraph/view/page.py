@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     from .fold import Folded, Scan
     from .layout import Placement
+    from .placer import Placer
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -91,19 +92,28 @@ def write_view(
     from ..facts.extensions import load_extensions
     from ..files import guard_inputs, write_bytes
     from ..store.dataset import stream_quads, view_output
+    from .placer import Placer
     from .split import scan_files
 
     start = time.perf_counter()
     output = view_output(data) if output is None else output
-    with guard_inputs():  # the page may not replace one of the files it draws
+    # the page may not replace one of the files it draws; the placer ends with the page
+    with guard_inputs(), Placer() as placer:
         vocab = load_extensions(ontology).ontology() if ontology else None
+
+        def meanwhile() -> None:
+            # A file big enough for two cores makes a big page: its layout goes to a placer,
+            # forked now, while this process holds only its modules (see aigraph.view.placer).
+            _load_page_modules()
+            placer.start()
+
         # Big N-Triples and N-Quads files are scanned on two cores (None: not those, or bad
         # input, which the one-pass fold reports); the rest is folded straight from the
         # parser's stream: no list of a million quads.
         with _no_gc():  # the scan allocates for a million triples and frees nothing (see build_page)
-            found = scan_files(data, meanwhile=_load_page_modules) if data else None
+            found = scan_files(data, meanwhile=meanwhile) if data else None
             quads = stream_quads(list(data) if data else None) if found is None else found
-            page = build_page(quads, title=title, ontology=vocab)
+            page = build_page(quads, title=title, ontology=vocab, placer=placer)
             del found, quads
         write_bytes(output, page.html)
     seconds = time.perf_counter() - start
@@ -152,16 +162,18 @@ def build_page(
     *,
     title: str | None = None,
     ontology: Ontology | None = None,
+    placer: Placer | None = None,
 ) -> Page:
     """Fold RDF (or a :class:`~aigraph.view.fold.Scan` of it) into nodes and edges (as
-    :func:`aigraph.to_networkx` does), lay them out, fill a pyvis Network and render the page."""
+    :func:`aigraph.to_networkx` does), lay them out (a big page's in ``placer``, when it
+    runs), fill a pyvis Network and render the page."""
     from .fold import Scan, fold
 
     with _no_gc():
         described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
         graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology, described=described)
         heading = title if title is not None else corpus_title(graph) or page_title(described)
-        payload = page_data(graph, graph.vocabulary, title=heading)
+        payload = page_data(graph, graph.vocabulary, title=heading, placer=placer)
         page = Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
         # Freed while the collector still sleeps: alive when it wakes, its first pass would
         # walk every object of the fold and the page data (about 0.4 s at a million triples).
@@ -373,8 +385,11 @@ def _options(big: bool) -> dict[str, Any]:
     }
 
 
-def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
-    """Everything the page shows, as JSON-ready data (vis nodes and edges come from pyvis)."""
+def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | None = None) -> dict[str, Any]:
+    """Everything the page shows, as JSON-ready data (vis nodes and edges come from pyvis).
+
+    A big page's layout goes to ``placer`` (a forked process, see :mod:`aigraph.view.placer`)
+    when it runs: the nodes are built meanwhile and get their positions last."""
     n_nodes = len(graph.nodes)
     big = n_nodes > BIG_GRAPH
     index = {n: i for i, n in enumerate(graph.nodes)}
@@ -384,6 +399,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
     src = [index[e[0]] for e in edges]
     dst = [index[e[1]] for e in edges]
     pairs = _pairs(n_nodes, src, dst)
+    # A big page's layout needs no label boxes nor drawn edges: it goes first, to the placer.
+    placing = big and placer is not None and placer.submit(n_nodes, pairs, _layout_keys(graph), big=True)
     node_classes = [d.get("class", "") for d in attrs]
     class_styles = styles.class_styles(node_classes, vocab)
     relation_styles = styles.relation_styles([e[3]["predicate"] for e in edges], vocab)
@@ -421,19 +438,24 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         count = len(stating[j]) if stating else 0
         said_labels.append(drawn)
         rel_labels.append(drawn + f" \u00d7{count}" if count > 1 else drawn)
-    placement = _place(
-        graph,
-        pairs,
-        None if big else [_label_box(d, degree[i], class_styles) for i, d in enumerate(attrs)],
-        big=big,
-        edges=None
-        if big
-        else [
-            (a, b, _bend(curves.get(j)), _EDGE_CHAR * len(rel_labels[j]))
-            for j, (a, b) in enumerate(zip(src, dst, strict=True))
-        ],
+    placement = (
+        None
+        if placing
+        else _place(
+            graph,
+            pairs,
+            None if big else [_label_box(d, degree[i], class_styles) for i, d in enumerate(attrs)],
+            big=big,
+            edges=None
+            if big
+            else [
+                (a, b, _bend(curves.get(j)), _EDGE_CHAR * len(rel_labels[j]))
+                for j, (a, b) in enumerate(zip(src, dst, strict=True))
+            ],
+        )
     )
-    positions = placement.xy
+    # While the placer works, each node gets its x and y (keys in place: same JSON) at the end.
+    positions = placement.xy if placement is not None else [(0, 0)] * n_nodes
     quiet = set() if big else _quiet_labels(positions, src, dst, [e[2] for e in edges], _leaves(n_nodes, pairs))
 
     # Big pages send short nodes and edges, without tooltips, and each class's and relation's
@@ -453,7 +475,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
         if not big:
             options = {"title": f"{label}\n{class_labels[cls]}\nClick for its facts and sentences", **options}
             options.update(styles.node_style(style))
-            if placement.above[i] and style["shape"] != "box":
+            if placement is not None and placement.above[i] and style["shape"] != "box":
                 options["up"] = 1  # the page draws this label above the node, away from its hub
         if style["shape"] == "box":
             if not big:
@@ -524,6 +546,10 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str) -> dict[str, Any]:
             said["by"] = by
         edge_info.append(said)
 
+    if placing:
+        placement = (placer.result() if placer is not None else None) or _place(graph, pairs, None, big=True)
+        for node, (x, y) in zip(net.nodes, placement.xy, strict=True):
+            node["x"], node["y"] = x, y
     vis_nodes, vis_edges, _heading, _h, _w, options_json = net.get_network_data()
     classes = [
         {
@@ -778,17 +804,21 @@ def _place(
 ) -> Placement:
     from .layout import place
 
+    return place(len(graph.nodes), pairs, _layout_keys(graph), boxes=boxes, big=big, edges=edges)
+
+
+def _layout_keys(graph: Folded) -> list[tuple[str, str, int]]:
+    """How the layout orders each hub's leaves (see :func:`aigraph.view.layout.place`'s ``keys``)."""
     # A hub's leaves go round it by relation, then class and label: each relation's spokes
     # form one fan (whose middle spoke carries the label), each class one run of colour.
     spoke: dict[str, str] = {}
     for s, o, p, _d in graph.edges:
         spoke[s] = "\u2190" + p if s not in spoke else ""
         spoke[o] = "\u2192" + p if o not in spoke else ""
-    keys = [
+    return [
         (spoke.get(n, "") + "\t" + str(d.get("class", "")), str(d.get("label", "")).lower(), i)
         for i, (n, d) in enumerate(graph.nodes.items())
     ]
-    return place(len(graph.nodes), pairs, keys, boxes=boxes, big=big, edges=edges)
 
 
 _EDGE_CHAR = 7.9
