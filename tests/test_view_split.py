@@ -192,3 +192,27 @@ def test_labels_of_documents_and_terms_come_from_the_log(tmp_path: Path, monkeyp
         got, got_described = _two_cores([path], share, monkeypatch)
         _same(got, whole)
         assert [str(t) for t in got_described] == [str(t) for t in described]
+
+
+def test_documents_triples_are_made_only_for_a_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A corpus's page is titled by its count of articles: the documents' types and titles are
+    # not made triples for it (about 0.1 s at a million triples); one article's page takes its
+    # title from them.
+    from aigraph.view.page import build_page
+
+    asked: list[int] = []
+    real = Folded.described
+
+    def counted(self: Folded) -> list[Any]:
+        asked.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Folded, "described", counted)
+    path = tmp_path / "corpus.nt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    assert b"Knowledge graph of 2 articles" in build_page(stream_quads([path])).html
+    assert asked == []
+    one = [line for line in LINES if f"{EX}a2>" not in line and f"{EX}s2>" not in line and f"{EX}f2>" not in line]
+    path.write_text("\n".join(one) + "\n", encoding="utf-8")
+    assert b"<title>Fictional report one" in build_page(stream_quads([path])).html
+    assert asked == [1]

@@ -187,6 +187,19 @@ class Folded:
     that state it, in :attr:`articles` order, each with its sentences (see :func:`by_article`)."""
     articles: dict[str, dict[str, str]] = field(default_factory=dict)
     """The articles those sentences are quoted from: id -> title, date and url, oldest first."""
+    _documents: tuple[list[Any], list[tuple[str, str, str, str]], dict[str, str]] = field(
+        default=([], [], {}), repr=False, compare=False
+    )
+    """What :meth:`described` makes its triples of: kept triples (or a worker's strings), logged
+    label values and the datatypes they name."""
+
+    def described(self) -> list[ox.Quad | ox.Triple]:
+        """The triples that describe documents (articles, ontologies: their types and titles),
+        in the order read. Made when asked: the view of a corpus, titled by its count of
+        articles, never asks (a type and a title or two of each of 6,592 articles at a million
+        triples: about 0.1 s)."""
+        kept, rows, datatypes = self._documents
+        return [_kept_triple(t) for t in kept] + [_label_triple(row, datatypes) for row in rows]
 
     def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
@@ -232,7 +245,7 @@ def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
     they describe a resource (kept for the vocabulary and title), and the reification part
     (0 subject, 1 predicate, 2 object) or the label rank that goes with the code. A label's
     triples are not kept: its literal values are logged anyway, and the finish makes the few it
-    needs again from the log (see :func:`_described_labels`)."""
+    needs again from the log (see :func:`_label_rows`)."""
     describes = p in _DESCRIBING and p not in _LABELS
     if p in _REIFICATION:
         return p, _REIFIES, describes, _PART[_REIFICATION[p]]
@@ -503,10 +516,13 @@ def fold(
     finds its title there).
     """
     found = items if isinstance(items, Scan) else scan(items)
-    return _finish(found, ontology, described)
+    graph = _finish(found, ontology)
+    if described is not None:
+        described += graph.described()
+    return graph
 
 
-def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox.Triple] | None) -> Folded:
+def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     edges, nodes, declared = found.edges, found.nodes, found.declared
     # The logs, read into one entry per resource (each log dropped once read: peak memory).
     types: dict[str, list[str]] = {}
@@ -544,20 +560,23 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
     quoted_from = dict(zip(found.quoting, found.quoted, strict=True))
     found.sentences, found.texts, found.quoting, found.quoted = [], [], [], []
     # Only declared resources can be terms, and only documents have titles: of the kept
-    # triples, read just theirs (a worker's come as strings: made triples again only now).
-    wanted = declared | typed_document
-    kept: list[ox.Quad | ox.Triple] = [] if described is None else described
+    # triples, read just theirs. The terms' make the data's vocabulary now (a worker's come as
+    # strings: made triples again only now); the documents' are kept as they are, for
+    # Folded.described, which makes them triples if asked.
+    terms: list[ox.Quad | ox.Triple] = []
+    document_kept: list[Any] = []
     for t in found.kept:
-        if type(t) is tuple:
-            if t[0] in wanted:
-                kept.append(ox.Triple(ox.NamedNode(t[0]), ox.NamedNode(t[1]), _term(t[2])))
-        elif t.subject.value in wanted:
-            kept.append(t)
+        subject = t[0] if type(t) is tuple else t.subject.value
+        if subject in declared:
+            terms.append(_kept_triple(t))
+        if subject in typed_document:
+            document_kept.append(t)
     found.kept = []
-    kept += _described_labels(found, wanted)
-    merged = _with_declared(ontology or load_ontology(), kept, declared)
-    # Read: from now on only documents' triples matter (the view's title).
-    kept[:] = [t for t in kept if node_id(t.subject) in typed_document]
+    rows = _label_rows(found, declared | typed_document)
+    terms += [_label_triple(row, found.datatypes) for row in rows if row[0] in declared]
+    merged = _with_declared(ontology or load_ontology(), terms, declared)
+    documents_read = (document_kept, [row for row in rows if row[0] in typed_document], dict(found.datatypes))
+    del terms, rows
     hidden = typed_provenance
     if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
@@ -687,29 +706,42 @@ def _finish(found: Scan, ontology: Ontology | None, described: list[ox.Quad | ox
     evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
     sources, articles = _by_article(grouped, labels, literals)
     found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
-    return Folded(out_nodes, out_edges, merged, sources, articles)
+    return Folded(out_nodes, out_edges, merged, sources, articles, documents_read)
 
 
 _DESCRIBING_LABELS = {p for p in _LABELS if p in _DESCRIBING}
 
 
-def _described_labels(found: Scan, wanted: set[str]) -> list[ox.Triple]:
-    """The label triples (:data:`_DESCRIBING`'s) of the ``wanted`` named resources, made again
-    from the logged literal values, in the order read. Keeping each of them as the scan reads
-    it (a label for every fact and sentence: 100,000 at a million triples) cost 0.2-0.4 s."""
+def _label_rows(found: Scan, wanted: set[str]) -> list[tuple[str, str, str, str]]:
+    """The logged label values (:data:`_DESCRIBING`'s) of the ``wanted`` named resources, in
+    the order read, for :func:`_label_triple`. Keeping each label triple as the scan reads it
+    (one for every fact and sentence: 100,000 at a million triples) cost 0.2-0.4 s."""
     if not wanted:
         return []
-    out = []
-    label_names, datatypes = _DESCRIBING_LABELS, found.datatypes
-    for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True):
-        if s in wanted and name in label_names and tag[:1] == _LABEL_TAG and not s.startswith("_:"):
-            shown = tag[3:]  # after the label's rank (two characters, see _LABEL_TAG)
-            if shown[:1] == "@":
-                literal = ox.Literal(value, language=shown[1:])
-            else:
-                literal = ox.Literal(value, datatype=ox.NamedNode(datatypes.get(shown, _XSD_STRING)))
-            out.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(name), literal))
-    return out
+    label_names = _DESCRIBING_LABELS
+    return [
+        (s, name, value, tag)
+        for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True)
+        if s in wanted and name in label_names and tag[:1] == _LABEL_TAG and not s.startswith("_:")
+    ]
+
+
+def _label_triple(row: tuple[str, str, str, str], datatypes: dict[str, str]) -> ox.Triple:
+    """A label triple made again from its logged value (see :func:`_label_rows`)."""
+    s, name, value, tag = row
+    shown = tag[3:]  # after the label's rank (two characters, see _LABEL_TAG)
+    if shown[:1] == "@":
+        literal = ox.Literal(value, language=shown[1:])
+    else:
+        literal = ox.Literal(value, datatype=ox.NamedNode(datatypes.get(shown, _XSD_STRING)))
+    return ox.Triple(ox.NamedNode(s), ox.NamedNode(name), literal)
+
+
+def _kept_triple(t: Any) -> ox.Quad | ox.Triple:
+    """A kept triple as pyoxigraph's: a worker's strings (see :func:`portable`) made a triple again."""
+    if type(t) is tuple:
+        return ox.Triple(ox.NamedNode(t[0]), ox.NamedNode(t[1]), _term(t[2]))
+    return t  # type: ignore[no-any-return]
 
 
 _ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcterms:created")

@@ -170,9 +170,9 @@ def build_page(
     from .fold import Scan, fold
 
     with _no_gc():
-        described: list[ox.Quad | ox.Triple] = []  # types and names: the title is among them
-        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology, described=described)
-        heading = title if title is not None else corpus_title(graph) or page_title(described)
+        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology)
+        # A corpus is titled by its count of articles; other data by a document it describes.
+        heading = title if title is not None else corpus_title(graph) or page_title(graph.described())
         payload = page_data(graph, graph.vocabulary, title=heading, placer=placer)
         page = Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
         # Freed while the collector still sleeps: alive when it wakes, its first pass would
@@ -181,9 +181,9 @@ def build_page(
         # (os._exit, see aigraph.commands.finish_process): freeing them would be 0.2 s of
         # wasted work, so they are kept, out of the collector's sight.
         if getattr(sys.modules.get("aigraph.commands"), "whole_process", False):
-            _LEFT_TO_EXIT.append((graph, payload, described))
+            _LEFT_TO_EXIT.append((graph, payload))
             gc.freeze()
-        del graph, payload, described
+        del graph, payload
     return page
 
 
