@@ -257,8 +257,9 @@ def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
 
 
 # A statement (reified triple) as the fold keeps it: [subject, predicate, object, quotes,
-# evidence]. The parts are the strings its key is made of (see _statement_keys): None while
-# not stated, "" for a predicate that is not an IRI; quotes and evidence in the order read.
+# evidence]. The parts are the strings of the triple it reifies, the key of its evidence (a
+# literal object's value): None while not stated, "" for a predicate that is not an IRI;
+# quotes and evidence in the order read.
 Statement = list[Any]
 
 # What the scan logs of a statement: a reified part (0 subject, 1 predicate, 2 object), a quote
@@ -618,36 +619,40 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
 
     # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
     # sentences of each article, for by_article): one pass over the statements for both.
-    evidence: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    # An entry: the evidence sentences' texts, the quotes, the articles' labels (79,102
+    # statements at a million triples: lists in a tuple, not a dict of them per triple).
+    evidence: dict[tuple[str, str, str], tuple[list[str], list[str], list[str]]] = {}
     grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    keys = _statement_keys(statements)
-    for st, parts in statements.items():
-        triple = keys.get(st)
-        if triple is None:
+    for parts in statements.values():
+        s, p, o = parts[0], parts[1], parts[2]
+        if s is None or not p or o is None:  # not a complete statement
             continue
+        triple = (s, p, o)
         entry = evidence.get(triple)
         if entry is None:
-            entry = evidence[triple] = {"evidence": [], "quotes": [], "article": []}
+            texts, quotes, sources_of = entry = evidence[triple] = ([], [], [])
             by = grouped[triple] = {}
         else:
+            texts, quotes, sources_of = entry
             by = grouped[triple]
-        if not parts[4]:
+        cites = parts[4]
+        if not cites:
             by.setdefault("", [])  # a fact whose sentences name no document
-        for sent in parts[4]:
+        for sent in cites:
             text = sentence_text.get(sent)
             src = quoted_from.get(sent)
-            if text and text not in entry["evidence"]:
-                entry["evidence"].append(text)
+            if text and text not in texts:
+                texts.append(text)
             if src:
                 src_label = labels.get(src, src)
-                if src_label not in entry["article"]:
-                    entry["article"].append(src_label)
+                if src_label not in sources_of:
+                    sources_of.append(src_label)
             said = by.setdefault(src or "", [])
             if text and text not in said:
                 said.append(text)
         for q in parts[3]:
-            if q not in entry["quotes"]:
-                entry["quotes"].append(q)
+            if q not in quotes:
+                quotes.append(q)
 
     out_nodes: dict[str, dict[str, Any]] = {}
     most_specific = cache(lambda ts: _most_specific(list(ts), merged))
@@ -681,28 +686,28 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
         # Evidence for the node's class and literal values, when reified.
         type_ev = evidence.get((n, rdf_type, cls)) if cls and evidence else None
         if type_ev:
-            attrs["evidence"] = list(type_ev["evidence"])
+            attrs["evidence"] = list(type_ev[0])
         out_nodes[n] = attrs
     out_edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    no_evidence: dict[str, list[str]] = {}
+    pop = evidence.pop
     for subj, pred, obj in edges:
         if subj in hidden or obj in hidden:
             continue
-        ev = evidence.get((subj, pred, obj), no_evidence)
+        # A drawn edge's evidence is its own (edges are distinct): taken, not copied, and
+        # what is left afterwards is the evidence of triples not drawn.
+        ev = pop((subj, pred, obj), None)
         attrs = {
             "predicate": pred,
             "label": term_label(pred),
-            "evidence": list(ev.get("evidence", [])),
-            "quotes": list(ev.get("quotes", [])),
-            "article": "; ".join(ev.get("article", [])),
+            "evidence": ev[0] if ev else [],
+            "quotes": ev[1] if ev else [],
+            "article": "; ".join(ev[2]) if ev else "",
         }
         out_edges.append((subj, obj, pred, attrs))
     # Literal-valued facts keep their evidence on the node.
-    if evidence:
-        drawn = {(s, p, o) for s, o, p, _ in out_edges}
-        for (subj, pred, obj), ev in evidence.items():
-            if subj in out_nodes and pred != rdf_type and (subj, pred, obj) not in drawn and ev["evidence"]:
-                out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev["evidence"])
+    for (subj, pred, _obj), ev in evidence.items():
+        if subj in out_nodes and pred != rdf_type and ev[0]:
+            out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev[0])
     evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
     sources, articles = _by_article(grouped, labels, literals)
     found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
@@ -746,15 +751,6 @@ def _kept_triple(t: Any) -> ox.Quad | ox.Triple:
 
 _ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcterms:created")
 _ARTICLE_URL = ("schema:url",)
-
-
-def _statement_keys(statements: dict[str, Statement]) -> dict[str, tuple[str, str, str]]:
-    """The triple ``(s, p, o)`` each complete statement reifies (``o`` a literal's value)."""
-    return {
-        st: (parts[0], parts[1], parts[2])
-        for st, parts in statements.items()
-        if parts[0] is not None and parts[1] and parts[2] is not None
-    }
 
 
 def _by_article(
