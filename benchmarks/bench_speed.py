@@ -134,6 +134,8 @@ def main() -> int:
     ap.add_argument("--skip-build", action="store_true", help="only the cached-query and threshold tables")
     ap.add_argument("--only", choices=["startup", "timeout", "view", "build", "cached"], help="only this table")
     ap.add_argument("--skip-no-cache", action="store_true", help="the cached-query table without --no-cache runs")
+    ap.add_argument("--wait-quiet", action="store_true",
+                    help="cached-query table: before each round, wait until other processes leave the CPUs idle")
     ap.add_argument("--script", action="store_true",
                     help="run aigraph as its installed script does (aigraph.fasthelp.run), not `python -m aigraph`")
     ap.add_argument("--build-facts", default="2e3,2e4", help="big single-article builds (facts), '' for none")
@@ -392,6 +394,23 @@ def big_facts(folder: Path, facts: int) -> Path:
     return path
 
 
+def cpu_busy(seconds: float = 0.3) -> float:
+    """The share of the machine's CPU time that was not idle over the next ``seconds`` (Linux;
+    0 elsewhere): a shared machine's other work, which makes 20 ms timings noisy."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as fh:
+            ticks = [int(v) for v in fh.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]  # idle and iowait
+
+    try:
+        total, idle = sample()
+        time.sleep(seconds)
+        total2, idle2 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1 - (idle2 - idle) / max(1, total2 - total)
+
+
 def cached_queries(args: argparse.Namespace, trees: dict[str, Path], aig: list[str]) -> None:
     """Whole-process medians, interleaved: the cached query with each source tree (they share the
     cache: the same files give the same entry), the oxigraph CLI and a bare script on its store."""
@@ -431,6 +450,8 @@ def cached_queries(args: argparse.Namespace, trees: dict[str, Path], aig: list[s
             timed(*commands[f"cached {t}"])
         times: dict[str, list[float]] = {k: [] for k in commands}
         for i in range(args.repeat):  # interleaved, so a busy machine slows them alike
+            while args.wait_quiet and cpu_busy() > 0.05:
+                pass
             for k, (cmd, cmd_env) in commands.items():
                 if k == "no cache" and n >= 5e5 and i > 0:
                     continue  # one run of the slow reload is enough

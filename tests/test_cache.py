@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from aigraph.cli import cli
-from aigraph.store import cache
+from aigraph.store import cache, threads
 
 from .conftest import GOLDEN_TTL, ROOT
 
@@ -371,6 +372,74 @@ def test_open_soon_failing_is_said_as_before(data: Path, capsys: pytest.CaptureF
     assert opening.store is None
     err = capsys.readouterr().err
     assert err.startswith(f"aigraph: note: cannot open the cached store {entry.path} (") and err.count("\n") == 1
+
+
+def test_open_soon_opens_on_small_stacks_and_a_cpu_of_its_own(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RocksDB's opening threads start while the default stack is 1 MiB, on one CPU the caller
+    leaves them; the default stack and the caller's CPUs are put back after."""
+    assert cache.cached_store([data], with_ontology=False) is not None
+    stack, cpus = threads.default_size(), os.sched_getaffinity(0)
+    assert stack is not None and stack > threads.STACK  # Linux, glibc, ulimit -s above 1 MiB (CI's 8 MiB)
+    seen: list[tuple[int | None, set[int]]] = []
+
+    class Store:
+        @staticmethod
+        def read_only(path: str) -> ox.Store:
+            seen.append((threads.default_size(), os.sched_getaffinity(0)))
+            return ox.Store.read_only(path)
+
+    monkeypatch.setattr(cache, "ox", SimpleNamespace(Store=Store, __version__=ox.__version__))  # the same key
+    opening = cache.open_soon([data], with_ontology=False)
+    assert opening is not None
+    callers = os.sched_getaffinity(0)
+    opening.wait()
+    assert opening.store is not None and len(opening.store) == 817
+    [(opening_stack, openings)] = seen
+    assert opening_stack == threads.STACK
+    if len(cpus) > 1:  # CI has two
+        assert openings == {max(cpus)} and callers == cpus - openings
+    else:
+        assert openings == callers == cpus
+    assert threads.default_size() == stack and os.sched_getaffinity(0) == cpus
+    opening.wait()  # again (the command's last word): nothing changes
+    assert os.sched_getaffinity(0) == cpus
+
+
+def test_apart_where_the_system_refuses_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    cpus = os.sched_getaffinity(0)
+
+    def refuse(pid: int, mask: object) -> None:
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "sched_setaffinity", refuse)
+    apart = threads.Apart()
+    apart.enter()
+    apart.end()
+    monkeypatch.undo()
+    assert os.sched_getaffinity(0) == cpus
+
+
+def test_narrowed_stacks_change_only_a_larger_default() -> None:
+    before = threads.default_size()
+    assert before is not None
+    assert threads.narrowed(before) is None and threads.default_size() == before  # already as small
+    restore = threads.narrowed(before // 2)
+    assert restore is not None and threads.default_size() == before // 2
+    restore()
+    assert threads.default_size() == before
+
+
+def test_narrowed_stacks_without_the_c_functions_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not glibc or musl (no pthread_setattr_default_np): the opening goes on with the default."""
+    before = threads.default_size()
+
+    def missing(self: object, name: str, *args: object) -> None:
+        raise OSError(f"{name} failed")
+
+    monkeypatch.setattr(threads._Defaults, "_call", missing)
+    assert threads.narrowed() is None
+    monkeypatch.undo()
+    assert threads.default_size() == before
 
 
 def test_open_soon_never_raises(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

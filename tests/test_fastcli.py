@@ -272,6 +272,10 @@ NOT_IMPORTED = [
     "re",  # with enum: imported by the functions that use it (a saved query's name is read without it)
     "enum",
     "signal",  # its functions come from _signal, without its enums
+    "functools",  # with collections: aigraph.lean's cache instead
+    "collections",
+    "contextlib",  # context managers on the query path are classes (or aigraph.lean's, made when used)
+    "ctypes",  # the socket filter and the opening's thread stacks call C through aigraph.clib (_ctypes)
 ]
 
 # Says, as the process leaves (os._exit: the commands skip the interpreter's teardown), which

@@ -14,7 +14,6 @@ the ``aigraph`` process does around it.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import sys
@@ -168,7 +167,10 @@ def query(
 
         extra = load_extensions(ontology).prefixes
     # Reading a long query (the lexer, the limits) counts against --timeout, as evaluating it does.
-    with worker.timed(timeout or None) if worker is not None else contextlib.nullcontext():
+    if worker is not None:
+        with worker.timed(timeout or None):
+            prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
+    else:
         prepared = prepare(text, bind=bind, allow_network=allow_network, infer=infer, prefixes=extra)
     if fmt is None and output != "-":
         from .sparql.results import format_for_path
@@ -193,7 +195,14 @@ def query(
         return
     note_graph(data)
     if worker is not None:  # imported first: aigraph.fastcli may be opening the cached store meanwhile
+        import resource  # noqa: F401 - worker.limited's: its limits (0.3 ms)
+
         from .sparql import results  # noqa: F401 - render_query's
+
+        if not prepared.allow_network:
+            from .sparql import sandbox
+
+            sandbox.prepare()  # worker.limited's socket filter, made while the store opens (0.5 ms)
     store = load_store(
         list(data) or None,
         with_ontology=True if not data else with_ontology,

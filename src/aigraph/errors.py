@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+from . import lean
 
 TYPE_CHECKING = False  # typing and pathlib cost milliseconds of a query's start-up (mypy reads the name)
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def printable(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-@functools.cache
+@lean.cache
 def _quoted_control() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -35,7 +35,7 @@ def _quoted_control() -> re.Pattern[str]:
     return re.compile("'[\x00-\x1f\x7f-\x9f\u2028\u2029]'")
 
 
-@functools.cache
+@lean.cache
 def _line_breaks() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
     import re

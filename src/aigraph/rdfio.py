@@ -21,12 +21,11 @@ outputs, never over an input); this module works on their bytes.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import sys
 
 import pyoxigraph as ox
 
+from . import lean
 from .errors import AigraphError
 from .files import read_input
 from .namespaces import PREFIXES
@@ -65,7 +64,7 @@ def format_for_path(path: str | Path, formats: Iterable[str] | None = None) -> s
     return None
 
 
-@functools.cache
+@lean.cache
 def _position() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -198,7 +197,7 @@ def syntax_error(exc: Exception, path: Path | str, fmt: str, data: bytes = b"") 
     )
 
 
-@functools.cache
+@lean.cache
 def _external_entity() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -355,7 +354,7 @@ def parse_bytes(
     return quads
 
 
-@functools.cache
+@lean.cache
 def _json_escape() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -397,7 +396,7 @@ MAX_JSON_NESTING = 2000
 overflows its stack (the process dies) at about 3,500 levels."""
 
 
-@functools.cache
+@lean.cache
 def _json_tokens() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -446,7 +445,7 @@ measurement: a 29 KB file with contexts nested 50 deep took 3.3 s, an 820 KB
 one with 10,000 uses of a scoped term beside 5,000 terms 51 s."""
 
 
-@functools.cache
+@lean.cache
 def _context_key() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -454,7 +453,7 @@ def _context_key() -> re.Pattern[bytes]:
     return re.compile(rb'"@context"\s*:\s*')
 
 
-@functools.cache
+@lean.cache
 def _json_string() -> re.Pattern[bytes]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -521,8 +520,10 @@ def _count_strings(data: bytes, names: set[str]) -> int:
         if token in wanted:
             count += 1
         elif b"\\" in token:
-            with contextlib.suppress(ValueError):
+            try:
                 count += json.loads(token) in names
+            except ValueError:
+                pass
     return count
 
 
@@ -647,7 +648,7 @@ def has_named_graphs(quads: Iterable[ox.Quad]) -> bool:
 # What XML 1.0 can hold (https://www.w3.org/TR/xml/#charsets); everything else is refused.
 # Compiled on first use: these two Unicode classes take about 8 ms to compile, which
 # every command would pay at start-up for a check only XML output needs.
-@functools.cache
+@lean.cache
 def _not_xml() -> re.Pattern[str]:
     import re
 
@@ -679,7 +680,7 @@ _NAME_START = (
 )
 
 
-@functools.cache
+@lean.cache
 def _local_name() -> re.Pattern[str]:
     import re
 
@@ -701,7 +702,7 @@ def _check_xml_name(iri: str, what: str) -> None:
         )
 
 
-@functools.lru_cache(maxsize=4096)
+@lean.lru_cache(4096)
 def _ends_in_element_name(iri: str) -> bool:
     """Whether Oxigraph can write ``iri`` as an element name that XML readers accept.
 

@@ -14,11 +14,11 @@ the evaluator): :mod:`aigraph.sparql.limits`.
 
 from __future__ import annotations
 
-import functools
 import os
 
 import pyoxigraph as ox
 
+from .. import lean
 from ..errors import AigraphError, NetworkRefused
 from ..namespaces import PREFIXES
 from ..records import FrozenRecord, Record
@@ -90,7 +90,7 @@ def _defaults(text: str) -> dict[str, str]:
     return defaults
 
 
-@functools.cache
+@lean.cache
 def _prelexed_texts() -> dict[str, tuple[Any, ...]]:
     from .prelexed import SAVED
 
@@ -142,7 +142,7 @@ def _saved_names() -> list[str]:
     return [e.name[: -len(".rq")] for e in _queries_folder().iterdir() if e.name.endswith(".rq")]
 
 
-@functools.lru_cache(maxsize=1)
+@lean.lru_cache(1)
 def saved_queries() -> dict[str, SavedQuery]:
     """The saved queries by name, read from the package."""
     out: dict[str, SavedQuery] = {}
@@ -154,7 +154,7 @@ def saved_queries() -> dict[str, SavedQuery]:
     return out
 
 
-@functools.cache
+@lean.cache
 def _saved(name: str) -> SavedQuery | None:
     """One saved query, reading its file alone (a query needs one of the 17, not all)."""
     here = os.path.join(os.path.dirname(__file__), "queries")

@@ -9,8 +9,7 @@ forked child that evaluates also loses its sockets (:mod:`aigraph.sparql.sandbox
 
 from __future__ import annotations
 
-import functools
-
+from .. import lean
 from ..errors import AigraphError, NetworkRefused
 from ..records import Record
 
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 # plus run): Python's re keeps ~200 bytes per iteration of an alternation, so
 # (?:x|\\.)* over a 4 MB literal peaked near 1 GB.
 
-@functools.cache
+@lean.cache
 def _tokens() -> re.Pattern[str]:
     # compiled on first use (about 1 ms of every query's start-up otherwise)
     import re
@@ -134,7 +133,7 @@ _PN = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040:"
 # operators (unary and binary, each a node over the ones before), property path
 # steps, and chains of UNION / OPTIONAL / MINUS / BIND / FILTER groups.
 _OPERATOR_CHARS = set("!|&*/^=<>+")
-@functools.cache
+@lean.cache
 def _word_patterns() -> tuple[re.Pattern[str], ...]:
     """What :func:`inspect_query` looks for inside a word, compiled on first use (about 1 ms)."""
     import re

@@ -8,10 +8,9 @@ written by :func:`aigraph.rdfio.serialize`.
 
 from __future__ import annotations
 
-import functools
-
 import pyoxigraph as ox
 
+from .. import lean
 from ..errors import AigraphError
 from ..namespaces import PREFIXES
 from ..rdfio import RDF_FORMATS, _not_xml, serialize  # _not_xml: what XML 1.0 cannot hold
@@ -191,7 +190,7 @@ def _xml_results(data: bytes) -> bytes:
     return data
 
 
-@functools.cache
+@lean.cache
 def _raw_control() -> re.Pattern[bytes]:  # C0 less tab/LF/CR, DEL, C1
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -226,7 +225,7 @@ def _newline(data: bytes | None) -> bytes:
 # ------------------------------------------------------------------ the table
 
 
-@functools.cache
+@lean.cache
 def _local() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
     import re
@@ -237,7 +236,7 @@ def _local() -> re.Pattern[str]:
 # CSI, which starts an escape sequence), line and paragraph separators, and the
 # bidirectional marks, embeddings, overrides and isolates (U+202E reverses the text).
 
-@functools.cache
+@lean.cache
 def _control() -> re.Pattern[str]:
     # compiled on first use: most commands never need it (start-up)
     import re

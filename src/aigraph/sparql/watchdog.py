@@ -36,12 +36,11 @@ from .. import interrupts  # the worker needs it anyway: imported once, before t
 
 # Imported before the fork, so kept small (the worker writes to every page the two processes
 # share: copy-on-write, and a cached query opens its store only after the fork): signal's
-# functions from _signal, without signal's enums (enum, functools, collections), and
-# contextlib in the worker alone (4-5 ms); errors where used.
+# functions from _signal, without signal's enums (enum, functools, collections), and no
+# contextlib (4-5 ms); errors where used.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import signal
-    from collections.abc import Iterator
     from contextlib import AbstractContextManager
     from typing import NoReturn
 else:
@@ -65,51 +64,76 @@ class Worker:
         """Inside, the time counts against ``timeout``: the watchdog kills this process once the
         timed blocks together have taken that long (reading a long query text is timed as
         well as evaluating it; loading the data is not)."""
-        import contextlib  # in the worker only (see the imports)
-
-        return contextlib.contextmanager(self._timed)(timeout)
-
-    def _timed(self, timeout: float | None) -> Iterator[None]:
-        if self._fd is not None and timeout:
-            os.write(self._fd, _ARM + struct.pack("=d", timeout))
-        try:
-            yield
-        finally:
-            if self._fd is not None and timeout:
-                os.write(self._fd, _DISARM)
+        return _Timed(self._fd, timeout)
 
     def limited(
         self, timeout: float | None, max_memory_mb: int | None, *, sandbox: bool = True
     ) -> AbstractContextManager[None]:
         """Evaluate inside: killed by the watchdog after ``timeout`` seconds, new memory capped
         at ``max_memory_mb``, no sockets with ``sandbox``, stderr silenced until the block ends."""
-        import contextlib
+        return _Limited(self, timeout, max_memory_mb, sandbox)
 
-        return contextlib.contextmanager(self._limited)(timeout, max_memory_mb, sandbox)
 
-    def _limited(self, timeout: float | None, max_memory_mb: int | None, sandbox: bool) -> Iterator[None]:
+# The two blocks are classes, not contextlib generators: contextlib imports functools and
+# collections, 4 ms of a query's start-up.
+
+
+class _Timed:
+    __slots__ = ("_fd", "_timeout")
+
+    def __init__(self, fd: int | None, timeout: float | None) -> None:
+        self._fd = fd if timeout else None
+        self._timeout = timeout
+
+    def __enter__(self) -> None:
+        if self._fd is not None:
+            os.write(self._fd, _ARM + struct.pack("=d", self._timeout))
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.write(self._fd, _DISARM)
+
+
+class _Limited:
+    __slots__ = ("_timed", "_max_memory_mb", "_sandbox", "_saved_stderr", "_restore_memory")
+
+    def __init__(self, worker: Worker, timeout: float | None, max_memory_mb: int | None, sandbox: bool) -> None:
+        self._timed = _Timed(worker._fd, timeout)
+        self._max_memory_mb = max_memory_mb
+        self._sandbox = sandbox
+
+    def __enter__(self) -> None:
         from .limits import _grow_stack, _memory_limit
 
-        if sandbox:
+        if self._sandbox:
             from .sandbox import deny_sockets
 
             deny_sockets()
-        restore_memory = _memory_limit(max_memory_mb)
+        self._restore_memory = _memory_limit(self._max_memory_mb)
         _grow_stack()
         sys.stderr.flush()
-        saved_stderr = os.dup(2)
+        self._saved_stderr = saved_stderr = os.dup(2)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
         interrupts.stderr_fd(saved_stderr)  # a forced exit still says why, on the real stderr
         try:
-            with self.timed(timeout):
-                yield
+            self._timed.__enter__()
+        except BaseException:
+            self._restore()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._timed.__exit__(*exc)
         finally:
-            os.dup2(saved_stderr, 2)
-            interrupts.stderr_fd(2)
-            os.close(saved_stderr)
-            restore_memory()
+            self._restore()
+
+    def _restore(self) -> None:
+        os.dup2(self._saved_stderr, 2)
+        interrupts.stderr_fd(2)
+        os.close(self._saved_stderr)
+        self._restore_memory()
 
 
 def start(source: str | None = None) -> Worker:

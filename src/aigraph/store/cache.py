@@ -33,6 +33,7 @@ from ..records import FrozenRecord
 # function that builds, lists or removes entries makes them Path objects.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import _thread
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
@@ -229,22 +230,44 @@ def cached_store(
 class Opening:
     """A published entry being opened in a thread (:func:`open_soon`)."""
 
-    __slots__ = ("final", "store", "_done")
+    __slots__ = ("final", "store", "_done", "_apart", "_restore")
 
     def __init__(self, final: str) -> None:
         import _thread  # the low-level API: `threading` costs a millisecond of a query's start-up
 
+        from .threads import Apart, narrowed
+
         self.final = final
         self.store: ox.Store | None = None  # None: it failed to open (cached_store tries again, and says why)
+        self._apart = Apart()  # a CPU of its own for the opening, until wait()
+        self._restore = narrowed()  # RocksDB's 180 opening threads on small stacks, until it is open
         self._done = _thread.allocate_lock()
         self._done.acquire()  # released when the thread ends
-        _thread.start_new_thread(self._run, ())
-
-    def _run(self) -> None:
+        started = _thread.allocate_lock()
+        started.acquire()
         try:
+            _thread.start_new_thread(self._run, (started,))
+        except RuntimeError:  # no thread to be had: cached_store opens the store itself
+            self._opened()
+            return
+        # Until the thread is in Oxigraph, which releases the GIL: else it would wait for this
+        # thread's imports to hand the GIL over (a switch interval, 5 ms).
+        started.acquire()
+
+    def _run(self, started: _thread.LockType) -> None:
+        try:
+            self._apart.enter()
+            started.release()
             self.store = ox.Store.read_only(self.final)
         except Exception:  # noqa: BLE001 - cached_store opens it again in the main thread, and words the error
             pass
+        finally:
+            self._opened()
+
+    def _opened(self) -> None:
+        try:
+            if self._restore is not None:
+                self._restore()
         finally:
             self._done.release()
 
@@ -259,6 +282,7 @@ class Opening:
             except BaseException as exc:  # noqa: BLE001 - raised below, once the thread has ended
                 pending = exc
         self._done.release()
+        self._apart.end()
         if pending is not None:
             raise pending
 
@@ -275,6 +299,10 @@ def open_soon(
     files are small, or missing). Oxigraph takes about 12 ms to open a store (it starts 15
     threads for each of its column families, with the GIL released): the caller meanwhile
     imports and prepares the query. The caller must :meth:`Opening.wait` before it leaves.
+
+    For the command line (:mod:`aigraph.store.threads`): while the store opens, threads started
+    anywhere in the process get 1 MiB stacks, and the caller runs on all of its CPUs but the
+    opening's, so it must start no thread meanwhile.
 
     :func:`cached_store` takes the store only for the same entry, keyed by the files' size and
     modification time as it reads them then; anything else (a file changed since, an error)
