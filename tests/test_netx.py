@@ -291,3 +291,21 @@ def test_literal_languages_and_datatypes_are_kept() -> None:
     assert "datatypes" not in to_networkx(quads).nodes[EX + "b"]
     flat = stringify(to_networkx(quads)).nodes[EX + "a"]
     assert all(isinstance(v, str) for v in flat.values())
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.sampled_from("pq")), max_size=30, unique=True))
+@settings(max_examples=200, deadline=None)
+def test_edges_by_source_is_the_networkx_order(links: list[tuple[int, int, str]]) -> None:
+    # By source in node order, then by target in the order each was first linked from it
+    # (a target may come back after others: parallel relations of a pair).
+    from aigraph.ontology import Ontology
+    from aigraph.view.fold import Folded
+
+    nodes: dict[str, dict[str, Any]] = {f"n{i}": {} for i in (3, 1, 4, 0, 2)}
+    edges = [(f"n{a}", f"n{b}", p, {}) for a, b, p in links]
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(nodes)
+    for s, o, p, _d in edges:
+        g.add_edge(s, o, key=p)
+    folded = Folded(nodes, edges, Ontology(quads=[], terms={}))
+    assert [(s, o, p) for s, o, p, _d in folded.edges_by_source()] == list(g.edges(keys=True))

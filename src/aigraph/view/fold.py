@@ -12,6 +12,7 @@ stream is read once (:func:`scan`), and its logs are worked into nodes and edges
 from __future__ import annotations
 
 import itertools
+import operator
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -202,11 +203,32 @@ class Folded:
         return [_kept_triple(t) for t in kept] + [_label_triple(row, datatypes) for row in rows]
 
     def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
-        """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target."""
-        succ: dict[str, dict[str, list[tuple[str, str, str, dict[str, Any]]]]] = {}
+        """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target
+        (each source's targets in the order first linked)."""
+        succ: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
         for e in self.edges:
-            succ.setdefault(e[0], {}).setdefault(e[1], []).append(e)
-        return [e for n in self.nodes if n in succ for group in succ[n].values() for e in group]
+            group = succ.get(e[0])
+            if group is None:
+                succ[e[0]] = [e]
+            else:
+                group.append(e)
+        out: list[tuple[str, str, str, dict[str, Any]]] = []
+        for n in self.nodes:
+            group = succ.get(n)
+            if group is None:
+                continue
+            # Grouped by target only where a target comes back (a dict per source cost 0.05 s
+            # at 62,000 edges): otherwise the order read is already that order.
+            if len(group) > 1 and len(set(map(_target, group))) < len(group):
+                by_target: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+                for e in group:
+                    by_target.setdefault(e[1], []).append(e)
+                group = [e for same in by_target.values() for e in same]
+            out += group
+        return out
+
+
+_target = operator.itemgetter(1)
 
 
 def _iter_triples(items: Iterable[Any]) -> Iterable[ox.Quad | ox.Triple]:
