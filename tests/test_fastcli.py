@@ -358,6 +358,42 @@ def test_a_cached_query_imports_none_of_the_heavy_modules(tmp_path: Path) -> Non
     assert len(list((tmp_path / "xdg" / "aigraph" / "stores").iterdir())) == 1
 
 
+THREAD_SPY = """
+import _thread, os, sys
+from aigraph.store import cache, threads
+cache.THRESHOLD = 0
+started = _thread.start_new_thread
+def spy(func, args, *more):
+    cpus = len(os.sched_getaffinity(0))
+    sys.stderr.write(f"thread {func.__name__}: stack {threads.default_size()}, {cpus} cpus\\n")
+    return started(func, args, *more)
+_thread.start_new_thread = spy
+sys.argv = ["aigraph", *sys.argv[1:]]
+from aigraph.fasthelp import run
+run()
+"""
+
+
+def test_only_the_opening_thread_starts_on_its_small_stack_and_cpu(tmp_path: Path) -> None:
+    """The signal watcher starts before the cached store's opening narrows the stacks and the
+    caller's CPUs: it keeps the process's defaults; the opening thread gets 1 MiB."""
+    data = tmp_path / "g.ttl"
+    data.write_bytes(GOLDEN_TTL.read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    args = ["query", "members", "--data", "./g.ttl", "-f", "tsv"]
+    runs = [subprocess.run([sys.executable, "-c", THREAD_SPY, *args], cwd=tmp_path, env=env, capture_output=True,
+                           text=True, timeout=120) for _ in range(2)]  # a miss (builds the entry), then a hit
+    assert all(r.returncode == 0 and r.stdout.count("\n") == 4 for r in runs), [r.stderr for r in runs]
+    from aigraph.store import threads
+
+    stack, cpus = threads.default_size(), len(os.sched_getaffinity(0))
+    started = [line for line in runs[1].stderr.splitlines() if line.startswith("thread ")]
+    assert started == [
+        f"thread _watch: stack {stack}, {cpus} cpus",
+        f"thread _run: stack {threads.STACK}, {max(cpus - 1, 1)} cpus",  # the caller's, as it starts the opening
+    ], runs[1].stderr
+
+
 def test_saved_query_names_are_read_as_the_regex_reads_them() -> None:
     """engine._is_name is ``[A-Za-z][\\w-]*`` in full, without re."""
     import re

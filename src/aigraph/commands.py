@@ -327,7 +327,8 @@ def prepare_process() -> None:
     from . import interrupts
 
     whole_process = True
-    interrupts.install()
+    if not interrupts.installed:  # aigraph.fastcli installs it before a cached store's opening
+        interrupts.install()
     if sys.stdout is None:
         sys.stdout = _ClosedStream("standard output")
     for stream in (sys.stdout, sys.stderr):

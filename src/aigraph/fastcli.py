@@ -189,7 +189,12 @@ def run(argv: Sequence[str]) -> None:
         # copies few pages on write (6 ms less than forking where commands.query asks for it).
         watchdog.start()
         if params["data"] and not params["no_cache"] and not params["named"]:
+            from . import interrupts
             from .store import cache
+
+            # The signal watcher's thread started first (commands.prepare_process would start it
+            # while the store opens, with the opening's small stack, on the caller's fewer CPUs).
+            interrupts.install()
 
             # The cached store of --data (as commands.query asks for it) opened in a thread while
             # the command imports what it needs: 12 ms of Oxigraph's, 5-10 ms of ours.

@@ -256,8 +256,10 @@ class Opening:
 
     def _run(self, started: _thread.LockType) -> None:
         try:
-            self._apart.enter()
-            started.release()
+            try:
+                self._apart.enter()
+            finally:
+                started.release()  # whatever happens: the caller waits for it
             self.store = ox.Store.read_only(self.final)
         except Exception:  # noqa: BLE001 - cached_store opens it again in the main thread, and words the error
             pass
@@ -296,7 +298,7 @@ def open_soon(
 ) -> Opening | None:
     """Start opening, in a thread, the store ``cached_store(paths, with_ontology=...,
     extensions=...)`` will return, if that entry is published; None when it is not (or the
-    files are small, or missing). Oxigraph takes about 12 ms to open a store (it starts 15
+    files are small, or missing). Oxigraph takes 8-14 ms to open a store (it starts 15
     threads for each of its column families, with the GIL released): the caller meanwhile
     imports and prepares the query. The caller must :meth:`Opening.wait` before it leaves.
 
