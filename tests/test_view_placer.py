@@ -122,9 +122,17 @@ def test_write_view_forks_the_placer_only_when_it_scans_on_two_cores(
 
 
 def test_no_fork_no_placer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(view_module, "BIG_GRAPH", 10)
+    alone = build_page(_quads()).html
+    monkeypatch.setattr(placer_module.sys, "platform", "darwin")  # forking after numpy: Linux only
+    with Placer() as placer:
+        placer.start()
+        assert placer.pid is None
+    monkeypatch.undo()
+    monkeypatch.setattr(view_module, "BIG_GRAPH", 10)
     monkeypatch.delattr(os, "fork")
     with Placer() as placer:
         placer.start()
         assert placer.pid is None
-        assert not placer.submit(1, placer_module.pickle.loads(placer_module.pickle.dumps([])), [], big=True)
+        assert build_page(_quads(), placer=placer).html == alone  # laid out in process
         assert placer.result() is None

@@ -19,6 +19,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -45,8 +46,12 @@ class Placer:
         self._sent = False
 
     def start(self) -> None:
-        """Fork the placer (nothing happens where forking is not possible or would not help)."""
-        if self.pid is not None or not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+        """Fork the placer (nothing happens where forking is not possible or not known to be safe)."""
+        # The placer is forked after numpy is loaded, and lays out with its BLAS: safe with
+        # OpenBLAS's fork handlers on Linux; Apple's Accelerate makes no such promise.
+        if self.pid is not None or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+            return
+        if threading.current_thread() is not threading.main_thread():
             return
         request_r, request_w = os.pipe()
         answer_r, answer_w = os.pipe()
