@@ -112,6 +112,19 @@ class _Pending:
         _pending.discard(self.path)
 
 
+def forked_helper() -> None:
+    """In a child forked to compute for this process (the view's scan worker, its placer): the
+    parent's signal watcher did not come along, and Ctrl-C, SIGTERM and SIGHUP end the child at
+    once, with its parent (unless they are ignored, as under nohup)."""
+    try:
+        signal.set_wakeup_fd(-1)
+    except (ValueError, OSError):
+        pass
+    for signum in _EXIT:
+        if signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, signal.SIG_DFL)
+
+
 def reap(pid: int) -> int:
     """Wait for the child ``pid`` to end; its wait status (0 if it was reaped already).
     (PEP 475: waitpid retries by itself when a signal interrupts it.)"""

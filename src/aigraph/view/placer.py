@@ -24,7 +24,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..interrupts import reap
+from ..interrupts import forked_helper, reap
 
 if TYPE_CHECKING:
     import numpy as np
@@ -132,11 +132,7 @@ def _serve(request: int, answer: int) -> None:  # pragma: no cover - runs in the
     free). Exit status 1 on any error; 0 without a word if the view sent nothing."""
     code = 1
     try:
-        with contextlib.suppress(ValueError, OSError):  # the parent's signal thread is not here
-            signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
-                signal.signal(signum, signal.SIG_DFL)  # Ctrl-C ends the placer with the view
+        forked_helper()  # Ctrl-C ends the placer with the view
         data = _read_all(request)
         if not data:
             code = 0

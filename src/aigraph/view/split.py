@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..interrupts import reap
+from ..interrupts import forked_helper, reap
 from .fold import Scan, portable, scan
 
 SPLIT_BYTES = 16 << 20
@@ -197,11 +197,7 @@ def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the
     to flush or free; the parent owns every file). Exit status 1 on any error."""
     code = 1
     try:
-        with contextlib.suppress(ValueError, OSError):  # the parent's signal thread is not here
-            signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
-                signal.signal(signum, signal.SIG_DFL)  # Ctrl-C ends the worker with the parent
+        forked_helper()  # Ctrl-C ends the worker with the parent
         data = _encode(scan(_quads(parts)))
         view = memoryview(data)
         while view:
