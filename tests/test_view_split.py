@@ -216,3 +216,134 @@ def test_documents_triples_are_made_only_for_a_title(tmp_path: Path, monkeypatch
     path.write_text("\n".join(one) + "\n", encoding="utf-8")
     assert b"<title>Fictional report one" in build_page(stream_quads([path])).html
     assert asked == [1]
+
+
+# N-Triples parts are read by Oxigraph's lenient parser (about twice as fast), and the scan
+# checks each term as the strict parser would (aigraph.view.fold.Unchecked): whatever the
+# checked scan takes, the strict parser reads the same, quad for quad; what it refuses, the
+# one-pass fold reads strictly (and reports, when it is an error).
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_SEEDS = [
+    *LINES,
+    f'<{EX}x> <{RDFS}label> "caf\\u00e9 \\t tab"@fr-CA .',
+    f'<{EX}x> <{EX}size> "42"^^<{_XSD}integer> .',
+    f"<{EX}x> <{RDFS}subClassOf> <{EX}Y> .",
+    f'<{EX}x> <http://www.w3.org/2002/07/owl#cardinality> "1"^^<{_XSD}nonNegativeInteger> .',
+    f'<{EX}f9> <{RDF}object> "9"^^<{_XSD}integer> .',
+    f'<{EX}f9> <{AIG}quote> "a quote"@en .',
+    f"_:b1 <{EX}rel> _:b2 .",
+    f"<{EX}a%C3%A9?q=1#frag> <{EX}rel> <urn:fictional:thing> .",
+    f'<{EX}x> <{RDFS}label> "emoji \\U0001F600 and \\\\ backslash" .',
+]
+_BAD_FOR_STRICT = [  # each taken by the lenient parser alone
+    f"<{EX}b c> <{EX}p> <{EX}o> .",
+    f"<relative> <{EX}p> <{EX}o> .",
+    f"<{EX}x> <{EX}p> <{EX}%zz> .",
+    f"<{EX}x> <{EX}p> <http://a:b:c/> .",
+    f"<{EX}x#y#z> <{EX}p> <{EX}o> .",
+    f"<{EX}x> <{EX}p{{1}}> <{EX}o> .",
+    f'<{EX}x> <{EX}p> "a"@toolonglangtag .',
+    f'<{EX}x> <{EX}p> "a"^^<{RDF}langString> .',
+    f'<{EX}x> <{EX}p> "\\uD83D\\uDE00" .',
+    f'<{EX}x> <{EX}p> "x"^^<rel> .',
+    f'<{EX}x> <{AIG}quote> "x"^^<{EX}a b> .',
+    f'<{EX}x> <{RDF}object> "x"@1en .',
+    f"<{EX}x> <{RDFS}subClassOf> <{EX}a b> .",
+    f"<{EX}x> <{EX}p> <{EX}\\u0020> .",
+]
+_NOISE = [" ", "<", ">", '"', "\\", "%", "#", ":", "@", "^", "-", ".", "\t", "\n", "\r", "é", "😀", "_", "0",
+          "a", "Z", "{", "|", "/", "?", "[", "]", "'", "\\u0020", "\\uD800", "\\n", "%4", "%41", "^^", "@en",
+          "_:"]  # fmt: skip
+
+
+def _lenient(path: Path) -> list[str] | None:
+    from aigraph.view.fold import scan
+
+    parts = [(path, 0, path.stat().st_size)]
+    try:
+        scan(split._quads(parts), checked=True)
+        return [str(q) for q in split._quads(parts)]
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _strict(path: Path) -> list[str] | None:
+    try:
+        return [str(q) for q in stream_quads([path])]
+    except (AigraphError, SyntaxError, ValueError):
+        return None
+
+
+def test_the_lenient_parse_reads_what_the_strict_one_reads_or_gives_way(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(20261203)
+    cases = list(_SEEDS) + list(_BAD_FOR_STRICT)
+    for _ in range(2500):
+        line = rng.choice(_SEEDS)
+        for _edit in range(rng.randint(1, 3)):
+            at = rng.randrange(len(line) + 1)
+            cut = rng.choice((0, 0, 1, 2))
+            line = line[:at] + rng.choice(_NOISE) + line[at + cut :]
+        cases.append(line)
+    path = tmp_path / "case.nt"
+    taken = refused = 0
+    for line in cases:
+        path.write_bytes(line.encode("utf-8", "surrogatepass") + b"\n")
+        lenient, strict = _lenient(path), _strict(path)
+        if lenient is not None:
+            taken += 1
+            assert strict == lenient, line
+        else:
+            refused += 1
+    assert all(_strict(_write(path, line)) is None and _lenient(path) is None for line in _BAD_FOR_STRICT)
+    assert all(_lenient(_write(path, line)) is not None for line in _SEEDS)
+    assert taken > 300 and refused > 1000  # the mutations hit both sides
+
+
+def _write(path: Path, line: str) -> Path:
+    path.write_bytes(line.encode("utf-8") + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("bad", _BAD_FOR_STRICT)
+def test_what_only_the_lenient_parser_takes_is_reported_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    lines = LINES * 3
+    lines[len(lines) - 5] = bad  # in the worker's part
+    path = tmp_path / "bad.nt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert split.scan_files([path]) is None
+    with pytest.raises(AigraphError) as err:
+        write_view(tmp_path / "bad.html", data=[path])
+    assert f"bad.nt:{len(lines) - 4}:" in str(err.value)
+    lines[len(lines) - 5] = LINES[0]
+    lines[3] = bad  # in this process's part
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert split.scan_files([path]) is None
+    with pytest.raises(AigraphError) as err:
+        write_view(tmp_path / "bad.html", data=[path])
+    assert "bad.nt:4:" in str(err.value)
+
+
+def test_n_triples_parts_are_read_leniently_and_n_quads_strictly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyoxigraph as ox
+
+    seen: list[bool] = []
+    real = ox.parse
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        seen.append(bool(kwargs.get("lenient")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(split.ox, "parse", parse)
+    first, second = tmp_path / "one.nt", tmp_path / "two.nq"
+    first.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    second.write_text("\n".join(line[:-1] + f"<{EX}graph> ." for line in LINES) + "\n", encoding="utf-8")
+    list(split._quads([(first, 0, first.stat().st_size)]))
+    list(split._quads([(second, 0, second.stat().st_size)]))
+    assert seen == [True, False]

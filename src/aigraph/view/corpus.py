@@ -23,6 +23,10 @@ def stated_width(width: float, count: int) -> float:
     return round(width + min(6.0, 1.5 * (count - 1)), 1)
 
 
+_NONE: list[tuple[int, list[str]]] = []
+"""What states a triple no article states (shared: never changed)."""
+
+
 class Corpus:
     """What the page of a corpus adds: who states each relation, value and class.
 
@@ -33,27 +37,26 @@ class Corpus:
 
     def __init__(self, graph: Folded) -> None:
         self.graph = graph
-        self.index = {a: i for i, a in enumerate(graph.articles)}
         self.mentions: dict[str, set[int]] = defaultdict(set)
-        # Each subject's stated triples, in sources order: node_info looked through all of
-        # them for every node (100 s at a million triples).
+        # Each subject's stated values (not its class, not a drawn relation), in sources order:
+        # node_info looked through all of its triples for every node (100 s at a million triples).
         self.stated: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        index, mentions, stated = self.index, self.mentions, self.stated
+        mentions, stated = self.mentions, self.stated
+        self.drawn = drawn = {(s, p, o) for s, o, p, _d in graph.edges}
+        rdf_type = RDF + "type"
         for key, groups in graph.sources.items():
             s, o = key[0], key[2]
-            stated[s].append(key)
-            for a, _sents in groups:
-                i = index.get(a)
-                if i is not None:
+            if key[1] != rdf_type and key not in drawn:  # a value (a class comes from _by)
+                stated[s].append(key)
+            for i, _sents in groups:
+                if i >= 0:
                     mentions[s].add(i)
                     mentions[o].add(i)
-        self.drawn = {(s, p, o) for s, o, p, _d in graph.edges}
 
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
-        """The articles stating ``key`` by number, each with its sentences (the fold's own lists,
-        shared: the page only writes them out)."""
-        index = self.index
-        return [(index.get(a, -1), sents) for a, sents in self.graph.sources.get(key, ())]
+        """The articles stating ``key`` by number, each with its sentences (the fold's own list,
+        shared: the page only writes it out)."""
+        return self.graph.sources.get(key, _NONE)
 
     def edge(self, e: tuple[str, str, str, dict[str, Any]]) -> list[tuple[int, list[str]]]:
         return self._by((e[0], e[2], e[1]))
@@ -69,10 +72,8 @@ class Corpus:
             tby = self._by((n, RDF + "type", cls))
             if tby:
                 info["tby"] = tby  # (article, sentences) pairs: JSON arrays, as lists would be
-        values = []
-        for s, p, o in self.stated.get(n, ()):
-            if p != RDF + "type" and (s, p, o) not in self.drawn:
-                values.append([short_iri(p), o, self._by((s, p, o))])
+        sources = self.graph.sources
+        values = [[short_iri(key[1]), key[2], sources[key]] for key in self.stated.get(n, ())]
         if values:
             info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
         return info

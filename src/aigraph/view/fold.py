@@ -24,11 +24,15 @@ import pyoxigraph as ox
 
 from ..namespaces import AIG, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from ..ontology import Ontology, from_quads, load_ontology
+from .checked import Iris, Labels, LiteralCheck, check_logs
 
 # Properties that name a resource, best first; the others' values stay as attributes.
 _LABELS = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", "http://xmlns.com/foaf/0.1/name", DCTERMS + "title")
 _REIFICATION = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
 _PROVENANCE_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence", AIG + "Article"}
+# Of those, the classes whose resources the view only hides (an article is also a document,
+# with a title): the scan keeps a set of their resources instead of logging each type.
+_HIDDEN_CLASSES = {RDF + "Statement", AIG + "Fact", AIG + "Sentence"}
 _SH = "http://www.w3.org/ns/shacl#"
 _XSD_STRING = XSD + "string"
 
@@ -183,9 +187,11 @@ class Folded:
     nodes: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, str, dict[str, Any]]]
     vocabulary: Ontology
-    sources: dict[tuple[str, str, str], list[tuple[str, list[str]]]] = field(default_factory=dict)
+    sources: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = field(default_factory=dict)
     """Per stated triple ``(s, p, o)`` (``o`` a literal's value for a value fact): the articles
-    that state it, in :attr:`articles` order, each with its sentences (see :func:`by_article`)."""
+    that state it, each by its number in :attr:`articles` (``-1``, last: sentences that name no
+    article), in that order, with its sentences (see :func:`_finish`). Numbers, as the page
+    sends them: numbering 62,000 relations' lists again cost the page 0.2 s at a million triples."""
     articles: dict[str, dict[str, str]] = field(default_factory=dict)
     """The articles those sentences are quoted from: id -> title, date and url, oldest first."""
     _documents: tuple[list[Any], list[tuple[str, str, str, str]], dict[str, str]] = field(
@@ -315,7 +321,10 @@ class Scan:
     # The logs: parallel lists, one entry a triple.
     typed: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
-    """rdf:type: each typed resource and its class."""
+    """rdf:type: each typed resource and its class (but for :data:`_HIDDEN_CLASSES`)."""
+    hidden: set[str] = field(default_factory=set)
+    """Resources typed with one of :data:`_HIDDEN_CLASSES` (facts, statements and sentences:
+    a third of a million triples' types, never drawn, so never grouped by resource)."""
     valued: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     values: list[str] = field(default_factory=list)
@@ -344,6 +353,7 @@ class Scan:
         self.kept += later.kept
         self.declared |= later.declared
         self.vocab |= later.vocab
+        self.hidden |= later.hidden
         self.datatypes = {**later.datatypes, **self.datatypes}
         for key, found in later.vocab_objects.items():
             self.vocab_objects.setdefault(key, []).extend(found)
@@ -357,8 +367,12 @@ class Scan:
         return self
 
 
-def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
-    """One pass over RDF triples or quads (a parser's stream is read once and not kept)."""
+def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -> Scan:
+    """One pass over RDF triples or quads (a parser's stream is read once and not kept).
+
+    ``checked``: the triples come from Oxigraph's lenient N-Triples parser, and each term is
+    checked as its strict parser checks it, each distinct one once (see :mod:`aigraph.view.checked`).
+    """
     triples = _iter_triples(items)  # quads and triples both have subject, predicate and object
     found = Scan()
     kinds = _DESCRIBING_TYPES
@@ -371,14 +385,15 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
     nodes = found.nodes
     # The logs, appended to one entry a triple: grouped by resource after the whole stream is
     # read (a million triples' sentences each have values that are never shown).
-    typed, types = found.typed.append, found.types.append
+    typed, types, hide = found.typed.append, found.types.append, found.hidden.add
     valued, names, values, tags = found.valued.append, found.names.append, found.values.append, found.tags.append
     stated, parts, said = found.stated.append, found.parts.append, found.said.append
     sentences, texts = found.sentences.append, found.texts.append
     quoting, quoted = found.quoting.append, found.quoted.append
 
     shorts: dict[str, str] = {}
-    type_iris: dict[ox.NamedNode, tuple[str, bool]] = {}  # class -> its IRI, and whether its triples are kept
+    # class -> its IRI, whether its triples are kept, and whether its resources are only hidden
+    type_iris: dict[ox.NamedNode, tuple[str, bool, bool]] = {}
     literal, named, blank = ox.Literal, ox.NamedNode, ox.BlankNode
     # What each predicate means to the fold, worked out once per predicate (a few dozen in a
     # million triples) and looked up by the parser's NamedNode itself: no string is made for a
@@ -388,8 +403,11 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
     tag_of: dict[ox.NamedNode, str] = {}
     language_tags: dict[str, str] = {}
     # Each subject, predicate and object is a new str per triple: interned, the logs share one
-    # per resource (a fifth of the fold's memory at a million triples).
-    intern = sys.intern
+    # per resource (a fifth of the fold's memory at a million triples). Checked, an IRI is
+    # checked the first time it is interned, as the strict parser checks it; ``label`` interns
+    # the other resources (blank nodes, and what :func:`node_id` makes of other terms).
+    intern, label = (Iris().__getitem__, Labels().__getitem__) if checked else (sys.intern, sys.intern)
+    check_literal = LiteralCheck() if checked else None
     for t in triples:
         subject, pn = t.subject, t.predicate
         info = predicates.get(pn)
@@ -401,9 +419,11 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
             if describes and code != _TYPE:  # a type is kept below, if it says what a term is
                 kept.append(t)
         else:
-            s = intern(node_id(subject))
+            s = label(node_id(subject))
         o = t.object
         if code == _REIFIES:
+            if check_literal is not None and type(o) is literal:
+                check_literal(o)
             stated(s)
             parts(extra)
             if extra == 1:
@@ -411,15 +431,22 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
             elif extra == 2 and type(o) is literal:
                 said(o.value)
             else:
-                said(intern(o.value if type(o) is named else node_id(o)))
+                said(intern(o.value) if type(o) is named else label(node_id(o)))
             continue
         if code == _SCHEMA:
             vocab.add(s)
             if type(o) is blank:
                 vocab_objects[s].append(node_id(o))
+            elif check_literal is not None:  # not kept, but checked all the same
+                if type(o) is literal:
+                    check_literal(o)
+                else:
+                    intern(o.value) if type(o) is named else label(node_id(o))
             continue
         if type(o) is literal:
             if code == _QUOTE:
+                if check_literal is not None:
+                    check_literal(o)
                 stated(s)
                 parts(_QUOTE_PART)
                 said(o.value)
@@ -432,11 +459,15 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
             if language:  # its datatype says no more
                 tag = language_tags.get(language)
                 if tag is None:
+                    if check_literal is not None:
+                        check_literal(o)
                     tag = language_tags[language] = "@" + language
             else:
                 datatype = o.datatype
                 tag = tag_of.get(datatype)
                 if tag is None:
+                    if check_literal is not None:
+                        check_literal(o)
                     tag = tag_of[datatype] = "" if datatype.value == _XSD_STRING else short(datatype.value)
                     found.datatypes.setdefault(tag, datatype.value)
             valued(s)
@@ -456,20 +487,23 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
         if code == _EVIDENCE:
             stated(s)
             parts(_EVIDENCE_PART)
-            said(intern(o.value if type(o) is named else node_id(o)))
+            said(intern(o.value) if type(o) is named else label(node_id(o)))
             continue
         if code == _QUOTED:
             quoting(s)
-            quoted(intern(o.value if type(o) is named else node_id(o)))
+            quoted(intern(o.value) if type(o) is named else label(node_id(o)))
             continue
         if code == _TYPE and type(o) is named:
             known = type_iris.get(o)
             if known is None:  # one string per class, not per node
                 iri = intern(o.value)
-                known = type_iris[o] = (iri, iri in kinds or iri.startswith(OWL))
-            type_iri, keep = known
+                known = type_iris[o] = (iri, iri in kinds or iri.startswith(OWL), iri in _HIDDEN_CLASSES)
+            type_iri, keep, hidden = known
             if keep and type(subject) is named:
                 kept.append(t)
+            if hidden:
+                hide(s)
+                continue
             typed(s)
             types(type_iri)
             if type_iri in _VOCABULARY:
@@ -478,7 +512,7 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
                     declared.add(s)
             nodes.setdefault(s)
             continue
-        target = intern(o.value if type(o) is named else node_id(o))
+        target = intern(o.value) if type(o) is named else label(node_id(o))
         if type(o) is blank:
             vocab_objects[s].append(target)
         key = (s, p, target)
@@ -488,6 +522,8 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any) -> Scan:
         nodes.setdefault(s)
         nodes.setdefault(target)
     found.vocab_objects = dict(vocab_objects)
+    if checked:
+        check_logs(found.values, found.said)
     return found
 
 
@@ -552,7 +588,7 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     # Provenance (facts, sentences, articles: not drawn) and documents (titles), by their
     # classes, each class looked up once.
     kinds: dict[str, int] = {}
-    typed_provenance: set[str] = set()
+    typed_provenance: set[str] = found.hidden
     typed_document: set[str] = set()
     for s, class_iri in zip(found.typed, found.types, strict=True):
         known = types.get(s)
@@ -603,13 +639,13 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     hidden = typed_provenance
     if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
-            found.vocab, found.vocab_objects, edges, {*types, *found.valued} | {e[0] for e in edges}
+            found.vocab, found.vocab_objects, edges, {*types, *typed_provenance, *found.valued} | {e[0] for e in edges}
         )
     hidden.update(statements)
     # The sentences statements cite, and the documents those are quoted from, are provenance too.
     cited = {sent for parts in statements.values() for sent in parts[4]}
     hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
-    documents = set(quoted_from.values())  # by_article reads their dates and urls
+    documents = set(quoted_from.values())  # _articles reads their dates and urls
     literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
     labels: dict[str, str] = {}
@@ -639,42 +675,65 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
         values.append(value)
     found.valued, found.names, found.values, found.tags = [], [], [], []
 
+    # The articles complete statements cite, numbered by date (Folded.articles), so that the
+    # pass below gives each triple its articles' numbers at once.
+    complete = [parts for parts in statements.values() if parts[0] is not None and parts[1] and parts[2] is not None]
+    number, articles = _articles(
+        {quoted_from.get(sent) for parts in complete for sent in parts[4]}, labels, literals
+    )
     # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
-    # sentences of each article, for by_article): one pass over the statements for both.
-    # An entry: the evidence sentences' texts, the quotes, the articles' labels (79,102
-    # statements at a million triples: lists in a tuple, not a dict of them per triple).
+    # sentences of each article): one pass over the statements for both. An entry: the
+    # evidence sentences' texts, the quotes, the articles' labels (79,102 statements at a
+    # million triples: lists in a tuple, not a dict of them per triple); a source: (article
+    # number, its sentences) pairs, in article order (-1, no article, last).
     evidence: dict[tuple[str, str, str], tuple[list[str], list[str], list[str]]] = {}
-    grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}
-    for parts in statements.values():
-        s, p, o = parts[0], parts[1], parts[2]
-        if s is None or not p or o is None:  # not a complete statement
-            continue
-        triple = (s, p, o)
+    sources: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = {}
+    several: list[list[tuple[int, list[str]]]] = []  # sources of more than one article: sorted last
+    for parts in complete:
+        triple = (parts[0], parts[1], parts[2])
         entry = evidence.get(triple)
-        if entry is None:
-            texts, quotes, sources_of = entry = evidence[triple] = ([], [], [])
-            by = grouped[triple] = {}
-        else:
-            texts, quotes, sources_of = entry
-            by = grouped[triple]
         cites = parts[4]
-        if not cites:
-            by.setdefault("", [])  # a fact whose sentences name no document
-        for sent in cites:
+        if entry is None and len(cites) == 1 and len(parts[3]) < 2:  # most: one sentence, one quote
+            sent = cites[0]
             text = sentence_text.get(sent)
             src = quoted_from.get(sent)
+            evidence[triple] = ([text] if text else [], parts[3], [labels.get(src, src)] if src else [])
+            sources[triple] = [(number[src] if src else -1, [text] if text else [])]
+            continue
+        if entry is None:
+            texts, quotes, sources_of = entry = evidence[triple] = ([], [], [])
+            by = sources[triple] = []
+        else:
+            texts, quotes, sources_of = entry
+            by = sources[triple]
+        for sent in cites or (None,):  # a fact whose sentences name no document: (-1, [])
+            text = sentence_text.get(sent) if sent is not None else None
+            src = quoted_from.get(sent) if sent is not None else None
             if text and text not in texts:
                 texts.append(text)
             if src:
                 src_label = labels.get(src, src)
                 if src_label not in sources_of:
                     sources_of.append(src_label)
-            said = by.setdefault(src or "", [])
+            k = number[src] if src else -1
+            for group in by:
+                if group[0] == k:
+                    said = group[1]
+                    break
+            else:
+                said = []
+                by.append((k, said))
+                if len(by) == 2:
+                    several.append(by)
             if text and text not in said:
                 said.append(text)
         for q in parts[3]:
             if q not in quotes:
                 quotes.append(q)
+    del complete
+    last = len(articles)
+    for by in several:
+        by.sort(key=lambda group: group[0] if group[0] >= 0 else last)
 
     out_nodes: dict[str, dict[str, Any]] = {}
     most_specific = cache(lambda ts: _most_specific(list(ts), merged))
@@ -730,8 +789,7 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     for (subj, pred, _obj), ev in evidence.items():
         if subj in out_nodes and pred != rdf_type and ev[0]:
             out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev[0])
-    evidence.clear()  # used up: freed before by_article orders the sources (peak memory)
-    sources, articles = _by_article(grouped, labels, literals)
+    evidence.clear()  # used up
     found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
     return Folded(out_nodes, out_edges, merged, sources, articles, documents_read)
 
@@ -775,30 +833,21 @@ _ARTICLE_DATE = ("schema:datePublished", "dcterms:date", "dcterms:issued", "dcte
 _ARTICLE_URL = ("schema:url",)
 
 
-def _by_article(
-    grouped: dict[tuple[str, str, str], dict[str, list[str]]],
-    labels: dict[str, str],
-    literals: dict[str, dict[str, list[str]]],
-) -> tuple[dict[tuple[str, str, str], list[tuple[str, list[str]]]], dict[str, dict[str, str]]]:
-    """:func:`by_article` from each triple's sentences by document (emptied as it goes)."""
-    cited = {a for entry in grouped.values() for a in entry if a}
+def _articles(
+    cited: set[str | None], labels: dict[str, str], literals: dict[str, dict[str, list[str]]]
+) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+    """The ``cited`` articles (None and "" stand for no article) by date, then title: each one's
+    number, and its title, date and url in that order (:attr:`Folded.articles`)."""
     articles: dict[str, dict[str, str]] = {}
     for a in cited:
+        if not a:
+            continue
         values = literals.get(a, {})
         date = next((values[k][0] for k in _ARTICLE_DATE if values.get(k)), "")
         url = next((values[k][0] for k in _ARTICLE_URL if values.get(k)), "")
         articles[a] = {"title": labels.get(a) or local_name(a), "date": date, "url": url}
     order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
-    rank = {a: i for i, a in enumerate(order)}
-    rank[""] = len(order)
-    sources = {}
-    for key in list(grouped):  # each grouping dropped as its list is made (tens of MB at 1e6)
-        entry = grouped.pop(key)
-        if len(entry) == 1:  # most triples: one article
-            sources[key] = list(entry.items())
-        else:
-            sources[key] = [(a, entry[a]) for a in sorted(entry, key=rank.__getitem__)]
-    return sources, {a: articles[a] for a in order}
+    return {a: i for i, a in enumerate(order)}, {a: articles[a] for a in order}
 
 
 def _vocabulary_nodes(

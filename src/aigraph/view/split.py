@@ -11,10 +11,14 @@ into it (:func:`_encode`), and the two merge into the scan of the whole (the sam
 pass: see :meth:`Scan.merge`). Blank node labels are the file's own in every part
 (Oxigraph keeps N-Triples labels), so a blank node split across the cut stays one node.
 
-Both parts are parsed by Oxigraph, as strictly as
-:func:`aigraph.store.dataset.stream_quads` parses them. On any error the caller folds
-the files again in one pass, which words the error (file and line of the whole file) as
-every command does: bad input costs a second read, good input none.
+N-Quads parts are parsed by Oxigraph as strictly as :func:`aigraph.store.dataset.stream_quads`
+parses them. N-Triples parts are parsed by its lenient parser, which reads a million triples
+in about half the time because it checks no IRI, language tag or datatype, and the scan
+checks those instead, each distinct term once (:mod:`aigraph.view.checked` lists
+what the two parsers differ on; ``tests/test_view_split.py`` holds them to it line against
+line). On any error, or anything the strict parser might read otherwise, the caller folds the
+files again in one pass, which reads them strictly and words the error (file and line of the
+whole file) as every command does: bad input costs a second read, good input none.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import re
 import signal
 import threading
 from array import array
@@ -33,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..interrupts import forked_helper, reap
+from .checked import Unchecked
 from .fold import Scan, portable, scan
 
 SPLIT_BYTES = 16 << 20
@@ -119,19 +125,28 @@ def _line_end(path: Path, at: int, size: int) -> int:
 
 
 def _quads(parts: list[Part]) -> Iterator[ox.Quad]:
-    """The quads of ``parts``, parsed by Oxigraph as :func:`~aigraph.store.dataset.stream_quads`
-    parses the whole files, a few MB of whole lines at a time."""
+    """The quads of ``parts``, parsed by Oxigraph a few MB of whole lines at a time: N-Quads as
+    :func:`~aigraph.store.dataset.stream_quads` parses the whole files, N-Triples by the
+    lenient parser, twice as fast, for :func:`~aigraph.view.fold.scan` to check (``checked``)."""
     from ..rdfio import RDF_FORMATS, format_for_path
 
     for path, start, end in parts:
         fmt = format_for_path(path) or "ntriples"
-        options: dict[str, Any] = {
-            "format": RDF_FORMATS[fmt][0],
-            "base_iri": path.resolve().as_uri(),
-            "without_named_graphs": fmt == "ntriples",
-        }
+        options: dict[str, Any] = {"format": RDF_FORMATS[fmt][0]}
+        lenient = fmt == "ntriples"
+        if lenient:  # N-Triples has no relative IRIs: the scan finds them not absolute
+            options.update(without_named_graphs=True, lenient=True)
+        else:
+            options["base_iri"] = path.resolve().as_uri()
         for piece in _pieces(path, start, end):
+            if lenient and b"\\u" in piece and _SURROGATE.search(piece):
+                raise Unchecked("an escaped UTF-16 surrogate")  # the lenient parser joins pairs
             yield from ox.parse(piece, **options)
+
+
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""A ``\\u`` escape of a UTF-16 surrogate (or text that looks like one, such as an escaped
+backslash before ``uD800``: then the strict parser reads the part)."""
 
 
 def _pieces(path: Path, start: int, end: int) -> Iterator[bytes]:
@@ -173,7 +188,7 @@ def _scan_both(first: list[Part], second: list[Part], meanwhile: Callable[[], ob
         if meanwhile is not None:
             meanwhile()
         try:
-            mine = scan(_quads(first))
+            mine = scan(_quads(first), checked=True)
         except (SyntaxError, ValueError, OSError, MemoryError, RuntimeError):
             return None
         data = _read_all(read_fd)
@@ -198,7 +213,7 @@ def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the
     code = 1
     try:
         forked_helper()  # Ctrl-C ends the worker with the parent
-        data = _encode(scan(_quads(parts)))
+        data = _encode(scan(_quads(parts), checked=True))
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
@@ -215,7 +230,7 @@ def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the
 # and again) are sent as numbers into one table of distinct strings, so that this process
 # makes one string per resource of the worker's part.
 _SEP = "\x00"
-_SHARED = ("typed", "types", "names", "tags", "stated", "said", "sentences", "quoting", "quoted")
+_SHARED = ("typed", "types", "names", "tags", "stated", "said", "sentences", "quoting", "quoted", "valued")
 
 
 def _encode(found: Scan) -> bytes:
@@ -223,8 +238,8 @@ def _encode(found: Scan) -> bytes:
     a TypeError for a triple term: then the caller folds in one pass)."""
     found = portable(found)
     columns: dict[str, Any] = {name: getattr(found, name) for name in _SHARED}
-    columns["valued"] = found.valued
     columns["nodes"] = list(found.nodes)
+    columns["hidden"] = list(found.hidden)
     for i in range(3):
         columns[f"edges{i}"] = [e[i] for e in found.edges]
     # Numbered with C loops (dict.fromkeys, map): a Python loop over the million names cost
@@ -255,10 +270,11 @@ def _decode(data: bytes) -> Scan:
         vocab_objects=vocab_objects,
         datatypes=datatypes,
         nodes=dict.fromkeys(column("nodes")),
+        hidden=set(column("hidden")),
         edges=list(zip(column("edges0"), column("edges1"), column("edges2"), strict=True)),
         parts=bytearray(parts),
     )
-    for name in (*_SHARED, "valued"):
+    for name in _SHARED:
         setattr(found, name, column(name))
     found.values, found.texts = _split(plain["values"]), _split(plain["texts"])
     found.kept = list(zip(_split(plain["kept0"]), _split(plain["kept1"]), _split(plain["kept2"]), strict=True))
