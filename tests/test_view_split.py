@@ -219,7 +219,7 @@ def test_documents_triples_are_made_only_for_a_title(tmp_path: Path, monkeypatch
 
 
 # N-Triples parts are read by Oxigraph's lenient parser (about twice as fast), and the scan
-# checks each term as the strict parser would (aigraph.view.fold.Unchecked): whatever the
+# checks each term as the strict parser would (aigraph.view.checked.Unchecked): whatever the
 # checked scan takes, the strict parser reads the same, quad for quad; what it refuses, the
 # one-pass fold reads strictly (and reports, when it is an error).
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -257,7 +257,7 @@ _NOISE = [" ", "<", ">", '"', "\\", "%", "#", ":", "@", "^", "-", ".", "\t", "\n
 
 
 def _lenient(path: Path) -> list[str] | None:
-    from aigraph.view.fold import scan
+    from aigraph.view.scan import scan
 
     parts = [(path, 0, path.stat().st_size)]
     try:

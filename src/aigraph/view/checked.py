@@ -4,7 +4,7 @@ The view reads big N-Triples files with the lenient parser (:mod:`aigraph.view.s
 million triples it hands them over in about half the strict parser's time. It checks no IRI,
 language tag, literal datatype or line break in a literal, and reads an escaped UTF-16
 surrogate pair as one character; it checks blank node labels and the rest of the grammar as
-the strict parser does. The scan (:func:`aigraph.view.fold.scan`, ``checked``) runs each
+the strict parser does. The scan (:func:`aigraph.view.scan.scan`, ``checked``) runs each
 distinct term through these checks once; :mod:`aigraph.view.split` looks for surrogate escapes
 in the bytes. Anything they refuse raises a ValueError, and the view reads the files again
 with the strict parser, which reads the same or words the error.
@@ -26,7 +26,7 @@ class Unchecked(ValueError):
 
 
 class Iris(dict[str, str]):
-    """Interns the IRIs a lenient parse gives (see :func:`aigraph.view.fold.scan`'s
+    """Interns the IRIs a lenient parse gives (see :func:`aigraph.view.scan.scan`'s
     ``checked``), each checked the first time it is seen as the strict parser checks it: a
     ValueError if it would refuse it (``<relative>``, ``<a b>``, ``<_:x>``...)."""
 

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..namespaces import RDF
-from .fold import short_iri
+from .scan import short_iri
 from .styles import tip
 
 if TYPE_CHECKING:

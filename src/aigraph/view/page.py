@@ -41,16 +41,17 @@ from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA
 from ..ontology import Ontology
 from . import styles
 from .corpus import Corpus, stated_width
-from .fold import DOCUMENT_CLASSES, short_iri
+from .scan import DOCUMENT_CLASSES, short_iri
 
 if TYPE_CHECKING:
     import networkx as nx
     import numpy as np
     from pyvis.network import Network
 
-    from .fold import Folded, Scan
+    from .fold import Folded
     from .layout import Placement
     from .placer import Placer
+    from .scan import Scan
 
 DEFAULT_OUTPUT = "graphs/ai-alliance.html"
 
@@ -164,10 +165,11 @@ def build_page(
     ontology: Ontology | None = None,
     placer: Placer | None = None,
 ) -> Page:
-    """Fold RDF (or a :class:`~aigraph.view.fold.Scan` of it) into nodes and edges (as
+    """Fold RDF (or a :class:`~aigraph.view.scan.Scan` of it) into nodes and edges (as
     :func:`aigraph.to_networkx` does), lay them out (a big page's in ``placer``, when it
     runs), fill a pyvis Network and render the page."""
-    from .fold import Scan, fold
+    from .fold import fold
+    from .scan import Scan
 
     with _no_gc():
         graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology)

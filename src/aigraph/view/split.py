@@ -1,12 +1,12 @@
 """Folding big N-Triples and N-Quads files on two cores.
 
 At a million triples the view's time goes into Oxigraph's parser handing each triple to
-Python and the fold's pass over it (:func:`aigraph.view.fold.scan`), one triple at a
+Python and the fold's pass over it (:func:`aigraph.view.scan.scan`), one triple at a
 time. N-Triples and N-Quads hold one statement per line (a literal cannot contain a raw
 line break: the grammar has no newline in any term, and a comment ends at the line's
 end), so the files can be cut at a line break into two runs of lines that parse alone. A
 forked worker scans the second run while this process scans the first; the worker sends
-its :class:`~aigraph.view.fold.Scan` back as a table of strings and arrays of numbers
+its :class:`~aigraph.view.scan.Scan` back as a table of strings and arrays of numbers
 into it (:func:`_encode`), and the two merge into the scan of the whole (the same as one
 pass: see :meth:`Scan.merge`). Blank node labels are the file's own in every part
 (Oxigraph keeps N-Triples labels), so a blank node split across the cut stays one node.
@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ..interrupts import forked_helper, reap
 from .checked import Unchecked
-from .fold import Scan, portable, scan
+from .scan import Scan, portable, scan
 
 SPLIT_BYTES = 16 << 20
 """Files smaller than this in all are folded in one process (forking costs more than it saves)."""
@@ -127,7 +127,7 @@ def _line_end(path: Path, at: int, size: int) -> int:
 def _quads(parts: list[Part]) -> Iterator[ox.Quad]:
     """The quads of ``parts``, parsed by Oxigraph a few MB of whole lines at a time: N-Quads as
     :func:`~aigraph.store.dataset.stream_quads` parses the whole files, N-Triples by the
-    lenient parser, twice as fast, for :func:`~aigraph.view.fold.scan` to check (``checked``)."""
+    lenient parser, twice as fast, for :func:`~aigraph.view.scan.scan` to check (``checked``)."""
     from ..rdfio import RDF_FORMATS, format_for_path
 
     for path, start, end in parts:
