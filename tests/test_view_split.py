@@ -234,6 +234,8 @@ _SEEDS = [
     f"_:b1 <{EX}rel> _:b2 .",
     f"<{EX}a%C3%A9?q=1#frag> <{EX}rel> <urn:fictional:thing> .",
     f'<{EX}x> <{RDFS}label> "emoji \\U0001F600 and \\\\ backslash" .',
+    f'<{EX}x> <{EX}p> "x"@en .\n<{EX}x> <{EX}p> "y"^^<{EX}en> .',
+    f"<{EX}f9> <{RDF}predicate> <<( <{EX}a> <{EX}p> <{EX}o> )>> .",
 ]
 _BAD_FOR_STRICT = [  # each taken by the lenient parser alone
     f"<{EX}b c> <{EX}p> <{EX}o> .",
@@ -250,10 +252,16 @@ _BAD_FOR_STRICT = [  # each taken by the lenient parser alone
     f'<{EX}x> <{RDF}object> "x"@1en .',
     f"<{EX}x> <{RDFS}subClassOf> <{EX}a b> .",
     f"<{EX}x> <{EX}p> <{EX}\\u0020> .",
+    # Found by a review: a language tag checked once let a datatype spelled the same through,
+    # and the triple term an rdf:predicate names was not looked into.
+    f'<{EX}x> <{EX}p> "x"@en .\n<{EX}x> <{EX}p> "y"^^<en> .',
+    f'<{EX}x> <{EX}p> "x"@EN .\n<{EX}x> <{AIG}quote> "y"^^<en> .',
+    f"<{EX}x> <{RDF}predicate> <<( <rel> <{EX}p> <{EX}o> )>> .",
+    f'<{EX}x> <{RDF}predicate> <<( <{EX}a> <{EX}p> "x"@toolonglangtag )>> .',
 ]
 _NOISE = [" ", "<", ">", '"', "\\", "%", "#", ":", "@", "^", "-", ".", "\t", "\n", "\r", "é", "😀", "_", "0",
           "a", "Z", "{", "|", "/", "?", "[", "]", "'", "\\u0020", "\\uD800", "\\n", "%4", "%41", "^^", "@en",
-          "_:"]  # fmt: skip
+          "_:", "<<(", ")>>", "^^<en>"]  # fmt: skip
 
 
 def _lenient(path: Path) -> list[str] | None:
@@ -279,13 +287,18 @@ def test_the_lenient_parse_reads_what_the_strict_one_reads_or_gives_way(tmp_path
 
     rng = random.Random(20261203)
     cases = list(_SEEDS) + list(_BAD_FOR_STRICT)
-    for _ in range(2500):
+
+    def mutated() -> str:
         line = rng.choice(_SEEDS)
         for _edit in range(rng.randint(1, 3)):
             at = rng.randrange(len(line) + 1)
             cut = rng.choice((0, 0, 1, 2))
             line = line[:at] + rng.choice(_NOISE) + line[at + cut :]
-        cases.append(line)
+        return line
+
+    for _ in range(2500):
+        # A third are two lines: what the checks remember of one line must not let the next through.
+        cases.append(mutated() if rng.random() < 2 / 3 else rng.choice(_SEEDS) + "\n" + mutated())
     path = tmp_path / "case.nt"
     taken = refused = 0
     for line in cases:
@@ -297,7 +310,8 @@ def test_the_lenient_parse_reads_what_the_strict_one_reads_or_gives_way(tmp_path
         else:
             refused += 1
     assert all(_strict(_write(path, line)) is None and _lenient(path) is None for line in _BAD_FOR_STRICT)
-    assert all(_lenient(_write(path, line)) is not None for line in _SEEDS)
+    # Every seed is taken, but a triple term, which the checked scan leaves to the strict parser.
+    assert [line for line in _SEEDS if _lenient(_write(path, line)) is None] == [_SEEDS[-1]]
     assert taken > 300 and refused > 1000  # the mutations hit both sides
 
 
@@ -318,14 +332,15 @@ def test_what_only_the_lenient_parser_takes_is_reported_at_its_line(
     assert split.scan_files([path]) is None
     with pytest.raises(AigraphError) as err:
         write_view(tmp_path / "bad.html", data=[path])
-    assert f"bad.nt:{len(lines) - 4}:" in str(err.value)
+    below = bad.count("\n")  # the error is on a case's last line
+    assert f"bad.nt:{len(lines) - 4 + below}:" in str(err.value)
     lines[len(lines) - 5] = LINES[0]
     lines[3] = bad  # in this process's part
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert split.scan_files([path]) is None
     with pytest.raises(AigraphError) as err:
         write_view(tmp_path / "bad.html", data=[path])
-    assert "bad.nt:4:" in str(err.value)
+    assert f"bad.nt:{4 + below}:" in str(err.value)
 
 
 def test_n_triples_parts_are_read_leniently_and_n_quads_strictly(

@@ -12,8 +12,6 @@ with the strict parser, which reads the same or words the error.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyoxigraph as ox
 
 from ..namespaces import RDF
@@ -57,23 +55,27 @@ class LiteralCheck:
     datatype and language once."""
 
     def __init__(self) -> None:
-        self.seen: set[Any] = set()
+        # Apart: a language tag checked says nothing of a datatype IRI spelled the same
+        # ("x"@en, then "y"^^<en>).
+        self.languages: set[str] = set()
+        self.datatypes: set[str] = set()
 
     def __call__(self, o: ox.Literal) -> None:
         value = o.value
         if "\n" in value or "\r" in value:
             raise Unchecked("a literal holds a line break")
         language = o.language
-        key = language or o.datatype.value
-        if key in self.seen:
-            return
         if language:
-            ox.Literal("", language=language)  # a ValueError if not well formed
-        elif key in _LANG_STRINGS:
-            raise Unchecked("rdf:langString without a language")
-        else:
-            ox.NamedNode(key)
-        self.seen.add(key)
+            if language not in self.languages:
+                ox.Literal("", language=language)  # a ValueError if not well formed
+                self.languages.add(language)
+            return
+        datatype = o.datatype.value
+        if datatype not in self.datatypes:
+            if datatype in _LANG_STRINGS:
+                raise Unchecked("rdf:langString without a language")
+            ox.NamedNode(datatype)
+            self.datatypes.add(datatype)
 
 
 def check_logs(*logs: list[str]) -> None:

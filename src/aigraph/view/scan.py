@@ -340,8 +340,13 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
                 check_literal(o)
             stated(s)
             parts(extra)
-            if extra == 1:
-                said(intern(o.value) if type(o) is named else "")
+            if extra == 1:  # a predicate that is not an IRI states nothing drawn
+                if type(o) is named:
+                    said(intern(o.value))
+                else:
+                    if checked and type(o) is not literal:
+                        label(node_id(o))  # a blank node, or (refused) a triple term
+                    said("")
             elif extra == 2 and type(o) is literal:
                 said(o.value)
             else:
