@@ -11,6 +11,7 @@ stream is read once (:func:`aigraph.view.scan.scan`), and its logs are worked in
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -77,6 +78,13 @@ class Folded:
     sends them: numbering 62,000 relations' lists again cost the page 0.2 s at a million triples."""
     articles: dict[str, dict[str, str]] = field(default_factory=dict)
     """The articles those sentences are quoted from: id -> title, date and url, oldest first."""
+    mentions: tuple[list[str], list[int]] = field(default=([], []), repr=False, compare=False)
+    """Of several :attr:`articles`: the subject and object of each statement that names one,
+    and that article's number, once a statement (a pair of ends to a number: see
+    :meth:`aigraph.view.corpus.Corpus.node_articles`, which makes the page's article filter)."""
+    values_stated: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """Of several :attr:`articles`: each node's stated triples that are not drawn and not its
+    class (its values), in :attr:`sources` order."""
     _documents: tuple[list[Any], list[tuple[str, str, str, str]], dict[str, str]] = field(
         default=([], [], {}), repr=False, compare=False
     )
@@ -118,6 +126,7 @@ class Folded:
 
 
 _target = operator.itemgetter(1)
+_cites = operator.itemgetter(4)  # a statement's evidence sentences (see Statement)
 
 
 # A statement (reified triple) as the fold keeps it: [subject, predicate, object, quotes,
@@ -198,20 +207,18 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
         if subject in typed_document:
             document_kept.append(t)
     found.kept = []
-    rows = _label_rows(found, declared | typed_document)
-    terms += [_label_triple(row, found.datatypes) for row in rows if row[0] in declared]
-    merged = _with_declared(ontology or load_ontology(), terms, declared)
-    documents_read = (document_kept, [row for row in rows if row[0] in typed_document], dict(found.datatypes))
-    del terms, rows
     hidden = typed_provenance
     if found.vocab:  # data without vocabulary (most of it) needs no set of every described resource
         hidden |= _vocabulary_nodes(
             found.vocab, found.vocab_objects, edges, {*types, *typed_provenance, *found.valued} | {e[0] for e in edges}
         )
     hidden.update(statements)
-    # The sentences statements cite, and the documents those are quoted from, are provenance too.
-    cited = {sent for parts in statements.values() for sent in parts[4]}
-    hidden |= cited | {quoted_from[sent] for sent in cited if sent in quoted_from}
+    # The sentences statements cite, and the documents those are quoted from, are provenance too
+    # (sets made by C loops: 79,102 statements at a million triples).
+    cited = set(itertools.chain.from_iterable(map(_cites, statements.values())))
+    hidden |= cited
+    hidden.update(map(quoted_from.get, cited, itertools.repeat("")))
+    hidden.discard("")  # a sentence quoted from no document
     documents = set(quoted_from.values())  # _articles reads their dates and urls
     literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
@@ -220,7 +227,13 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     shorts: dict[str, str] = {}
     # A label names its node and its document; a hidden node's other values are never shown.
     unseen = hidden - documents
+    # Only declared resources can be terms, and only documents have titles: their labels are
+    # also read (as the triples they were) for the vocabulary and Folded.described.
+    wanted = declared | typed_document
+    rows: list[tuple[str, str, str, str]] = []
     for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True):
+        if s in wanted and name in _DESCRIBING_LABELS and tag[:1] == _LABEL_TAG and s[:2] != "_:":
+            rows.append((s, name, value, tag))
         if s in unseen:
             continue
         shown: str | None = tag
@@ -241,12 +254,16 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             tags[s].setdefault(name, [""] * len(values)).append(shown)
         values.append(value)
     found.valued, found.names, found.values, found.tags = [], [], [], []
+    terms += [_label_triple(row, found.datatypes) for row in rows if row[0] in declared]
+    merged = _with_declared(ontology or load_ontology(), terms, declared)
+    documents_read = (document_kept, [row for row in rows if row[0] in typed_document], dict(found.datatypes))
+    del terms, rows
 
     # The articles complete statements cite, numbered by date (Folded.articles), so that the
     # pass below gives each triple its articles' numbers at once.
     complete = [parts for parts in statements.values() if parts[0] is not None and parts[1] and parts[2] is not None]
     number, articles = _articles(
-        {quoted_from.get(sent) for parts in complete for sent in parts[4]}, labels, literals
+        set(map(quoted_from.get, itertools.chain.from_iterable(map(_cites, complete)))), labels, literals
     )
     # Evidence for each (s, p, o) from the statements that reify it, and who states it (the
     # sentences of each article): one pass over the statements for both. An entry: the
@@ -256,6 +273,11 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
     evidence: dict[tuple[str, str, str], tuple[list[str], list[str], list[str]]] = {}
     sources: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = {}
     several: list[list[tuple[int, list[str]]]] = []  # sources of more than one article: sorted last
+    # Who mentions each resource, for the page of several articles (see Folded.mentions).
+    mention_ends: list[str] = []
+    mentioned: list[int] = []
+    mentioned_in = mentioned.append
+    several_articles = len(articles) > 1
     for parts in complete:
         triple = (parts[0], parts[1], parts[2])
         entry = evidence.get(triple)
@@ -265,7 +287,14 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             text = sentence_text.get(sent)
             src = quoted_from.get(sent)
             evidence[triple] = ([text] if text else [], parts[3], [labels.get(src, src)] if src else [])
-            sources[triple] = [(number[src] if src else -1, [text] if text else [])]
+            if src:
+                k = number[src]
+                sources[triple] = [(k, [text] if text else [])]
+                if several_articles:
+                    mention_ends += triple[0], triple[2]
+                    mentioned_in(k)
+            else:
+                sources[triple] = [(-1, [text] if text else [])]
             continue
         if entry is None:
             texts, quotes, sources_of = entry = evidence[triple] = ([], [], [])
@@ -283,6 +312,9 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
                 if src_label not in sources_of:
                     sources_of.append(src_label)
             k = number[src] if src else -1
+            if several_articles and k >= 0:
+                mention_ends += triple[0], triple[2]
+                mentioned_in(k)
             for group in by:
                 if group[0] == k:
                     said = group[1]
@@ -352,34 +384,38 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             "article": "; ".join(ev[2]) if ev else "",
         }
         out_edges.append((subj, obj, pred, attrs))
-    # Literal-valued facts keep their evidence on the node.
-    for (subj, pred, _obj), ev in evidence.items():
-        if subj in out_nodes and pred != rdf_type and ev[0]:
+    # Literal-valued facts keep their evidence on the node; with several articles, the page
+    # lists who states each (what is left of the evidence: the stated triples not drawn).
+    values_stated: dict[str, list[tuple[str, str, str]]] = {}
+    for key, ev in evidence.items():
+        subj, pred = key[0], key[1]
+        if pred == rdf_type:
+            continue
+        if several_articles:
+            values_stated.setdefault(subj, []).append(key)
+        if ev[0] and subj in out_nodes:
             out_nodes[subj].setdefault("value_evidence", {})[short(pred)] = list(ev[0])
     evidence.clear()  # used up
     found.nodes, found.edges = {}, []  # read: the scan keeps nothing alive
-    return Folded(out_nodes, out_edges, merged, sources, articles, documents_read)
+    return Folded(
+        out_nodes,
+        out_edges,
+        merged,
+        sources,
+        articles,
+        mentions=(mention_ends, mentioned),
+        values_stated=values_stated,
+        _documents=documents_read,
+    )
 
 
 _DESCRIBING_LABELS = {p for p in _LABELS if p in _DESCRIBING}
 
 
-def _label_rows(found: Scan, wanted: set[str]) -> list[tuple[str, str, str, str]]:
-    """The logged label values (:data:`_DESCRIBING`'s) of the ``wanted`` named resources, in
-    the order read, for :func:`_label_triple`. Keeping each label triple as the scan reads it
-    (one for every fact and sentence: 100,000 at a million triples) cost 0.2-0.4 s."""
-    if not wanted:
-        return []
-    label_names = _DESCRIBING_LABELS
-    return [
-        (s, name, value, tag)
-        for s, name, value, tag in zip(found.valued, found.names, found.values, found.tags, strict=True)
-        if s in wanted and name in label_names and tag[:1] == _LABEL_TAG and not s.startswith("_:")
-    ]
-
-
 def _label_triple(row: tuple[str, str, str, str], datatypes: dict[str, str]) -> ox.Triple:
-    """A label triple made again from its logged value (see :func:`_label_rows`)."""
+    """A label triple made again from its logged value (the finish reads the values of declared
+    terms and documents as rows: keeping each label triple as the scan reads it, one for every
+    fact and sentence, 100,000 at a million triples, cost 0.2-0.4 s)."""
     s, name, value, tag = row
     shown = tag[3:]  # after the label's rank (two characters, see _LABEL_TAG)
     if shown[:1] == "@":

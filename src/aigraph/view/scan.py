@@ -192,7 +192,7 @@ def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
     they describe a resource (kept for the vocabulary and title), and the reification part
     (0 subject, 1 predicate, 2 object) or the label rank that goes with the code. A label's
     triples are not kept: its literal values are logged anyway, and the finish makes the few it
-    needs again from the log (see :func:`aigraph.view.fold._label_rows`)."""
+    needs again from the log (see :func:`aigraph.view.fold._label_triple`)."""
     describes = p in _DESCRIBING and p not in _LABELS
     if p in _REIFICATION:
         return p, _REIFIES, describes, _PART[_REIFICATION[p]]

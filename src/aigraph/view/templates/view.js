@@ -13,7 +13,9 @@
   var NI = DATA.nodeInfo.map(function (i) {
     return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [], full: "", tby: [], vby: [] });
   });
-  var EI = DATA.edgeInfo.map(function (i) { return withDefaults(i, { ev: [], q: [], src: "", by: [] }); });
+  var EI = Array.isArray(DATA.edgeInfo) ?
+    DATA.edgeInfo.map(function (i) { return withDefaults(i, { ev: [], q: [], src: "", by: [] }); }) :
+    infoFromColumns(DATA.edgeInfo);
   // A corpus (several articles) says who states each relation: DATA.articles, EI[j].by.
   var ARTICLES = DATA.articles || null;
   var SVG = "http://www.w3.org/2000/svg";
@@ -30,6 +32,15 @@
         { to: { enabled: true }, from: { enabled: true, scaleFactor: 0.55 } } : "to";
       if (curved[j]) e.smooth = { enabled: true, type: curved[j][1], roundness: curved[j][2] };
       out[j] = e;
+    }
+    return out;
+  }
+  // A big page sends its edge details as columns too (q; by, or ev and src): entry j is
+  // edge j's, as a small page sends it.
+  function infoFromColumns(c) {
+    var out = new Array(c.q.length);
+    for (var j = 0; j < out.length; j++) {
+      out[j] = { ev: c.ev ? c.ev[j] : [], q: c.q[j], src: c.src ? c.src[j] : "", by: c.by ? c.by[j] : [] };
     }
     return out;
   }
