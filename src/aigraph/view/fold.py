@@ -28,7 +28,6 @@ from .scan import (
     _LABEL_TAG,
     _LABELS,
     _PROVENANCE_CLASSES,
-    _QUOTE_PART,
     _VOCABULARY,
     _XSD_STRING,
     DOCUMENT_CLASSES,
@@ -129,12 +128,6 @@ _target = operator.itemgetter(1)
 _cites = operator.itemgetter(4)  # a statement's evidence sentences (see Statement)
 
 
-# A statement (reified triple) as the fold keeps it: [subject, predicate, object, quotes,
-# evidence]. The parts are the strings of the triple it reifies, the key of its evidence (a
-# literal object's value): None while not stated, "" for a predicate that is not an IRI;
-# quotes and evidence in the order read.
-Statement = list[Any]
-
 
 
 def fold(
@@ -181,16 +174,7 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             if kind & 2:
                 typed_document.add(s)
     found.typed, found.types = [], []
-    statements: dict[str, Statement] = {}
-    for s, part, term in zip(found.stated, found.parts, found.said, strict=True):
-        parts = statements.get(s)
-        if parts is None:
-            parts = statements[s] = [None, None, None, [], []]
-        if part < _QUOTE_PART:
-            parts[part] = term  # the last one counts
-        else:
-            parts[part].append(term)
-    found.stated, found.parts, found.said = [], bytearray(), []
+    statements, found.statements = found.statements, {}
     sentence_text = dict(zip(found.sentences, found.texts, strict=True))
     quoted_from = dict(zip(found.quoting, found.quoted, strict=True))
     found.sentences, found.texts, found.quoting, found.quoted = [], [], [], []

@@ -204,9 +204,27 @@ def _predicate_info(p: str) -> tuple[str, int, bool, Any]:
 
 
 
-# What the scan logs of a statement: a reified part (0 subject, 1 predicate, 2 object), a quote
-# or an evidence sentence.
-_QUOTE_PART, _EVIDENCE_PART = 3, 4
+Statement = list[Any]
+"""A statement (reified triple) as the scan groups it: [subject, predicate, object, quotes,
+evidence]. The parts are the strings of the triple it reifies (a literal object: its value):
+None while not stated, "" for a predicate that is not an IRI, the last one read counts; the
+quotes and evidence sentences in the order read."""
+
+
+def merge_statements(statements: dict[str, Statement], later: dict[str, Statement]) -> None:
+    """Add the statements read after ``statements`` (those of a later part of the stream), as
+    if read in one pass: a statement in both keeps its first place, the later parts count and
+    the later quotes and sentences come after."""
+    for key in statements.keys() & later.keys():  # a statement cut in two by a part's end (rare)
+        first, then = statements[key], later[key]
+        later[key] = [
+            first[0] if then[0] is None else then[0],
+            first[1] if then[1] is None else then[1],
+            first[2] if then[2] is None else then[2],
+            first[3] + then[3],
+            first[4] + then[4],
+        ]
+    statements.update(later)
 _LABEL_TAG = "\x01"
 """Starts the tag of a label in :attr:`Scan.values`, followed by its rank (two digits, best
 lowest): no language or datatype shown starts so (IRIs hold no control characters)."""
@@ -247,11 +265,10 @@ class Scan:
     literal's language or datatype as shown (a label's with its rank first, see _LABEL_TAG)."""
     datatypes: dict[str, str] = field(default_factory=dict)
     """Each literal datatype as :attr:`tags` shows it, and its IRI."""
-    stated: list[str] = field(default_factory=list)
-    parts: bytearray = field(default_factory=bytearray)
-    said: list[str] = field(default_factory=list)
-    """Statements: the statement, which part (0-2, _QUOTE_PART, _EVIDENCE_PART) and its
-    string (a reified term as in its key, a quote, an evidence sentence's id)."""
+    statements: dict[str, Statement] = field(default_factory=dict)
+    """Reified statements, grouped as read (a fact's triples come together: the scan looks a
+    statement up only when the subject changes, where grouping a log of them after the merge
+    cost 0.08 s of one core at a million triples). See :data:`Statement`."""
     sentences: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     """prov:value of each resource that has one (the last one counts)."""
@@ -259,7 +276,7 @@ class Scan:
     quoted: list[str] = field(default_factory=list)
     """prov:wasQuotedFrom: each sentence and its document (the last one counts)."""
 
-    LOGS = ("typed", "types", "valued", "names", "values", "tags", "stated", "said", "sentences", "texts",
+    LOGS = ("typed", "types", "valued", "names", "values", "tags", "sentences", "texts",
              "quoting", "quoted")  # fmt: skip
 
     def merge(self, later: Scan) -> Scan:
@@ -277,7 +294,7 @@ class Scan:
             self.edges += [e for e in later.edges if e not in seen]
         for name in self.LOGS:
             getattr(self, name).extend(getattr(later, name))
-        self.parts += later.parts
+        merge_statements(self.statements, later.statements)
         return self
 
 
@@ -301,7 +318,9 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
     # read (a million triples' sentences each have values that are never shown).
     typed, types, hide = found.typed.append, found.types.append, found.hidden.add
     valued, names, values, tags = found.valued.append, found.names.append, found.values.append, found.tags.append
-    stated, parts, said = found.stated.append, found.parts.append, found.said.append
+    statements = found.statements
+    stated: str | None = None  # the statement last read, and its parts
+    parts: Statement = []
     sentences, texts = found.sentences.append, found.texts.append
     quoting, quoted = found.quoting.append, found.quoted.append
 
@@ -338,19 +357,20 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
         if code == _REIFIES:
             if check_literal is not None and type(o) is literal:
                 check_literal(o)
-            stated(s)
-            parts(extra)
+            if s is not stated:
+                stated = s
+                parts = statements.get(s) or statements.setdefault(s, [None, None, None, [], []])
             if extra == 1:  # a predicate that is not an IRI states nothing drawn
                 if type(o) is named:
-                    said(intern(o.value))
+                    parts[1] = intern(o.value)
                 else:
                     if checked and type(o) is not literal:
                         label(node_id(o))  # a blank node, or (refused) a triple term
-                    said("")
+                    parts[1] = ""
             elif extra == 2 and type(o) is literal:
-                said(o.value)
+                parts[2] = o.value
             else:
-                said(intern(o.value) if type(o) is named else label(node_id(o)))
+                parts[extra] = intern(o.value) if type(o) is named else label(node_id(o))
             continue
         if code == _SCHEMA:
             vocab.add(s)
@@ -366,9 +386,10 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
             if code == _QUOTE:
                 if check_literal is not None:
                     check_literal(o)
-                stated(s)
-                parts(_QUOTE_PART)
-                said(o.value)
+                if s is not stated:
+                    stated = s
+                    parts = statements.get(s) or statements.setdefault(s, [None, None, None, [], []])
+                parts[3].append(o.value)
                 continue
             value = o.value
             if code == _VALUE:
@@ -404,9 +425,10 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
             nodes.setdefault(s)
             continue
         if code == _EVIDENCE:
-            stated(s)
-            parts(_EVIDENCE_PART)
-            said(intern(o.value) if type(o) is named else label(node_id(o)))
+            if s is not stated:
+                stated = s
+                parts = statements.get(s) or statements.setdefault(s, [None, None, None, [], []])
+            parts[4].append(intern(o.value) if type(o) is named else label(node_id(o)))
             continue
         if code == _QUOTED:
             quoting(s)
@@ -442,7 +464,7 @@ def scan(items: Iterable[ox.Quad | ox.Triple] | Any, *, checked: bool = False) -
         nodes.setdefault(target)
     found.vocab_objects = dict(vocab_objects)
     if checked:
-        check_logs(found.values, found.said)
+        check_logs(found.values)  # a statement's literals are each checked as read
     return found
 
 

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ..interrupts import forked_helper, reap
 from .checked import Unchecked
-from .scan import Scan, portable, scan
+from .scan import Scan, Statement, portable, scan
 
 SPLIT_BYTES = 16 << 20
 """Files smaller than this in all are folded in one process (forking costs more than it saves)."""
@@ -230,7 +230,7 @@ def _work(parts: list[Part], fd: int) -> None:  # pragma: no cover - runs in the
 # and again) are sent as numbers into one table of distinct strings, so that this process
 # makes one string per resource of the worker's part.
 _SEP = "\x00"
-_SHARED = ("typed", "types", "names", "tags", "stated", "said", "sentences", "quoting", "quoted", "valued")
+_SHARED = ("typed", "types", "names", "tags", "sentences", "quoting", "quoted", "valued")
 
 
 def _encode(found: Scan) -> bytes:
@@ -242,27 +242,46 @@ def _encode(found: Scan) -> bytes:
     columns["hidden"] = list(found.hidden)
     for i in range(3):
         columns[f"edges{i}"] = [e[i] for e in found.edges]
+    # Statements as columns: each one's key and parts (None where not stated), and its
+    # evidence sentences one after the other (with their counts, as its quotes).
+    statements = found.statements
+    columns["statements"] = list(statements)
+    for i in range(3):
+        columns[f"part{i}"] = [parts[i] for parts in statements.values()]
+    columns["evidence"] = [sent for parts in statements.values() for sent in parts[4]]
+    quotes = [q for parts in statements.values() for q in parts[3]]
+    counts = {
+        "quote_counts": array("I", [len(parts[3]) for parts in statements.values()]).tobytes(),
+        "cite_counts": array("I", [len(parts[4]) for parts in statements.values()]).tobytes(),
+    }
     # Numbered with C loops (dict.fromkeys, map): a Python loop over the million names cost
-    # more than half a second.
-    table = list(dict.fromkeys(itertools.chain.from_iterable(columns.values())))
-    number = dict(zip(table, range(len(table)), strict=True)).__getitem__
-    shared = {name: array("I", map(number, column)).tobytes() for name, column in columns.items()}
-    plain = {"values": _join(found.values), "texts": _join(found.texts)}
+    # more than half a second. None (a part not stated) is the number after the table's last.
+    strings = dict.fromkeys(itertools.chain.from_iterable(columns.values()))
+    strings.pop(None, None)  # type: ignore[call-overload]
+    table = list(strings)
+    number = dict(zip(table, range(len(table)), strict=True)).get
+    missing = itertools.repeat(len(table))
+    shared = {name: array("I", map(number, column, missing)).tobytes() for name, column in columns.items()}
+    shared.update(counts)
+    plain = {"values": _join(found.values), "texts": _join(found.texts), "quotes": _join(quotes)}
     for i in range(3):
         plain[f"kept{i}"] = _join([t[i] for t in found.kept])
-    small = (found.declared, found.vocab, found.vocab_objects, found.datatypes, bytes(found.parts))
+    small = (found.declared, found.vocab, found.vocab_objects, found.datatypes)
     return pickle.dumps((_join(table), shared, plain, small), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(data: bytes) -> Scan:
-    strings, shared, plain, (declared, vocab, vocab_objects, datatypes, parts) = pickle.loads(data)
-    table = _split(strings)  # not interned: the few resources both parts name are not worth 0.1 s
-    at = table.__getitem__
+    strings, shared, plain, (declared, vocab, vocab_objects, datatypes) = pickle.loads(data)
+    table: list[str | None] = [*_split(strings), None]  # not interned: the few resources both
+    at = table.__getitem__  # parts name are not worth 0.1 s; last, None (see _encode)
 
-    def column(name: str) -> list[str]:
-        numbers = array("I")
-        numbers.frombytes(shared.pop(name))
-        return list(map(at, numbers))
+    def numbers(name: str) -> array[int]:
+        found = array("I")
+        found.frombytes(shared.pop(name))
+        return found
+
+    def column(name: str) -> list[Any]:
+        return list(map(at, numbers(name)))
 
     found = Scan(
         declared=declared,
@@ -272,13 +291,31 @@ def _decode(data: bytes) -> Scan:
         nodes=dict.fromkeys(column("nodes")),
         hidden=set(column("hidden")),
         edges=list(zip(column("edges0"), column("edges1"), column("edges2"), strict=True)),
-        parts=bytearray(parts),
+        statements=_statements(
+            column("statements"),
+            [column(f"part{i}") for i in range(3)],
+            (_split(plain["quotes"]), numbers("quote_counts")),
+            (column("evidence"), numbers("cite_counts")),
+        ),
     )
     for name in _SHARED:
         setattr(found, name, column(name))
     found.values, found.texts = _split(plain["values"]), _split(plain["texts"])
     found.kept = list(zip(_split(plain["kept0"]), _split(plain["kept1"]), _split(plain["kept2"]), strict=True))
     return found
+
+
+def _statements(
+    keys: list[str], parts: list[list[Any]], quotes: tuple[list[str], array[int]], cited: tuple[list[str], array[int]]
+) -> dict[str, Statement]:
+    """The statements :func:`_encode` sent as columns, made again."""
+    (quoted, quote_counts), (sentences, sentence_counts) = quotes, cited
+    q = list(itertools.accumulate(quote_counts, initial=0))
+    e = list(itertools.accumulate(sentence_counts, initial=0))
+    return {
+        key: [s, p, o, quoted[q[i] : q[i + 1]], sentences[e[i] : e[i + 1]]]
+        for i, (key, s, p, o) in enumerate(zip(keys, *parts, strict=True))
+    }
 
 
 def _join(strings: list[str]) -> tuple[int, bytes]:
