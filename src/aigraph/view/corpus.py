@@ -40,8 +40,6 @@ class Corpus:
         self.graph = graph
         self.stated = graph.values_stated  # made by the fold, in its pass over the statements
 
-    NONE = _NONE
-
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
         """The articles stating ``key`` by number, each with its sentences (the fold's own list,
         shared: the page only writes it out)."""

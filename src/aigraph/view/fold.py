@@ -81,6 +81,8 @@ class Folded:
     """Of several :attr:`articles`: the subject and object of each statement that names one,
     and that article's number, once a statement (a pair of ends to a number: see
     :meth:`aigraph.view.corpus.Corpus.node_articles`, which makes the page's article filter)."""
+    edge_sources: list[list[tuple[int, list[str]]]] = field(default_factory=list)
+    """Of several :attr:`articles`: each edge's :attr:`sources`, in :attr:`edges` order."""
     values_stated: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     """Of several :attr:`articles`: each node's stated triples that are not drawn and not its
     class (its values), in :attr:`sources` order."""
@@ -101,30 +103,34 @@ class Folded:
     def edges_by_source(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         """The edges in the order ``MultiDiGraph.edges`` lists them: by source, then target
         (each source's targets in the order first linked)."""
-        succ: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
-        for e in self.edges:
+        return list(map(self.edges.__getitem__, self.edge_order()))
+
+    def edge_order(self) -> list[int]:
+        """The positions in :attr:`edges` of :meth:`edges_by_source`'s edges."""
+        edges = self.edges
+        succ: dict[str, list[int]] = {}
+        for j, e in enumerate(edges):
             group = succ.get(e[0])
             if group is None:
-                succ[e[0]] = [e]
+                succ[e[0]] = [j]
             else:
-                group.append(e)
-        out: list[tuple[str, str, str, dict[str, Any]]] = []
+                group.append(j)
+        out: list[int] = []
         for n in self.nodes:
             group = succ.get(n)
             if group is None:
                 continue
             # Grouped by target only where a target comes back (a dict per source cost 0.05 s
             # at 62,000 edges): otherwise the order read is already that order.
-            if len(group) > 1 and len(set(map(_target, group))) < len(group):
-                by_target: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
-                for e in group:
-                    by_target.setdefault(e[1], []).append(e)
-                group = [e for same in by_target.values() for e in same]
+            if len(group) > 1 and len({edges[j][1] for j in group}) < len(group):
+                by_target: dict[str, list[int]] = {}
+                for j in group:
+                    by_target.setdefault(edges[j][1], []).append(j)
+                group = [j for same in by_target.values() for j in same]
             out += group
         return out
 
 
-_target = operator.itemgetter(1)
 _cites = operator.itemgetter(4)  # a statement's evidence sentences (see Statement)
 
 
@@ -340,11 +346,10 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             "label": label,
             "class": cls or "",
             "class_label": term_label(cls) if cls else "",
-            "types": list(node_types),
+            "types": node_types,
         }
-        if n in literals:
-            for prop, values in literals[n].items():
-                attrs[prop] = list(values)
+        if n in literals:  # the fold's own lists, made for this node: not copied
+            attrs.update(literals[n])
             if n in tags:
                 attrs["datatypes"] = {prop: list(kinds) for prop, kinds in tags[n].items()}
         # Evidence for the node's class and literal values, when reified.
@@ -353,13 +358,17 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
             attrs["evidence"] = list(type_ev[0])
         out_nodes[n] = attrs
     out_edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    pop = evidence.pop
+    edge_sources: list[list[tuple[int, list[str]]]] = []  # of several articles: each edge's
+    pop, stated_by = evidence.pop, sources.get
     for subj, pred, obj in edges:
         if subj in hidden or obj in hidden:
             continue
         # A drawn edge's evidence is its own (edges are distinct): taken, not copied, and
         # what is left afterwards is the evidence of triples not drawn.
-        ev = pop((subj, pred, obj), None)
+        key = (subj, pred, obj)
+        ev = pop(key, None)
+        if several_articles:
+            edge_sources.append(stated_by(key) or [])
         attrs = {
             "predicate": pred,
             "label": term_label(pred),
@@ -388,6 +397,7 @@ def _finish(found: Scan, ontology: Ontology | None) -> Folded:
         sources,
         articles,
         mentions=(mention_ends, mentioned),
+        edge_sources=edge_sources,
         values_stated=values_stated,
         _documents=documents_read,
     )

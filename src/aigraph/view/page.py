@@ -397,7 +397,8 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | No
     index = {n: i for i, n in enumerate(graph.nodes)}
     attrs = list(graph.nodes.values())
     # Edge ids follow networkx's order (by source node), as the HTML always has.
-    edges = graph.edges_by_source()
+    order = graph.edge_order()
+    edges = list(map(graph.edges.__getitem__, order))
     src = [index[e[0]] for e in edges]
     dst = [index[e[1]] for e in edges]
     pairs = _pairs(n_nodes, src, dst)
@@ -428,8 +429,7 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | No
     corpus = Corpus(graph) if len(graph.articles) > 1 else None
     node_articles = corpus.node_articles(index) if corpus else []
     if corpus:
-        stated_by, none = graph.sources.get, corpus.NONE
-        stated = [stated_by((s, p, o), none) for s, o, p, _d in edges]
+        stated = list(map(graph.edge_sources.__getitem__, order))
         # The articles that state each edge, by number: its count, its filter (``a``).
         stating: list[list[int]] | None = [[k for k, _sents in by if k >= 0] for by in stated]
     else:
