@@ -171,18 +171,21 @@ def build_page(
     from .fold import fold
     from .scan import Scan
 
+    # When the process is the aigraph command, it ends right after writing the page
+    # (os._exit, see aigraph.commands.finish_process): what the page was made of is not freed.
+    whole_process = getattr(sys.modules.get("aigraph.commands"), "whole_process", False)
     with _no_gc():
-        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology)
+        keep = _LEFT_TO_EXIT if whole_process else None
+        graph = fold(quads if isinstance(quads, Scan) else iter(quads), ontology, keep=keep)
         # A corpus is titled by its count of articles; other data by a document it describes.
         heading = title if title is not None else corpus_title(graph) or page_title(graph.described())
         payload = page_data(graph, graph.vocabulary, title=heading, placer=placer)
         page = Page(_render(payload, heading), len(graph.nodes), len(graph.edges))
         # Freed while the collector still sleeps: alive when it wakes, its first pass would
         # walk every object of the fold and the page data (about 0.4 s at a million triples).
-        # When the process is the aigraph command, it ends right after writing the page
-        # (os._exit, see aigraph.commands.finish_process): freeing them would be 0.2 s of
-        # wasted work, so they are kept, out of the collector's sight.
-        if getattr(sys.modules.get("aigraph.commands"), "whole_process", False):
+        # In the aigraph command, freeing them would be 0.2 s of wasted work: they are kept,
+        # out of the collector's sight.
+        if whole_process:
             _LEFT_TO_EXIT.append((graph, payload))
             gc.freeze()
         del graph, payload
