@@ -46,6 +46,22 @@ def edges_from_columns(data: dict[str, Any]) -> list[dict[str, Any]]:
     return edges
 
 
+def nodes_from_columns(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A big page's node columns made into node objects, as view.js's nodesFromColumns does."""
+    columns = data["nodes"]
+    nodes = []
+    for i, (x, y, c, label, size) in enumerate(
+        zip(columns["x"], columns["y"], columns["c"], columns["label"], columns["size"], strict=True)
+    ):
+        n: dict[str, Any] = {"id": i, "label": label, "shape": data["classes"][c]["shape"], "x": x, "y": y, "c": c}
+        if size is not None:
+            n["size"] = size
+        if "a" in columns:
+            n["a"] = columns["a"][i]
+        nodes.append(n)
+    return nodes
+
+
 def edge_info(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Each edge's details with every field (``ev``, ``q``, ``src``, ``by``), as view.js makes
     them of a small page's dicts (empty fields left out) or a big page's columns."""
@@ -168,6 +184,8 @@ def test_big_graphs_are_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
     data = page_data(render_html(quads))
     assert data["big"] is True
     assert set(data["edges"]) == {"from", "to", "r", "curved"}  # columns: no relation labels until the panel
+    assert set(data["nodes"]) == {"x", "y", "c", "label", "size"}  # columns: no tooltip, no style
+    assert [n["label"] for n in nodes_from_columns(data)] == [f"n{i}" for i in range(30)]
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
 
 
@@ -176,15 +194,20 @@ def test_big_pages_send_each_style_once(monkeypatch: pytest.MonkeyPatch, built_h
     html = render_html(load_quads())
     data, full = page_data(html), page_data(built_html)
     assert data["big"] is True and len(html) < len(built_html)
-    # The same nodes and edges; tooltips and styles are left to the page.
-    assert [(n["c"], n["label"], n["shape"]) for n in data["nodes"]] == [
-        (n["c"], n["label"], n["shape"]) for n in full["nodes"]
+    # The same nodes and edges; tooltips and styles are left to the page. The nodes as
+    # columns, which view.js makes into what a small page sends, less tooltip and style (a
+    # big page's dots are 0.6 times as big).
+    nodes = nodes_from_columns(data)
+    assert [(n["id"], n["c"], n["label"], n["shape"]) for n in nodes] == [
+        (n["id"], n["c"], n["label"], n["shape"]) for n in full["nodes"]
     ]
+    for big, small in zip(nodes, full["nodes"], strict=True):
+        assert ("size" in big) == ("size" in small) == (small["shape"] != "box")
+        assert "size" not in big or abs(big["size"] - 0.6 * small["size"]) <= 0.11
     # The edges as columns, which view.js makes into what a small page sends, less tooltip and style.
     drawn = ("id", "r", "from", "to", "arrows", "smooth")
     assert edges_from_columns(data) == [{k: e[k] for k in drawn if k in e} for e in full["edges"]]
     assert any("smooth" in e for e in full["edges"]) and any(isinstance(e["arrows"], dict) for e in full["edges"])
-    assert not any("title" in n for n in data["nodes"])
     for n in full["nodes"]:
         assert n["color"] == full["classes"][n["c"]]["node"]["color"]
     for e in full["edges"]:

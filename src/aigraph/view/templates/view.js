@@ -9,7 +9,8 @@
     for (var k in defaults) if (item[k] !== undefined) defaults[k] = item[k];
     return defaults;
   }
-  var N = DATA.nodes, E = Array.isArray(DATA.edges) ? DATA.edges : fromColumns(DATA.edges);
+  var N = Array.isArray(DATA.nodes) ? DATA.nodes : nodesFromColumns(DATA.nodes);
+  var E = Array.isArray(DATA.edges) ? DATA.edges : fromColumns(DATA.edges);
   var NI = DATA.nodeInfo.map(function (i) {
     return withDefaults(i, { iri: "", types: [], props: [], ev: [], vev: [], full: "", tby: [], vby: [] });
   });
@@ -32,6 +33,18 @@
         { to: { enabled: true }, from: { enabled: true, scaleFactor: 0.55 } } : "to";
       if (curved[j]) e.smooth = { enabled: true, type: curved[j][1], roundness: curved[j][2] };
       out[j] = e;
+    }
+    return out;
+  }
+  // A big page sends its nodes as columns too (x, y, c; label; size, null for a box; a: the
+  // articles): each becomes the object a small page sends, less the tooltip and style.
+  function nodesFromColumns(c) {
+    var out = new Array(c.c.length);
+    for (var i = 0; i < out.length; i++) {
+      var n = { id: i, label: c.label[i], shape: DATA.classes[c.c[i]].shape, x: c.x[i], y: c.y[i], c: c.c[i] };
+      if (c.size[i] !== null) n.size = c.size[i];
+      if (c.a) n.a = c.a[i];
+      out[i] = n;
     }
     return out;
   }
