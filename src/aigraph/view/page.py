@@ -22,6 +22,7 @@ import gc
 import importlib
 import json
 import math
+import operator
 import re
 import sys
 import time
@@ -399,14 +400,17 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | No
     big = n_nodes > BIG_GRAPH
     index = {n: i for i, n in enumerate(graph.nodes)}
     attrs = list(graph.nodes.values())
+    # A big page's layout needs no label boxes nor drawn edges, only the linked pairs (in any
+    # order): it goes first, to the placer, which lays out while all the rest is built.
+    read_src = list(map(index.__getitem__, map(_source, graph.edges)))
+    read_dst = list(map(index.__getitem__, map(_target, graph.edges)))
+    pairs = _pairs(n_nodes, read_src, read_dst)
+    placing = big and placer is not None and placer.submit(n_nodes, pairs, _layout_keys(graph), big=True)
     # Edge ids follow networkx's order (by source node), as the HTML always has.
     order = graph.edge_order()
     edges = list(map(graph.edges.__getitem__, order))
-    src = [index[e[0]] for e in edges]
-    dst = [index[e[1]] for e in edges]
-    pairs = _pairs(n_nodes, src, dst)
-    # A big page's layout needs no label boxes nor drawn edges: it goes first, to the placer.
-    placing = big and placer is not None and placer.submit(n_nodes, pairs, _layout_keys(graph), big=True)
+    src = list(map(read_src.__getitem__, order))
+    dst = list(map(read_dst.__getitem__, order))
     node_classes = [d.get("class", "") for d in attrs]
     class_styles = styles.class_styles(node_classes, vocab)
     relation_styles = styles.relation_styles([e[3]["predicate"] for e in edges], vocab)
@@ -642,6 +646,9 @@ def _edge_columns(
         columns["a"] = stating
     columns["curved"] = [[j, kind, roundness] for j, (kind, roundness) in sorted(curves.items())]
     return columns
+
+
+_source, _target = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _node_columns(

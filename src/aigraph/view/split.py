@@ -259,9 +259,13 @@ def _encode(found: Scan) -> bytes:
     strings = dict.fromkeys(itertools.chain.from_iterable(columns.values()))
     strings.pop(None, None)  # type: ignore[call-overload]
     table = list(strings)
-    number = dict(zip(table, range(len(table)), strict=True)).get
-    missing = itertools.repeat(len(table))
-    shared = {name: array("I", map(number, column, missing)).tobytes() for name, column in columns.items()}
+    missing = itertools.repeat(len(table))  # a part not stated
+    numbers = dict(zip(table, range(len(table)), strict=True))
+    number, or_none = numbers.__getitem__, numbers.get
+    shared = {}
+    for name, column in columns.items():
+        found_numbers = map(or_none, column, missing) if name.startswith("part") else map(number, column)
+        shared[name] = array("I", found_numbers).tobytes()
     shared.update(counts)
     plain = {"values": _join(found.values), "texts": _join(found.texts), "quotes": _join(quotes)}
     for i in range(3):
