@@ -438,13 +438,17 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | No
     if corpus:
         stated = list(map(graph.edge_sources.__getitem__, order))
         # The articles that state each edge, by number: its count, its filter (``a``).
-        stating: list[list[int]] | None = [[k for k, _sents in by if k >= 0] for by in stated]
+        # Most are stated by one article: one shared list per article (never changed).
+        alone = [[k] for k in range(len(graph.articles))]
+        stating: list[list[int]] | None = [
+            alone[by[0][0]] if len(by) == 1 and by[0][0] >= 0 else [k for k, _sents in by if k >= 0] for by in stated
+        ]
     else:
         stated, stating = [[]] * len(edges), None
     drawn_labels: dict[str, str] = {}  # a few relations' labels, each drawn once
     said_labels = []  # each edge's relation label, as drawn
     rel_labels = []  # ... with how many articles state it, when more than one
-    for j, e in enumerate(edges):
+    for j, e in enumerate([] if big else edges):  # a big page draws no relation label
         text = e[3].get("label") or short_iri(e[2])
         drawn = drawn_labels.get(text)
         if drawn is None:
