@@ -362,3 +362,24 @@ def test_n_triples_parts_are_read_leniently_and_n_quads_strictly(
     list(split._quads([(first, 0, first.stat().st_size)]))
     list(split._quads([(second, 0, second.stat().st_size)]))
     assert seen == [True, False]
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        {  # one quote and one sentence each (sent as they are)
+            "f1": [EX + "zanthor", AIG + "collaboratesWith", EX + "quillon", ["works with"], [EX + "s1"]],
+            "f2": [EX + "quillon", AIG + "focusArea", "_:area", ["focuses on"], [EX + "s2"]],
+        },
+        {  # parts not stated, a predicate that is no IRI, a literal object, none or two of each
+            "f1": [EX + "zanthor", AIG + "collaboratesWith", EX + "quillon", ["works with"], [EX + "s1"]],
+            "f2": [None, AIG + "founded", None, [], [EX + "s1", EX + "s2"]],
+            "f3": [EX + "zanthor", "", "2029", ["founded in", "2029"], []],
+        },
+    ],
+)
+def test_a_workers_statements_arrive_whole(statements: dict[str, Any]) -> None:
+    copies = {key: [*parts[:3], list(parts[3]), list(parts[4])] for key, parts in statements.items()}
+    sent = split.Scan(statements=copies)
+    got = split._decode(split._encode(sent)).statements
+    assert list(got.items()) == list(statements.items())

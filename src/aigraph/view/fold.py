@@ -210,9 +210,12 @@ def _finish(found: Scan, ontology: Ontology | None, keep: list[object] | None = 
     # (sets made by C loops: 79,102 statements at a million triples).
     cited = set(itertools.chain.from_iterable(map(_cites, statements.values())))
     hidden |= cited
-    hidden.update(map(quoted_from.get, cited, itertools.repeat("")))
-    hidden.discard("")  # a sentence quoted from no document
     documents = set(quoted_from.values())  # _articles reads their dates and urls
+    if cited.issuperset(quoted_from):  # every sentence quoted from a document is cited (most data)
+        hidden |= documents
+    else:
+        hidden.update(map(quoted_from.get, cited, itertools.repeat("")))
+        hidden.discard("")  # a sentence quoted from no document
     literals: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     tags: dict[str, dict[str, list[str]]] = defaultdict(dict)  # literal languages and datatypes
     labels: dict[str, str] = {}

@@ -314,6 +314,9 @@ def _statements(
 ) -> dict[str, Statement]:
     """The statements :func:`_encode` sent as columns, made again."""
     (quoted, quote_counts), (sentences, sentence_counts) = quotes, cited
+    if quote_counts.count(1) == len(quote_counts) == sentence_counts.count(1):  # one quote, one sentence each
+        lists = zip(*parts, [[q] for q in quoted], [[sent] for sent in sentences], strict=True)
+        return dict(zip(keys, map(list, lists), strict=True))
     q = list(itertools.accumulate(quote_counts, initial=0))
     e = list(itertools.accumulate(sentence_counts, initial=0))
     return {
