@@ -123,15 +123,23 @@ def test_a_bad_line_in_the_second_part_is_reported_at_its_line(tmp_path: Path, m
 
 
 def test_a_worker_that_cannot_send_its_part_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A NUL character (written \u0000) cannot travel in the worker's joined strings.
     lines = [*LINES, f'<{EX}zanthor> <{EX}motto> "nul\\u0000inside" .']
     path = tmp_path / "nul.nt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(split, "SPLIT_BYTES", 0)
+    assert split.scan_files([path]) is not None  # a NUL character travels from the worker like any other
+    whole = tmp_path / "whole.html"
+    write_view(whole, data=[path])
+    assert "nul\\u0000inside" in whole.read_text(encoding="utf-8")
+
+    def cannot(found: Any) -> bytes:
+        raise ValueError("cannot send")
+
+    monkeypatch.setattr(split, "_encode", cannot)  # in the worker, forked after this
     assert split.scan_files([path]) is None
     page = write_view(tmp_path / "nul.html", data=[path])
     assert page.nodes == len(fold(stream_quads([path])).nodes)
-    assert "nul\\u0000inside" in (tmp_path / "nul.html").read_text(encoding="utf-8")
+    assert (tmp_path / "nul.html").read_bytes() == whole.read_bytes()
 
 
 def test_small_files_turtle_and_no_fork_stay_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
