@@ -90,5 +90,5 @@ class Corpus:
 
     def articles(self, stating: list[list[int]]) -> list[dict[str, Any]]:
         """The page's list of articles, each with how many of the drawn relations it states."""
-        counts = Counter(k for ids in stating for k in ids)
+        counts = Counter(itertools.chain.from_iterable(stating))
         return [{"iri": a, **meta, "count": counts[i]} for i, (a, meta) in enumerate(self.graph.articles.items())]
