@@ -763,18 +763,23 @@ _NODE_KEYS = {"label", "class", "class_label", "types", "evidence", "value_evide
 
 def _node_info(n: str, d: dict[str, Any]) -> dict[str, Any]:
     """What the details panel shows of a node; empty fields are left out."""
-    value_ev = d.get("value_evidence") or {}
+    info: dict[str, Any] = {}
+    if not n.startswith("_:"):
+        info["iri"] = n
+    types = d.get("types")
+    if types:
+        info["types"] = [short_iri(t) for t in types]
     kinds = d.get("datatypes") or {}
-    info = {
-        "iri": "" if n.startswith("_:") else n,
-        "types": [short_iri(t) for t in d.get("types", [])],
-        "props": [
-            [k, _values(v if isinstance(v, list) else [v], kinds.get(k))] for k, v in d.items() if k not in _NODE_KEYS
-        ],
-        "ev": list(d.get("evidence") or []),
-        "vev": [[k, list(v)] for k, v in value_ev.items()],
-    }
-    return {k: v for k, v in info.items() if v}
+    props = [[k, _values(v if isinstance(v, list) else [v], kinds.get(k))] for k, v in d.items() if k not in _NODE_KEYS]
+    if props:
+        info["props"] = props
+    evidence = d.get("evidence")
+    if evidence:
+        info["ev"] = list(evidence)
+    value_ev = d.get("value_evidence")
+    if value_ev:
+        info["vev"] = [[k, list(v)] for k, v in value_ev.items()]
+    return info
 
 
 def _values(values: list[Any], kinds: list[str] | None) -> list[str]:
