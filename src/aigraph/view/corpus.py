@@ -38,7 +38,6 @@ class Corpus:
 
     def __init__(self, graph: Folded) -> None:
         self.graph = graph
-        self.stated = graph.values_stated  # made by the fold, in its pass over the statements
 
     def _by(self, key: tuple[str, str, str]) -> list[tuple[int, list[str]]]:
         """The articles stating ``key`` by number, each with its sentences (the fold's own list,
@@ -69,7 +68,7 @@ class Corpus:
             if tby:
                 info["tby"] = tby  # (article, sentences) pairs: JSON arrays, as lists would be
         sources = self.graph.sources
-        values = [[short_iri(key[1]), key[2], sources[key]] for key in self.stated.get(n, ())]
+        values = [[short_iri(key[1]), key[2], sources[key]] for key in self.graph.values_stated.get(n, ())]
         if values:
             info["vby"] = sorted(values, key=lambda v: (v[0], v[1]))
         return info

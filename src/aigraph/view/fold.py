@@ -375,17 +375,13 @@ def _finish(found: Scan, ontology: Ontology | None, keep: list[object] | None = 
         ev = pop(key, None)
         if several_articles:
             edge_sources.append(stated_by(key) or [])
-        if ev:
-            named = ev[2]
-            attrs = {
-                "predicate": pred,
-                "label": term_label(pred),
-                "evidence": ev[0],
-                "quotes": ev[1],
-                "article": named[0] if len(named) == 1 else "; ".join(named),
-            }
-        else:
-            attrs = {"predicate": pred, "label": term_label(pred), "evidence": [], "quotes": [], "article": ""}
+        attrs = {
+            "predicate": pred,
+            "label": term_label(pred),
+            "evidence": ev[0] if ev else [],
+            "quotes": ev[1] if ev else [],
+            "article": "; ".join(ev[2]) if ev else "",
+        }
         out_edges.append((subj, obj, pred, attrs))
     # Literal-valued facts keep their evidence on the node; with several articles, the page
     # lists who states each (what is left of the evidence: the stated triples not drawn).
@@ -451,18 +447,9 @@ def _articles(
     for a in cited:
         if not a:
             continue
-        values = literals.get(a) or {}
-        date = url = ""  # the first property of each kind that has a value (6,592 articles at 1e6)
-        for k in _ARTICLE_DATE:
-            found = values.get(k)
-            if found:
-                date = found[0]
-                break
-        for k in _ARTICLE_URL:
-            found = values.get(k)
-            if found:
-                url = found[0]
-                break
+        values = literals.get(a, {})
+        date = next((values[k][0] for k in _ARTICLE_DATE if values.get(k)), "")
+        url = next((values[k][0] for k in _ARTICLE_URL if values.get(k)), "")
         articles[a] = {"title": labels.get(a) or local_name(a), "date": date, "url": url}
     order = sorted(articles, key=lambda a: (articles[a]["date"], articles[a]["title"], a))
     return {a: i for i, a in enumerate(order)}, {a: articles[a] for a in order}

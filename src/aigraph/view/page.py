@@ -434,8 +434,9 @@ def page_data(graph: Folded, vocab: Ontology, *, title: str, placer: Placer | No
     rel_index = {p: i for i, p in enumerate(rel_order)}
     curves = _curves(src, dst)
     corpus = Corpus(graph) if len(graph.articles) > 1 else None
-    node_articles = corpus.node_articles(index) if corpus else []
+    node_articles: list[list[int]] = []
     if corpus:
+        node_articles = corpus.node_articles(index)
         stated = list(map(graph.edge_sources.__getitem__, order))
         # The articles that state each edge, by number: its count, its filter (``a``).
         # Most are stated by one article: one shared list per article (never changed).
